@@ -1,0 +1,52 @@
+/** Builds the Express application from its dependencies. Never listens; no side effect on import. */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { languageMiddleware } from './http/language.ts';
+import { requestLogger, type Logger } from './http/logger.ts';
+import { healthRouter } from './routes/health.ts';
+import { homeRouter } from './routes/home.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const htmxDir = path.dirname(require.resolve('htmx.org/dist/htmx.min.js'));
+const sseDir = path.dirname(require.resolve('htmx-ext-sse/dist/sse.min.js'));
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  /** Extra routers mounted before the 404 handler (tests use it to mount a failing route). */
+  extraRoutes?: (app: Express) => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, database, logger } = deps;
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(root, 'views'));
+  app.set('trust proxy', config.trustProxy);
+  app.set('x-powered-by', false);
+  if (config.env === 'production') app.enable('view cache');
+
+  app.locals.appName = 'Sans Objection';
+
+  app.use(requestLogger(logger));
+  app.use(languageMiddleware);
+  const staticOptions = { maxAge: config.env === 'production' ? '7d' : 0, fallthrough: true };
+  app.use('/static', express.static(path.join(root, 'public'), staticOptions));
+  app.use('/vendor/htmx', express.static(htmxDir, staticOptions));
+  app.use('/vendor/htmx-ext-sse', express.static(sseDir, staticOptions));
+
+  app.use(healthRouter(database));
+  app.use(homeRouter());
+  deps.extraRoutes?.(app);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler({ showStack: config.env !== 'production' }));
+  return app;
+}

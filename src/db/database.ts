@@ -1,0 +1,72 @@
+/** The one Kysely instance: a pg pool to PostgreSQL, or the embedded PGlite through its node-postgres adapter. */
+import fs from 'node:fs/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DB } from './schema.ts';
+
+// Timestamps are exchanged as ISO strings and bigint ids as JS numbers on both databases,
+// so the embedded and the server paths return identical rows.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: DatabaseKind;
+  /** The embedded instance, for LISTEN/NOTIFY; null on a PostgreSQL server. */
+  readonly pglite: PGlite | null;
+  /** The connection string, for dedicated connections (LISTEN); null when embedded. */
+  readonly url: string | null;
+  /** Answers true when a trivial query succeeds. */
+  ping(): Promise<boolean>;
+  /** Closes the pool and, when embedded, shuts PGlite down cleanly so its folder stays sound. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  pgliteDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    return wrap(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', null, options.databaseUrl);
+  }
+  const inMemory = options.pgliteDir.startsWith('memory://');
+  if (!inMemory) await fs.mkdir(options.pgliteDir, { recursive: true });
+  const pglite = await PGlite.create(options.pgliteDir);
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return wrap(kysely, 'pglite', pglite, null);
+}
+
+function wrap(db: Kysely<DB>, kind: DatabaseKind, pglite: PGlite | null, url: string | null): Database {
+  let closed = false;
+  return {
+    db,
+    kind,
+    pglite,
+    url,
+    async ping() {
+      if (closed) return false;
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      if (pglite && !pglite.closed) await pglite.close();
+    },
+  };
+}

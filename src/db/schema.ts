@@ -1,0 +1,15 @@
+/** Row types of the database, as Kysely sees them. Timestamps travel as ISO strings or Date. */
+import type { ColumnType, Generated } from 'kysely';
+
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface PersonsTable {
+  id: Generated<string>;
+  display_name: string;
+  pseudonymised_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DB {
+  persons: PersonsTable;
+}

@@ -1,0 +1,54 @@
+/** HTTP errors and the one middleware that maps every error to a French (or English) page. */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** An error with an HTTP status and the i18n keys of its page title and message. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly titleKey: string,
+    readonly messageKey: string,
+    readonly expose = true,
+  ) {
+    super(messageKey);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (): HttpError => new HttpError(404, 'errors.not_found_title', 'errors.not_found');
+export const forbidden = (): HttpError => new HttpError(403, 'errors.forbidden_title', 'errors.forbidden');
+export const badRequest = (): HttpError => new HttpError(400, 'errors.bad_request_title', 'errors.bad_request');
+
+/** The catch-all for paths no route answered. */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const parserError = error as BodyParserError;
+  if (parserError?.type === 'entity.too.large') return new HttpError(413, 'errors.too_large_title', 'errors.too_large');
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    return parserError.status === 404 ? notFound() : badRequest();
+  }
+  return new HttpError(500, 'errors.server_title', 'errors.server', false);
+}
+
+/** Renders the error page; a stack trace is shown only outside production, and only for a 500. */
+export function errorHandler(options: { showStack: boolean }): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const http = toHttpError(error);
+    if (http.status >= 500) req.log?.error({ err: error }, 'request failed');
+    res.status(http.status);
+    const stack = options.showStack && http.status >= 500 && error instanceof Error ? error.stack : null;
+    const locals = { title: res.locals.t(http.titleKey), message: res.locals.t(http.messageKey), status: http.status, stack, requestId: req.id };
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: { status: http.status, message: locals.message } });
+      return;
+    }
+    res.render('error', locals);
+  };
+}

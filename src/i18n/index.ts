@@ -1,0 +1,29 @@
+/** Translation: i18next with the French and English catalogues, one instance for the process. */
+import i18next, { type TFunction } from 'i18next';
+import { fr } from './locales/fr.ts';
+import { en } from './locales/en.ts';
+
+export const LANGUAGES = ['fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'fr';
+
+const instance = i18next.createInstance();
+await instance.init({
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: DEFAULT_LANGUAGE,
+  supportedLngs: [...LANGUAGES],
+  resources: { fr: { translation: fr }, en: { translation: en } },
+  interpolation: { escapeValue: false }, // EJS escapes on output
+  returnNull: false,
+  initAsync: false,
+  showSupportNotice: false,
+});
+
+/** A translate function bound to one language. */
+export function translator(language: Language): TFunction {
+  return instance.getFixedT(language);
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}

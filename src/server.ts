@@ -1,0 +1,60 @@
+/** Entry point: read the configuration, open and migrate the database, listen, shut down gracefully. */
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config.ts';
+import { createApp } from './app.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { createLogger } from './http/logger.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.databasePoolSize });
+try {
+  const applied = await migrateToLatest(database.db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+} catch (error) {
+  logger.fatal({ err: error }, 'migration failed');
+  await database.close();
+  process.exit(1);
+}
+
+const app = createApp({ config, database, logger });
+const server: Server = app.listen(config.port, config.host, () => {
+  const where = database.kind === 'pglite' ? `embedded database in ${config.pgliteDir}` : 'PostgreSQL server';
+  logger.info({ port: config.port, database: database.kind }, `Sans Objection listening on http://localhost:${config.port} (${where})`);
+});
+server.on('error', async (error) => {
+  logger.fatal({ err: error }, 'cannot listen');
+  await database.close();
+  process.exit(1);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  // Stop accepting, end keep-alive and streaming connections, then close the database last
+  // so that requests in flight finish and the embedded folder is checkpointed cleanly.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  app.emit('shutdown');
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 5000);
+  force.unref();
+  await closed;
+  await database.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('the configuration', () => {
+  it('when nothing is set, then the app runs in development on port 3000 with the embedded database', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({ env: 'development', port: 3000, databaseUrl: null, pgliteDir: path.resolve('/srv/app/data/pglite'), logLevel: 'info', trustProxy: false });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when every variable is set, then each is read', () => {
+    const config = loadConfig(
+      { NODE_ENV: 'production', PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/so', PGLITE_DIR: '/var/so', LOG_LEVEL: 'warn', TRUST_PROXY: '1', PUBLIC_URL: 'https://decisions.example.fr/', DATABASE_POOL_SIZE: '20' },
+      '/srv',
+    );
+    expect(config).toMatchObject({ env: 'production', port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/so', pgliteDir: '/var/so', logLevel: 'warn', trustProxy: 1, publicUrl: 'https://decisions.example.fr', databasePoolSize: 20 });
+  });
+
+  it.each([
+    [{ PORT: 'trois-mille' }, 'PORT', 'nombre entier'],
+    [{ PORT: '70000' }, 'PORT', 'entre 0 et 65535'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV', 'valeurs possibles'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL', 'postgres://'],
+    [{ DATABASE_URL: 'pas une url' }, 'DATABASE_URL', "n'est pas une adresse valide"],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'valeurs possibles'],
+    [{ TRUST_PROXY: 'oui' }, 'TRUST_PROXY', 'nombre entier'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL', 'http://'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE', 'entre 1 et 200'],
+  ])('when %o is given, then the error names %s and says what is wrong', (env, variable, problem) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain(problem);
+  });
+});

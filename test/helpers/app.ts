@@ -1,0 +1,19 @@
+/** Builds the real app over a test database, with silent logs. */
+import type { Express } from 'express';
+import { createApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Database } from '../../src/db/database.ts';
+import { createLogger } from '../../src/http/logger.ts';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides });
+}
+
+export function buildApp(database: Database, options: { config?: Partial<Config>; extraRoutes?: (app: Express) => void } = {}): Express {
+  return createApp({
+    config: testConfig(options.config),
+    database,
+    logger: createLogger('silent'),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
+}

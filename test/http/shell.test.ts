@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { openDatabase } from '../../src/db/database.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { buildApp } from '../helpers/app.ts';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+describe('the app shell', () => {
+  it('when the home page is asked for, then it answers in French and says what the app is for', async () => {
+    const res = await request(buildApp(database)).get('/').expect(200);
+    expect(res.text).toContain('<html lang="fr">');
+    expect(res.text).toContain('décision par consentement');
+    expect(res.text).toContain('/vendor/htmx/htmx.min.js');
+  });
+
+  it('when the browser prefers English, then the page is in English and says so', async () => {
+    const res = await request(buildApp(database)).get('/').set('Accept-Language', 'en-GB,en;q=0.9').expect(200);
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toContain('consent decision');
+  });
+
+  it('when the language is switched with ?lang=en, then a cookie keeps the choice', async () => {
+    const app = buildApp(database);
+    const res = await request(app).get('/?lang=en').expect(200);
+    const cookie = res.headers['set-cookie'];
+    expect(String(cookie)).toMatch(/lang=en/);
+    const next = await request(app).get('/').set('Cookie', 'lang=en').expect(200);
+    expect(next.text).toContain('<html lang="en">');
+  });
+
+  it('when htmx is requested, then the pinned 2.0 release is served', async () => {
+    const res = await request(buildApp(database)).get('/vendor/htmx/htmx.min.js').expect(200);
+    expect(res.text).toMatch(/version:"2\.0\.\d+"/);
+    await request(buildApp(database)).get('/vendor/htmx-ext-sse/sse.min.js').expect(200);
+  });
+
+  it('when the database answers, then /healthz is 200', async () => {
+    const res = await request(buildApp(database)).get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: database.kind });
+  });
+
+  it('when the database server cannot be reached, then /healthz is 503', async () => {
+    const unreachable = await openDatabase({ databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none', pgliteDir: '' });
+    try {
+      const res = await request(buildApp(unreachable)).get('/healthz').expect(503);
+      expect(res.body.status).toBe('unavailable');
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it('when the embedded database has been closed, then /healthz is 503', async () => {
+    const closing = await createTestDatabase({ migrate: false });
+    const app = buildApp(closing);
+    await request(app).get('/healthz').expect(200);
+    await closing.dispose();
+    await request(app).get('/healthz').expect(503);
+  });
+
+  it('when a path is unknown, then the French 404 page is shown', async () => {
+    const res = await request(buildApp(database)).get('/nulle-part').expect(404);
+    expect(res.headers['content-type']).toMatch(/html/);
+    expect(res.text).toContain('Page introuvable');
+    expect(res.text).toContain('<html lang="fr">');
+  });
+
+  it('when a route throws in production, then the French 500 page is shown without the stack', async () => {
+    const app = buildApp(database, {
+      config: { env: 'production' },
+      extraRoutes: (a) =>
+        a.get('/boom', () => {
+          throw new Error('secret internals at /srv/app/src/boom.ts');
+        }),
+    });
+    const res = await request(app).get('/boom').expect(500);
+    expect(res.text).toContain('Erreur du serveur');
+    expect(res.text).not.toContain('secret internals');
+    expect(res.text).not.toContain('boom.ts');
+    expect(res.text).toContain(res.headers['x-request-id']);
+  });
+
+  it('when an async route rejects in development, then the 500 page shows the stack to the developer', async () => {
+    const app = buildApp(database, {
+      config: { env: 'development' },
+      extraRoutes: (a) =>
+        a.get('/boom', async () => {
+          throw new Error('visible in development');
+        }),
+    });
+    const res = await request(app).get('/boom').expect(500);
+    expect(res.text).toContain('visible in development');
+  });
+
+  it('when a client asks for JSON, then an error is JSON too', async () => {
+    const res = await request(buildApp(database)).get('/nulle-part').set('Accept', 'application/json').expect(404);
+    expect(res.body.error.status).toBe(404);
+  });
+});

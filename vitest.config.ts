@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'node_modules/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    server: { deps: { inline: ['kysely'] } },
+    coverage: {
+      provider: 'v8',
+      include: ['src/consent/**'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { 'src/consent/**': { branches: 95 } },
+    },
+  },
+});
