@@ -27,10 +27,10 @@ describe('the home page in a real browser', () => {
     const response = await page.goto(server.url + '/', { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    await expect.poll(() => page.evaluate(() => typeof (window as unknown as { htmx?: { version: string } }).htmx?.version)).toBe('string');
-    const version = await page.evaluate(() => (window as unknown as { htmx: { version: string } }).htmx.version);
+    await expect.poll(() => page.evaluate(() => typeof (globalThis as unknown as { htmx?: { version: string } }).htmx?.version)).toBe('string');
+    const version = await page.evaluate(() => (globalThis as unknown as { htmx: { version: string } }).htmx.version);
     expect(version).toMatch(/^2\.0\./);
-    expect(await page.evaluate(() => (window as unknown as { htmx: { config: { allowEval: boolean } } }).htmx.config.allowEval)).toBe(false);
+    expect(await page.evaluate(() => (globalThis as unknown as { htmx: { config: { allowEval: boolean } } }).htmx.config.allowEval)).toBe(false);
     expect(await page.textContent('h1')).toContain('sans que personne ne dise non');
     expect(problems).toEqual([]);
   });
