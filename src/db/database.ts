@@ -9,6 +9,8 @@ import type { DB } from './schema.ts';
 // Timestamps are exchanged as ISO strings and bigint ids as JS numbers on both databases,
 // so the embedded and the server paths return identical rows.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// A calendar date (a review date, a follow-up date) is a day, not an instant: keep 'YYYY-MM-DD'.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type DatabaseKind = 'postgres' | 'pglite';
 

@@ -1,5 +1,6 @@
 /** Row types of the database, as Kysely sees them. Timestamps travel as ISO strings or Date. */
 import type { ColumnType, Generated } from 'kysely';
+import type { EventTables } from './schema-events.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -7,9 +8,9 @@ export interface PersonsTable {
   id: Generated<string>;
   display_name: string;
   pseudonymised_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
-export interface DB {
+export interface DB extends EventTables {
   persons: PersonsTable;
 }

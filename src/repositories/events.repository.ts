@@ -1,0 +1,85 @@
+/** The consent log: the only SQL that writes or reads the events table. */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface NewLogEntry {
+  streamId: string;
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+  actorId: string | null;
+  occurredAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface LogEntry extends NewLogEntry {
+  id: number;
+  recordedAt: Date;
+}
+
+/** Appends entries; a (stream, seq) already taken raises the unique violation the service retries on. */
+export async function appendEntries(db: Executor, entries: readonly NewLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('events')
+    .values(
+      entries.map((e) => ({
+        stream_id: e.streamId,
+        seq: e.seq,
+        type: e.type,
+        data: JSON.stringify(e.data),
+        actor_id: e.actorId,
+        occurred_at: e.occurredAt,
+        prev_hash: e.prevHash,
+        hash: e.hash,
+      })),
+    )
+    .execute();
+}
+
+/** One stream's entries in sequence order. */
+export async function loadStream(db: Executor, streamId: string): Promise<LogEntry[]> {
+  const rows = await db.selectFrom('events').selectAll().where('stream_id', '=', streamId).orderBy('seq').execute();
+  return rows.map(toEntry);
+}
+
+/** Every stream id, for verification of the whole log. */
+export async function listStreams(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('events').select('stream_id').distinct().orderBy('stream_id').execute();
+  return rows.map((r) => r.stream_id);
+}
+
+function toEntry(row: {
+  id: number;
+  stream_id: string;
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+  actor_id: string | null;
+  occurred_at: Date;
+  recorded_at: Date;
+  prev_hash: string;
+  hash: string;
+}): LogEntry {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    seq: row.seq,
+    type: row.type,
+    data: row.data,
+    actorId: row.actor_id,
+    occurredAt: row.occurred_at.toISOString(),
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** True when a database error is a concurrent append: the (stream, seq) or a new proposal id already taken. */
+export function isSequenceConflict(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e?.code === '23505' && (e.constraint === undefined || e.constraint === 'events_stream_seq_unique' || e.constraint === 'proposals_pkey');
+}

@@ -1,0 +1,37 @@
+/** Signals published after a commit, for the live views (the realtime bridge subscribes). */
+import type { EventType } from '../consent/index.ts';
+
+export interface ProposalChanged {
+  name: 'proposal-changed';
+  proposalId: string;
+  meetingId: string | null;
+  seq: number;
+  stage: string;
+  events: EventType[];
+}
+
+export type Signal = ProposalChanged;
+
+export interface Publisher {
+  publish(signal: Signal): void | Promise<void>;
+}
+
+/** The in-process publisher: listeners run after commit; a failing listener never fails the command. */
+export class LocalPublisher implements Publisher {
+  private readonly listeners = new Set<(signal: Signal) => void>();
+
+  subscribe(listener: (signal: Signal) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(signal: Signal): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(signal);
+      } catch {
+        // A broken subscriber must not undo or fail a committed command.
+      }
+    }
+  }
+}

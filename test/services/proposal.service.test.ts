@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { DomainError, fold, type Command, type Event } from '../../src/consent/index.ts';
+import { ProposalService } from '../../src/services/proposal.service.ts';
+import { LocalPublisher, type Signal } from '../../src/services/signals.ts';
+import { loadStream } from '../../src/repositories/events.repository.ts';
+import { verifyLog } from '../../src/ledger/verify.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createPeople } from '../helpers/people.ts';
+
+let database: TestDatabase;
+let people: Record<'proposer' | 'facilitator' | 'secretary' | 'alice' | 'bob' | 'carol', string>;
+const signals: Signal[] = [];
+let service: ProposalService;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  people = await createPeople(database, {
+    proposer: 'Marie Pradel',
+    facilitator: 'Thierry Clément',
+    secretary: 'Anne Jestin',
+    alice: 'Aline Depernet',
+    bob: 'Patrice Solier',
+    carol: 'Laurent Badone',
+  });
+  const publisher = new LocalPublisher();
+  publisher.subscribe((s) => signals.push(s));
+  service = new ProposalService({ db: database.db, publisher });
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+let clock = Date.parse('2026-11-25T09:00:00.000Z');
+const now = () => new Date((clock += 1000)).toISOString();
+function cmd<T extends Command['type']>(type: T, actorId: string, fields: Record<string, unknown> = {}): Command {
+  return { type, actorId, at: now(), ...fields } as unknown as Command;
+}
+
+const TEXT_V1 = "Passer d'une culture du consensus à une culture du consentement pour les décisions de l'équipe de direction.";
+const TEXT_V2 = `${TEXT_V1} Une évaluation est faite au bout de six mois.`;
+const TEXT_V3 = `${TEXT_V2} Les élus sont informés de chaque décision.`;
+
+async function runAtelier3(proposalId: string) {
+  const p = people;
+  const all = [p.alice, p.bob, p.carol, p.proposer];
+  const run = (c: Command) => service.execute(proposalId, c);
+  await run(
+    cmd('CreateProposal', p.proposer, {
+      proposalId,
+      proposerId: p.proposer,
+      facilitatorId: p.facilitator,
+      secretaryId: p.secretary,
+      title: 'Du consensus au consentement',
+      tension: 'Les décisions traînent faute de consensus.',
+      text: TEXT_V1,
+      criteria: 'Délai moyen de décision',
+      reviewDate: '2027-06-30',
+      validitySet: 'importante_argumentee',
+    }),
+  );
+  await run(cmd('Present', p.facilitator));
+  await run(cmd('StartClarificationRound', p.facilitator, { participants: all }));
+  await run(cmd('AskQuestion', p.alice, { questionId: 'q1', text: 'Qui décide en cas de blocage ?' }));
+  await run(cmd('AnswerQuestion', p.proposer, { questionId: 'q1', answer: 'Le groupe, par une nouvelle proposition.' }));
+  await run(cmd('Pass', p.bob));
+  await run(cmd('Pass', p.facilitator, { onBehalfOf: p.carol }));
+  await run(cmd('StartReactionRound', p.facilitator, { participants: all }));
+  await run(cmd('React', p.alice, { reactionId: 'r1', text: 'Enthousiaste, mais il faudra se former.' }));
+  await run(cmd('React', p.bob, { reactionId: 'r2', text: 'Je crains la lenteur.' }));
+  await run(cmd('Pass', p.facilitator, { onBehalfOf: p.carol }));
+  await run(cmd('StartAmendment', p.facilitator));
+  await run(cmd('AmendProposal', p.proposer, { text: TEXT_V2, changeNote: 'Évaluation à six mois', motivatedBy: [{ kind: 'reaction', id: 'r2' }] }));
+  await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
+  await run(cmd('RaiseObjection', p.alice, { objectionId: 'o1', reasoning: 'Les élus ne seront pas informés.' }));
+  await run(cmd('RaiseObjection', p.bob, { objectionId: 'o2', reasoning: 'Je préfère le vote.' }));
+  await run(cmd('RecordConcern', p.facilitator, { onBehalfOf: p.carol, concernId: 'c1', text: 'Le temps de formation.' }));
+  await run(cmd('DeclareNoObjection', p.proposer));
+  await run(cmd('TestObjection', p.facilitator, { objectionId: 'o1', answers: { importante: true, argumentee: true }, ruling: 'valid' }));
+  await run(cmd('TestObjection', p.facilitator, { objectionId: 'o2', answers: { importante: false, argumentee: false }, ruling: 'not_valid' }));
+  await run(cmd('AmendProposal', p.proposer, { text: TEXT_V3, changeNote: 'Information des élus', motivatedBy: [{ kind: 'objection', id: 'o1' }] }));
+  await run(cmd('ConfirmObjectionLifted', p.alice, { objectionId: 'o1' }));
+  await run(cmd('ConfirmTensionAnswered', p.proposer, { objectionId: 'o1' }));
+  await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
+  for (const who of [p.alice, p.bob, p.carol, p.proposer]) await run(cmd('DeclareNoObjection', who));
+}
+
+async function counts() {
+  const tables = ['events', 'proposals', 'proposal_versions', 'rounds', 'contributions', 'objections'] as const;
+  const out: Record<string, number> = {};
+  for (const t of tables) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(database.db);
+    out[t] = r.rows[0]!.n;
+  }
+  return out;
+}
+
+describe('the proposal service on a real database', () => {
+  const proposalId = randomUUID();
+
+  it('when the Atelier 3 proposal goes through the whole method, then the read models hold every step and both objections with their outcome', async () => {
+    await runAtelier3(proposalId);
+    const proposal = await database.db.selectFrom('proposals').selectAll().where('id', '=', proposalId).executeTakeFirstOrThrow();
+    expect(proposal.stage).toBe('adopted');
+    expect(proposal.current_version).toBe(3);
+    expect(proposal.closed_at).not.toBeNull();
+
+    const versions = await database.db.selectFrom('proposal_versions').select(['number', 'text', 'motivated_by']).where('proposal_id', '=', proposalId).orderBy('number').execute();
+    expect(versions.map((v) => v.number)).toEqual([1, 2, 3]);
+    expect(versions[2]!.text).toBe(TEXT_V3);
+    expect(versions[2]!.motivated_by).toEqual([{ kind: 'objection', id: 'o1' }]);
+
+    const objections = await database.db.selectFrom('objections').selectAll().where('proposal_id', '=', proposalId).orderBy('id').execute();
+    expect(objections.map((o) => [o.id, o.ruling, o.outcome, o.decided_by !== null, o.decided_at !== null])).toEqual([
+      ['o1', 'valid', 'integrated', true, true],
+      ['o2', 'not_valid', 'not_valid', true, true],
+    ]);
+    expect(objections[1]!.ruled_by).toBe(people.facilitator);
+
+    const rounds = await database.db.selectFrom('rounds').select(['kind', 'number', 'version_number', 'completed_at']).where('proposal_id', '=', proposalId).orderBy('started_at').execute();
+    expect(rounds.map((r) => `${r.kind}#${r.number}@v${r.version_number}`)).toEqual(['clarification#1@v1', 'reaction#1@v1', 'objection#1@v2', 'objection#2@v3']);
+    expect(rounds.every((r) => r.completed_at !== null)).toBe(true);
+
+    const onBehalf = await database.db.selectFrom('contributions').select(['kind', 'person_id', 'recorded_by']).where('proposal_id', '=', proposalId).where('person_id', '=', people.carol).orderBy('event_seq').execute();
+    expect(onBehalf.slice(0, 3)).toEqual([
+      { kind: 'pass', person_id: people.carol, recorded_by: people.facilitator },
+      { kind: 'pass', person_id: people.carol, recorded_by: people.facilitator },
+      { kind: 'concern', person_id: people.carol, recorded_by: people.facilitator },
+    ]);
+  });
+
+  it('when the log is folded, then it reproduces the stored state exactly', async () => {
+    const entries = await loadStream(database.db, proposalId);
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    const folded = fold(entries.map((e) => e.data as unknown as Event));
+    const stored = await database.db.selectFrom('proposals').select('state').where('id', '=', proposalId).executeTakeFirstOrThrow();
+    expect(stored.state).toEqual(JSON.parse(JSON.stringify(folded)));
+  });
+
+  it('when commands commit, then a signal is published after each with the new sequence number', () => {
+    const mine = signals.filter((s) => s.proposalId === proposalId);
+    expect(mine.length).toBeGreaterThan(20);
+    expect(mine.map((s) => s.seq)).toEqual([...mine.map((s) => s.seq)].sort((a, b) => a - b));
+    expect(mine.at(-1)!.stage).toBe('adopted');
+  });
+
+  it('when a command is refused by the method, then it throws a named French error and the database is unchanged', async () => {
+    const other = randomUUID();
+    await service.execute(other, cmd('CreateProposal', people.proposer, { proposalId: other, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'T', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
+    const before = await counts();
+    const refusal = service.execute(other, cmd('RaiseObjection', people.alice, { objectionId: 'x', reasoning: 'trop tôt' }));
+    await expect(refusal).rejects.toBeInstanceOf(DomainError);
+    await expect(refusal).rejects.toMatchObject({ code: 'WRONG_STAGE', fr: expect.stringContaining("n'est pas le moment") });
+    await expect(service.execute(other, cmd('Present', people.alice))).rejects.toMatchObject({ code: expect.stringMatching(/NOT_/) });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('when a command names a proposal that does not exist, then it is refused and nothing is stored', async () => {
+    const before = await counts();
+    await expect(service.execute(randomUUID(), cmd('Present', people.facilitator))).rejects.toMatchObject({ code: 'NO_PROPOSAL' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('when the authorisation hook refuses, then nothing is stored', async () => {
+    const guarded = new ProposalService({
+      db: database.db,
+      authorize: () => {
+        throw new Error('refused by policy');
+      },
+    });
+    const before = await counts();
+    await expect(guarded.execute(proposalId, cmd('PostponeProposal', people.facilitator))).rejects.toThrow('refused by policy');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('when someone tries to change or delete an event in SQL, then the database refuses', async () => {
+    await expect(sql`update events set data = '{}'::jsonb where stream_id = ${proposalId}`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from events where stream_id = ${proposalId}`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate events`.execute(database.db)).rejects.toThrow(/append-only/);
+    expect((await verifyLog(database.db)).breaks).toEqual([]);
+  });
+});
