@@ -8,8 +8,16 @@ import type { Database } from './db/database.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { languageMiddleware } from './http/language.ts';
 import { requestLogger, type Logger } from './http/logger.ts';
+import { securityHeaders } from './http/security.ts';
+import { IDLE_SETTING, sessionMiddleware } from './http/session.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { LIMITS } from './http/limits.ts';
 import { healthRouter } from './routes/health.ts';
 import { homeRouter } from './routes/home.ts';
+import { authRouter } from './routes/auth.ts';
+import { joinRouter } from './routes/join.ts';
+import { meetingsRouter } from './routes/meetings.ts';
+import { adminRouter } from './routes/admin.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -36,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
   app.locals.appName = 'Sans Objection';
 
   app.use(requestLogger(logger));
+  app.use(securityHeaders({ hsts: config.env === 'production' }));
   app.use(languageMiddleware);
   const staticOptions = { maxAge: config.env === 'production' ? '7d' : 0, fallthrough: true };
   app.use('/static', express.static(path.join(root, 'public'), staticOptions));
@@ -43,7 +52,19 @@ export function createApp(deps: AppDeps): Express {
   app.use('/vendor/htmx-ext-sse', express.static(sseDir, staticOptions));
 
   app.use(healthRouter(database));
+
+  // Every route below knows who is asking, and every state-changing request carries its session's token.
+  // Unknown fields are parsed but never read: each route picks its fields through a zod schema.
+  app.use(express.urlencoded({ extended: false, limit: LIMITS.body, parameterLimit: 200 }));
+  app.set(IDLE_SETTING, config.sessionIdleMinutes);
+  app.use(sessionMiddleware(database.db, config.sessionIdleMinutes));
+  app.use(csrfProtection);
+
   app.use(homeRouter());
+  app.use(authRouter(database.db));
+  app.use(joinRouter(database.db));
+  app.use(meetingsRouter(database.db, config));
+  app.use(adminRouter(database.db, config));
   deps.extraRoutes?.(app);
 
   app.use(notFoundHandler);

@@ -18,6 +18,10 @@ export interface Config {
   /** Public address of the app, used in links and QR codes (no trailing slash). */
   readonly publicUrl: string | null;
   readonly databasePoolSize: number;
+  /** A session unused for this many minutes is closed. */
+  readonly sessionIdleMinutes: number;
+  /** Create the demo accounts at start (embedded database in development, or explicitly asked). */
+  readonly seedDemo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -77,17 +81,29 @@ function trustProxy(env: Env): number | boolean {
   return integer(env, 'TRUST_PROXY', 0, 0, 10);
 }
 
+function seedDemo(env: Env, nodeEnv: NodeEnv, databaseUrl: string | null): boolean {
+  const raw = env.SEED_DEMO;
+  if (raw !== undefined && raw !== '' && raw !== 'true' && raw !== 'false') throw new ConfigError('SEED_DEMO', `vaut « ${raw} » ; valeurs possibles : true, false.`);
+  if (raw === 'true' && nodeEnv === 'production') throw new ConfigError('SEED_DEMO', 'ne peut pas valoir true en production : les comptes de démonstration ont un mot de passe connu de tous.');
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return nodeEnv === 'development' && databaseUrl === null;
+}
+
 /** Parses the environment; throws a ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   return Object.freeze({
-    env: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
+    env: nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0',
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     pgliteDir: path.resolve(cwd, env.PGLITE_DIR && env.PGLITE_DIR !== '' ? env.PGLITE_DIR : 'data/pglite'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     trustProxy: trustProxy(env),
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 120, 5, 7 * 24 * 60),
+    seedDemo: seedDemo(env, nodeEnv, databaseUrl),
   });
 }

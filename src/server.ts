@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createLogger } from './http/logger.ts';
+import { DEMO_PASSWORD, seedDemo } from './auth/demo.ts';
 
 let config;
 try {
@@ -22,6 +23,7 @@ const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir
 try {
   const applied = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (config.seedDemo && (await seedDemo(database.db))) logger.warn(`demo accounts created (admin@demo.local…, password ${DEMO_PASSWORD}): never use them in production`);
 } catch (error) {
   logger.fatal({ err: error }, 'migration failed');
   await database.close();

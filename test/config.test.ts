@@ -44,3 +44,25 @@ describe('the configuration', () => {
     expect(error.message).toContain(problem);
   });
 });
+
+describe('the security settings', () => {
+  it('when nothing is set, then sessions idle out after 120 minutes and the demo is seeded only in development on the embedded database', () => {
+    expect(loadConfig({})).toMatchObject({ sessionIdleMinutes: 120, seedDemo: true });
+    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db/so' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db/so', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '30' }).sessionIdleMinutes).toBe(30);
+  });
+
+  it.each([
+    [{ SEED_DEMO: 'true', NODE_ENV: 'production' }, 'SEED_DEMO', 'production'],
+    [{ SEED_DEMO: 'oui' }, 'SEED_DEMO', 'valeurs possibles'],
+    [{ SESSION_IDLE_MINUTES: '1' }, 'SESSION_IDLE_MINUTES', 'entre 5 et 10080'],
+  ])('when %o is given, then the error names %s', (env, variable, problem) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(problem);
+  });
+});

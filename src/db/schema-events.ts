@@ -95,7 +95,15 @@ export interface ObjectionsTable {
   follow_up_date: DateColumn | null;
 }
 
+export interface CommandKeysTable {
+  key: string;
+  proposal_id: string;
+  person_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface EventTables {
+  command_keys: CommandKeysTable;
   events: EventsTable;
   proposals: ProposalsTable;
   proposal_versions: ProposalVersionsTable;

@@ -1,6 +1,7 @@
 /** Row types of the database, as Kysely sees them. Timestamps travel as ISO strings or Date. */
 import type { ColumnType, Generated } from 'kysely';
 import type { EventTables } from './schema-events.ts';
+import type { AccountTables } from './schema-accounts.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -11,6 +12,6 @@ export interface PersonsTable {
   created_at: Timestamp;
 }
 
-export interface DB extends EventTables {
+export interface DB extends EventTables, AccountTables {
   persons: PersonsTable;
 }

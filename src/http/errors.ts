@@ -1,5 +1,6 @@
 /** HTTP errors and the one middleware that maps every error to a French (or English) page. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AccessDenied } from '../auth/policy.ts';
 
 /** An error with an HTTP status and the i18n keys of its page title and message. */
 export class HttpError extends Error {
@@ -28,6 +29,7 @@ interface BodyParserError {
 
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof AccessDenied) return error.refusal === 'not_found' ? notFound() : forbidden();
   const parserError = error as BodyParserError;
   if (parserError?.type === 'entity.too.large') return new HttpError(413, 'errors.too_large_title', 'errors.too_large');
   if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
@@ -40,6 +42,11 @@ function toHttpError(error: unknown): HttpError {
 export function errorHandler(options: { showStack: boolean }): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
+    // someone not signed in who asks for a page is sent to sign in, then brought back
+    if (error instanceof AccessDenied && error.refusal === 'unauthenticated' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.redirect(303, `/connexion?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
     const http = toHttpError(error);
     if (http.status >= 500) req.log?.error({ err: error }, 'request failed');
     res.status(http.status);

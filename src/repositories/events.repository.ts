@@ -78,8 +78,18 @@ function toEntry(row: {
   };
 }
 
+/** Whether a submission key has already been stored. */
+export async function keyUsed(db: Executor, key: string): Promise<boolean> {
+  return (await db.selectFrom('command_keys').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
+}
+
+/** Records a submission key in the transaction of its events; a concurrent twin hits the primary key. */
+export async function useKey(db: Executor, key: string, proposalId: string, personId: string): Promise<void> {
+  await db.insertInto('command_keys').values({ key, proposal_id: proposalId, person_id: personId }).execute();
+}
+
 /** True when a database error is a concurrent append: the (stream, seq) or a new proposal id already taken. */
 export function isSequenceConflict(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string };
-  return e?.code === '23505' && (e.constraint === undefined || e.constraint === 'events_stream_seq_unique' || e.constraint === 'proposals_pkey');
+  return e?.code === '23505' && (e.constraint === undefined || e.constraint === 'events_stream_seq_unique' || e.constraint === 'proposals_pkey' || e.constraint === 'command_keys_pkey');
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { decide, evolve, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import { eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, isSequenceConflict, type NewLogEntry } from '../repositories/events.repository.ts';
+import { appendEntries, isSequenceConflict, keyUsed, useKey, type NewLogEntry } from '../repositories/events.repository.ts';
 import { loadHead, project, type SequencedEvent } from '../repositories/proposals.repository.ts';
 import type { Publisher } from './signals.ts';
 
@@ -44,11 +44,11 @@ export class ProposalService {
    * Runs one command. A refusal of the method throws the core's DomainError and stores nothing.
    * A lost race for the next sequence number is retried against the new state.
    */
-  async execute(proposalId: string, command: Command, options: { meetingId?: string | null } = {}): Promise<CommandResult> {
+  async execute(proposalId: string, command: Command, options: { meetingId?: string | null; idempotencyKey?: string } = {}): Promise<CommandResult> {
     const maxAttempts = this.deps.maxAttempts ?? 60;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.db.transaction().execute((trx) => this.attempt(trx, proposalId, command, options.meetingId ?? null));
+        const result = await this.deps.db.transaction().execute((trx) => this.attempt(trx, proposalId, command, options.meetingId ?? null, options.idempotencyKey));
         await this.publish(result.result);
         return result.result;
       } catch (error) {
@@ -60,11 +60,16 @@ export class ProposalService {
     }
   }
 
-  private async attempt(trx: Kysely<DB>, proposalId: string, command: Command, meetingId: string | null): Promise<{ result: CommandResult }> {
+  private async attempt(trx: Kysely<DB>, proposalId: string, command: Command, meetingId: string | null, idempotencyKey?: string): Promise<{ result: CommandResult }> {
     const head = await loadHead(trx, proposalId);
     const before: State = head?.state ?? null;
     const context = { meetingId: head?.meetingId ?? meetingId };
     await this.deps.authorize?.(command, before, context);
+    // A key already used means this very submission was stored (a double click, a resent form):
+    // answer as if it had just succeeded, and store nothing more.
+    if (idempotencyKey && before && (await keyUsed(trx, idempotencyKey))) {
+      return { result: { proposalId, meetingId: context.meetingId, state: before, events: [] } };
+    }
     if (command.type === 'CreateProposal' && command.proposalId !== proposalId) throw new TypeError('CreateProposal: proposalId mismatch');
 
     const decided = decide(before, command);
@@ -85,6 +90,7 @@ export class ProposalService {
       state = evolve(state, event);
     }
     if (state === null) throw new Error('a command produced no proposal');
+    if (idempotencyKey) await useKey(trx, idempotencyKey, proposalId, command.actorId);
     await appendEntries(trx, entries);
     await project(trx, { before, after: state, events, meetingId: context.meetingId, lastSeq: seq, lastHash: previous });
     return { result: { proposalId, meetingId: context.meetingId, state, events } };

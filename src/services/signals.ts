@@ -10,7 +10,13 @@ export interface ProposalChanged {
   events: EventType[];
 }
 
-export type Signal = ProposalChanged;
+/** Presence or the agenda of a meeting changed. */
+export interface MeetingChanged {
+  name: 'meeting-changed';
+  meetingId: string;
+}
+
+export type Signal = ProposalChanged | MeetingChanged;
 
 export interface Publisher {
   publish(signal: Signal): void | Promise<void>;

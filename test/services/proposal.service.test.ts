@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { DomainError, fold, type Command, type Event } from '../../src/consent/index.ts';
 import { ProposalService } from '../../src/services/proposal.service.ts';
-import { LocalPublisher, type Signal } from '../../src/services/signals.ts';
+import { LocalPublisher, type ProposalChanged, type Signal } from '../../src/services/signals.ts';
 import { loadStream } from '../../src/repositories/events.repository.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -139,7 +139,7 @@ describe('the proposal service on a real database', () => {
   });
 
   it('when commands commit, then a signal is published after each with the new sequence number', () => {
-    const mine = signals.filter((s) => s.proposalId === proposalId);
+    const mine = signals.filter((s): s is ProposalChanged => s.name === 'proposal-changed' && s.proposalId === proposalId);
     expect(mine.length).toBeGreaterThan(20);
     expect(mine.map((s) => s.seq)).toEqual([...mine.map((s) => s.seq)].sort((a, b) => a - b));
     expect(mine.at(-1)!.stage).toBe('adopted');
@@ -172,6 +172,20 @@ describe('the proposal service on a real database', () => {
     const before = await counts();
     await expect(guarded.execute(proposalId, cmd('PostponeProposal', people.facilitator))).rejects.toThrow('refused by policy');
     expect(await counts()).toEqual(before);
+  });
+
+  it('when the same submission arrives twice (a double click), then one contribution is stored', async () => {
+    const id = randomUUID();
+    await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'T', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
+    await service.execute(id, cmd('Present', people.facilitator));
+    await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice, people.bob] }));
+    const key = randomUUID();
+    const ask = cmd('AskQuestion', people.alice, { questionId: key, text: 'Combien de temps ?' });
+    const results = await Promise.all([service.execute(id, ask, { idempotencyKey: key }), service.execute(id, ask, { idempotencyKey: key })]);
+    expect(results.map((r) => r.events.length).sort()).toEqual([0, 1]);
+    await service.execute(id, ask, { idempotencyKey: key });
+    const questions = await database.db.selectFrom('contributions').select('ref_id').where('proposal_id', '=', id).where('kind', '=', 'question').execute();
+    expect(questions).toEqual([{ ref_id: key }]);
   });
 
   it('when someone tries to change or delete an event in SQL, then the database refuses', async () => {

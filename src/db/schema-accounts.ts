@@ -1,0 +1,89 @@
+/** Row types of accounts, circles, sessions, the sign-in throttle and meetings (migration 0003). */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamp with a default: optional on insert. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamp that must be given on insert. */
+type RequiredTimestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type AccountRole = 'admin' | 'facilitator' | 'member' | 'observer';
+export type MeetingRole = 'facilitator' | 'secretary' | 'proposer' | 'participant' | 'observer';
+export type SessionKind = 'anonymous' | 'account' | 'guest';
+export type MeetingStatus = 'planned' | 'open' | 'closed';
+
+export interface CirclesTable {
+  id: Generated<string>;
+  name: string;
+  description: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface AccountsTable {
+  person_id: string;
+  email: string;
+  role: AccountRole;
+  password_hash: string | null;
+  disabled_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  kind: SessionKind;
+  person_id: string | null;
+  meeting_id: string | null;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  email: string;
+  address: string;
+  failed_at: Timestamp;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  person_id: string;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: RequiredTimestamp;
+  used_at: Timestamp | null;
+}
+
+export interface MeetingsTable {
+  id: Generated<string>;
+  circle_id: string;
+  title: string;
+  scheduled_for: RequiredTimestamp;
+  join_code: string;
+  facilitator_person_id: string;
+  secretary_person_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  status: Generated<MeetingStatus>;
+}
+
+export interface MeetingMembersTable {
+  meeting_id: string;
+  person_id: string;
+  role: MeetingRole;
+  is_guest: Generated<boolean>;
+  present: Generated<boolean>;
+  /** false for someone in the room without a device, whose turns are recorded for them (migration 0004) */
+  has_device: Generated<boolean>;
+  joined_at: Timestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface AccountTables {
+  circles: CirclesTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  password_resets: PasswordResetsTable;
+  meetings: MeetingsTable;
+  meeting_members: MeetingMembersTable;
+}

@@ -1,0 +1,43 @@
+/** Small helpers shared by the routes: safe `next` targets, uuid parameters, Paris time. */
+import { z } from 'zod';
+import { notFound } from './errors.ts';
+
+/** A local path to go back to after sign-in, or "/" for anything that could leave the site. */
+export function safeNext(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return '/';
+  // "//evil", "/\\evil" and control characters are read as another host by some browsers
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  try {
+    const base = 'http://sans-objection.invalid';
+    const parsed = new URL(raw, base);
+    if (parsed.origin !== base) return '/';
+    return parsed.pathname + parsed.search + parsed.hash;
+  } catch {
+    return '/';
+  }
+}
+
+const uuidSchema = z.uuid();
+
+/** A route parameter that must be a uuid; anything else is a page that does not exist. */
+export function uuidParam(value: unknown): string {
+  const parsed = uuidSchema.safeParse(value);
+  if (!parsed.success) throw notFound();
+  return parsed.data.toLowerCase();
+}
+
+export const TIME_ZONE = 'Europe/Paris';
+
+/** "2026-03-14T09:30" typed in a datetime-local field, read as Paris time. */
+export function parisLocalToDate(local: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return null;
+  const asUtc = new Date(`${local}Z`);
+  if (Number.isNaN(asUtc.getTime())) return null;
+  const paris = asUtc.toLocaleString('sv-SE', { timeZone: TIME_ZONE }).replace(' ', 'T');
+  const offset = new Date(`${paris}Z`).getTime() - asUtc.getTime();
+  return new Date(asUtc.getTime() - offset);
+}
+
+export function formatDateTime(date: Date | string, lang: string): string {
+  return new Date(date).toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { timeZone: TIME_ZONE, dateStyle: 'full', timeStyle: 'short' });
+}

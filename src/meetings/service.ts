@@ -1,0 +1,112 @@
+/** Meetings as far as issue 4 needs them: create, show, join as a guest, remove a guest. Every function authorises first. */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../auth/policy.ts';
+import { newJoinCode, normaliseJoinCode } from '../auth/crypto.ts';
+import * as repo from '../repositories/meetings.repository.ts';
+import { deleteSessionsOf, insertPerson } from '../repositories/accounts.repository.ts';
+
+async function factsFor(db: Kysely<DB>, actor: Actor, meeting: repo.MeetingRow): Promise<MeetingFacts> {
+  const personId = actor.kind === 'anonymous' ? null : actor.personId;
+  const membership = personId ? await repo.findMembership(db, meeting.id, personId) : null;
+  return { id: meeting.id, facilitatorPersonId: meeting.facilitatorPersonId, secretaryPersonId: meeting.secretaryPersonId, actorRole: membership?.role ?? null };
+}
+
+/** Loads a meeting the actor may see; a missing meeting and a hidden one look the same (404). */
+async function loadVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<{ meeting: repo.MeetingRow; facts: MeetingFacts } | null> {
+  // refuse the anonymous before telling them whether the meeting exists
+  if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
+  const meeting = await repo.findMeeting(db, id);
+  if (!meeting) return null;
+  const facts = await factsFor(db, actor, meeting);
+  authorize(actor, { type: 'meeting.view', meeting: facts });
+  return { meeting, facts };
+}
+
+export async function listMeetings(db: Kysely<DB>, actor: Actor): Promise<repo.MeetingRow[]> {
+  authorize(actor, { type: 'meetings.list' });
+  return repo.listMeetings(db);
+}
+
+export async function circlesForNewMeeting(db: Kysely<DB>, actor: Actor): Promise<repo.Circle[]> {
+  authorize(actor, { type: 'meeting.create' });
+  return repo.listCircles(db);
+}
+
+export type CreateMeetingResult = { ok: true; id: string } | { ok: false; field: 'circleId'; key: string };
+
+/** Creates a meeting with a fresh join code; its creator facilitates it. */
+export async function createMeeting(db: Kysely<DB>, actor: Actor, input: { circleId: string; title: string; scheduledFor: Date }): Promise<CreateMeetingResult> {
+  authorize(actor, { type: 'meeting.create' });
+  if (actor.kind !== 'account') throw new AccessDenied('forbidden');
+  if (!(await repo.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choice' };
+  for (let attempt = 0; ; attempt++) {
+    const joinCode = newJoinCode();
+    if (await repo.joinCodeTaken(db, joinCode)) continue;
+    try {
+      const id = await db.transaction().execute(async (tx) => {
+        const id = await repo.insertMeeting(tx, { ...input, joinCode, facilitatorPersonId: actor.personId, createdBy: actor.personId });
+        await repo.insertMember(tx, { meetingId: id, personId: actor.personId, role: 'facilitator', isGuest: false, present: false });
+        return id;
+      });
+      return { ok: true, id };
+    } catch (error) {
+      // two instances drew the same code at the same moment: draw again
+      if (attempt < 5 && (error as { code?: string }).code === '23505') continue;
+      throw error;
+    }
+  }
+}
+
+export interface MeetingPage {
+  meeting: repo.MeetingRow;
+  members: repo.MemberRow[];
+  canFacilitate: boolean;
+}
+
+export async function showMeeting(db: Kysely<DB>, actor: Actor, id: string): Promise<MeetingPage | null> {
+  const found = await loadVisible(db, actor, id);
+  if (!found) return null;
+  return {
+    meeting: found.meeting,
+    members: await repo.listMembers(db, id),
+    canFacilitate: can(actor, { type: 'meeting.facilitate', meeting: found.facts }),
+  };
+}
+
+/** Removes a guest and closes their sessions at once. Null when the meeting or the guest does not exist. */
+export async function removeGuest(db: Kysely<DB>, actor: Actor, meetingId: string, personId: string): Promise<boolean | null> {
+  const found = await loadVisible(db, actor, meetingId);
+  if (!found) return null;
+  authorize(actor, { type: 'meeting.facilitate', meeting: found.facts });
+  return db.transaction().execute(async (tx) => {
+    if (!(await repo.removeGuest(tx, meetingId, personId))) return false;
+    await deleteSessionsOf(tx, personId);
+    return true;
+  });
+}
+
+export type JoinResult = { ok: true; meetingId: string; personId: string | null } | { ok: false; field: 'code'; key: string };
+
+/** A guest joins by code with a display name: a new person, a member of that meeting only. An account joins as itself. */
+export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: string; displayName: string | null }): Promise<JoinResult> {
+  const meeting = await repo.findMeetingByCode(db, normaliseJoinCode(input.code));
+  if (!meeting || meeting.status === 'closed') return { ok: false, field: 'code', key: 'join.unknown_code' };
+  if (actor.kind === 'account') {
+    const facts = await factsFor(db, actor, meeting);
+    if (!facts.actorRole) {
+      const role = actor.role === 'observer' ? 'observer' : 'participant';
+      await repo.insertMember(db, { meetingId: meeting.id, personId: actor.personId, role, isGuest: false, present: true });
+    }
+    return { ok: true, meetingId: meeting.id, personId: null };
+  }
+  if (actor.kind === 'guest' && actor.meetingId === meeting.id) return { ok: true, meetingId: meeting.id, personId: null };
+  const displayName = input.displayName ?? '';
+  const personId = await db.transaction().execute(async (tx) => {
+    const personId = await insertPerson(tx, displayName);
+    await repo.insertMember(tx, { meetingId: meeting.id, personId, role: 'participant', isGuest: true, present: true });
+    return personId;
+  });
+  return { ok: true, meetingId: meeting.id, personId };
+}
+

@@ -1,0 +1,165 @@
+/** Accounts, sessions, the sign-in throttle and password resets: the only SQL about them. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { AccountRole, SessionKind } from '../db/schema-accounts.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface AccountRow {
+  personId: string;
+  email: string;
+  role: AccountRole;
+  displayName: string;
+  passwordHash: string | null;
+  disabled: boolean;
+}
+
+const accountColumns = ['accounts.person_id', 'accounts.email', 'accounts.role', 'accounts.password_hash', 'accounts.disabled_at', 'persons.display_name'] as const;
+
+function toAccount(r: { person_id: string; email: string; role: AccountRole; password_hash: string | null; disabled_at: Date | null; display_name: string }): AccountRow {
+  return { personId: r.person_id, email: r.email, role: r.role, displayName: r.display_name, passwordHash: r.password_hash, disabled: r.disabled_at !== null };
+}
+
+export async function findAccountByEmail(db: Executor, email: string): Promise<AccountRow | null> {
+  const r = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id').select(accountColumns).where('accounts.email', '=', email).executeTakeFirst();
+  return r ? toAccount(r) : null;
+}
+
+export async function findAccount(db: Executor, personId: string): Promise<AccountRow | null> {
+  const r = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id').select(accountColumns).where('accounts.person_id', '=', personId).executeTakeFirst();
+  return r ? toAccount(r) : null;
+}
+
+export async function listAccounts(db: Executor): Promise<AccountRow[]> {
+  const rows = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id').select(accountColumns).orderBy('persons.display_name').execute();
+  return rows.map(toAccount);
+}
+
+export async function countAccounts(db: Executor): Promise<number> {
+  const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function insertPerson(db: Executor, displayName: string): Promise<string> {
+  const r = await db.insertInto('persons').values({ display_name: displayName }).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function insertAccount(db: Executor, a: { personId: string; email: string; role: AccountRole; passwordHash: string | null }): Promise<void> {
+  await db.insertInto('accounts').values({ person_id: a.personId, email: a.email, role: a.role, password_hash: a.passwordHash }).execute();
+}
+
+export async function updateAccount(db: Executor, personId: string, patch: { role?: AccountRole; passwordHash?: string; disabled?: boolean }): Promise<void> {
+  const values: Record<string, unknown> = {};
+  if (patch.role) values.role = patch.role;
+  if (patch.passwordHash) values.password_hash = patch.passwordHash;
+  if (patch.disabled !== undefined) values.disabled_at = patch.disabled ? sql`now()` : null;
+  await db.updateTable('accounts').set(values).where('person_id', '=', personId).execute();
+}
+
+export async function renamePerson(db: Executor, personId: string, displayName: string): Promise<void> {
+  await db.updateTable('persons').set({ display_name: displayName }).where('id', '=', personId).execute();
+}
+
+// --- sessions -------------------------------------------------------------------------
+
+export interface SessionRow {
+  idHash: string;
+  kind: SessionKind;
+  personId: string | null;
+  meetingId: string | null;
+  csrfToken: string;
+  lastSeenAt: Date;
+}
+
+export async function insertSession(db: Executor, s: Omit<SessionRow, 'lastSeenAt'>): Promise<void> {
+  await db.insertInto('sessions').values({ id_hash: s.idHash, kind: s.kind, person_id: s.personId, meeting_id: s.meetingId, csrf_token: s.csrfToken }).execute();
+}
+
+/** The session, if it was seen within the idle window. */
+export async function findLiveSession(db: Executor, idHash: string, idleMinutes: number): Promise<SessionRow | null> {
+  const r = await db
+    .selectFrom('sessions')
+    .select(['id_hash', 'kind', 'person_id', 'meeting_id', 'csrf_token', 'last_seen_at'])
+    .where('id_hash', '=', idHash)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .executeTakeFirst();
+  return r ? { idHash: r.id_hash, kind: r.kind, personId: r.person_id, meetingId: r.meeting_id, csrfToken: r.csrf_token, lastSeenAt: r.last_seen_at } : null;
+}
+
+export async function touchSession(db: Executor, idHash: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSession(db: Executor, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSessionsOf(db: Executor, personId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('person_id', '=', personId).execute();
+}
+
+export async function deleteIdleSessions(db: Executor, idleMinutes: number): Promise<void> {
+  await db.deleteFrom('sessions').where('last_seen_at', '<', sql<Date>`now() - make_interval(mins => ${idleMinutes})`).execute();
+}
+
+// --- sign-in throttle -----------------------------------------------------------------
+
+export async function recordSignInFailure(db: Executor, email: string, address: string): Promise<void> {
+  await db.insertInto('sign_in_failures').values({ email, address }).execute();
+}
+
+export async function countRecentFailures(db: Executor, by: { email?: string; address?: string }, windowMinutes: number): Promise<number> {
+  let q = db
+    .selectFrom('sign_in_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('failed_at', '>', sql<Date>`now() - make_interval(mins => ${windowMinutes})`);
+  if (by.email !== undefined) q = q.where('email', '=', by.email);
+  if (by.address !== undefined) q = q.where('address', '=', by.address);
+  const r = await q.executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function clearFailures(db: Executor, email: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute();
+}
+
+// --- password resets ------------------------------------------------------------------
+
+export async function insertPasswordReset(db: Executor, r: { tokenHash: string; personId: string; createdBy: string; validHours: number }): Promise<void> {
+  await db
+    .insertInto('password_resets')
+    .values({ token_hash: r.tokenHash, person_id: r.personId, created_by: r.createdBy, expires_at: sql<Date>`now() + make_interval(hours => ${r.validHours})` })
+    .execute();
+}
+
+/** The account a reset token is for, if unused and not expired. */
+export async function findValidReset(db: Executor, tokenHash: string): Promise<{ personId: string } | null> {
+  const r = await db
+    .selectFrom('password_resets')
+    .select('person_id')
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return r ? { personId: r.person_id } : null;
+}
+
+/** Marks the token used; false when someone used it first. */
+export async function consumeReset(db: Executor, tokenHash: string): Promise<boolean> {
+  const r = await db.updateTable('password_resets').set({ used_at: sql`now()` }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function invalidateResetsOf(db: Executor, personId: string): Promise<void> {
+  await db.updateTable('password_resets').set({ used_at: sql`now()` }).where('person_id', '=', personId).where('used_at', 'is', null).execute();
+}
+
+export async function findPersonName(db: Executor, personId: string): Promise<string | null> {
+  const r = await db.selectFrom('persons').select('display_name').where('id', '=', personId).executeTakeFirst();
+  return r?.display_name ?? null;
+}
+
+export async function deleteOldFailures(db: Executor, windowMinutes: number): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('failed_at', '<', sql<Date>`now() - make_interval(mins => ${windowMinutes})`).execute();
+}

@@ -1,0 +1,162 @@
+/** Circles, meetings and their members: the only SQL about them. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { MeetingRole, MeetingStatus } from '../db/schema-accounts.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface Circle {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export async function listCircles(db: Executor): Promise<Circle[]> {
+  return db.selectFrom('circles').select(['id', 'name', 'description']).orderBy('name').execute();
+}
+
+export async function findCircle(db: Executor, id: string): Promise<Circle | null> {
+  return (await db.selectFrom('circles').select(['id', 'name', 'description']).where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function findCircleByName(db: Executor, name: string): Promise<Circle | null> {
+  return (await db.selectFrom('circles').select(['id', 'name', 'description']).where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()) ?? null;
+}
+
+export async function insertCircle(db: Executor, c: { name: string; description: string }): Promise<string> {
+  const r = await db.insertInto('circles').values(c).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export interface MeetingRow {
+  id: string;
+  circleId: string;
+  circleName: string;
+  title: string;
+  scheduledFor: Date;
+  joinCode: string;
+  facilitatorPersonId: string;
+  facilitatorName: string;
+  secretaryPersonId: string | null;
+  status: MeetingStatus;
+}
+
+function meetingQuery(db: Executor) {
+  return db
+    .selectFrom('meetings')
+    .innerJoin('circles', 'circles.id', 'meetings.circle_id')
+    .innerJoin('persons as f', 'f.id', 'meetings.facilitator_person_id')
+    .select([
+      'meetings.id',
+      'meetings.circle_id',
+      'circles.name as circle_name',
+      'meetings.title',
+      'meetings.scheduled_for',
+      'meetings.join_code',
+      'meetings.facilitator_person_id',
+      'f.display_name as facilitator_name',
+      'meetings.secretary_person_id',
+      'meetings.status',
+    ]);
+}
+
+type MeetingSelect = Awaited<ReturnType<ReturnType<typeof meetingQuery>['executeTakeFirstOrThrow']>>;
+
+function toMeeting(r: MeetingSelect): MeetingRow {
+  return {
+    id: r.id,
+    circleId: r.circle_id,
+    circleName: r.circle_name,
+    title: r.title,
+    scheduledFor: r.scheduled_for,
+    joinCode: r.join_code,
+    facilitatorPersonId: r.facilitator_person_id,
+    facilitatorName: r.facilitator_name,
+    secretaryPersonId: r.secretary_person_id,
+    status: r.status,
+  };
+}
+
+export async function findMeeting(db: Executor, id: string): Promise<MeetingRow | null> {
+  const r = await meetingQuery(db).where('meetings.id', '=', id).executeTakeFirst();
+  return r ? toMeeting(r) : null;
+}
+
+export async function findMeetingByCode(db: Executor, code: string): Promise<MeetingRow | null> {
+  const r = await meetingQuery(db).where('meetings.join_code', '=', code).executeTakeFirst();
+  return r ? toMeeting(r) : null;
+}
+
+export async function listMeetings(db: Executor): Promise<MeetingRow[]> {
+  const rows = await meetingQuery(db).orderBy('meetings.scheduled_for', 'desc').limit(200).execute();
+  return rows.map(toMeeting);
+}
+
+export async function insertMeeting(
+  db: Executor,
+  m: { circleId: string; title: string; scheduledFor: Date; joinCode: string; facilitatorPersonId: string; createdBy: string },
+): Promise<string> {
+  const r = await db
+    .insertInto('meetings')
+    .values({ circle_id: m.circleId, title: m.title, scheduled_for: m.scheduledFor, join_code: m.joinCode, facilitator_person_id: m.facilitatorPersonId, created_by: m.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function joinCodeTaken(db: Executor, code: string): Promise<boolean> {
+  return (await db.selectFrom('meetings').select('id').where('join_code', '=', code).executeTakeFirst()) !== undefined;
+}
+
+export interface MemberRow {
+  personId: string;
+  displayName: string;
+  role: MeetingRole;
+  isGuest: boolean;
+  present: boolean;
+}
+
+export async function listMembers(db: Executor, meetingId: string): Promise<MemberRow[]> {
+  const rows = await db
+    .selectFrom('meeting_members')
+    .innerJoin('persons', 'persons.id', 'meeting_members.person_id')
+    .select(['meeting_members.person_id', 'persons.display_name', 'meeting_members.role', 'meeting_members.is_guest', 'meeting_members.present'])
+    .where('meeting_members.meeting_id', '=', meetingId)
+    .where('meeting_members.removed_at', 'is', null)
+    .orderBy('meeting_members.joined_at')
+    .execute();
+  return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present }));
+}
+
+/** The person's current (not removed) membership of the meeting. */
+export async function findMembership(db: Executor, meetingId: string, personId: string): Promise<{ role: MeetingRole; isGuest: boolean } | null> {
+  const r = await db
+    .selectFrom('meeting_members')
+    .select(['role', 'is_guest'])
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', '=', personId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return r ? { role: r.role, isGuest: r.is_guest } : null;
+}
+
+export async function insertMember(db: Executor, m: { meetingId: string; personId: string; role: MeetingRole; isGuest: boolean; present: boolean }): Promise<void> {
+  await db
+    .insertInto('meeting_members')
+    .values({ meeting_id: m.meetingId, person_id: m.personId, role: m.role, is_guest: m.isGuest, present: m.present })
+    .onConflict((oc) => oc.columns(['meeting_id', 'person_id']).doUpdateSet({ removed_at: null, present: m.present }))
+    .execute();
+}
+
+/** Marks a guest removed; false when there was no such guest. */
+export async function removeGuest(db: Executor, meetingId: string, personId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('meeting_members')
+    .set({ removed_at: sql`now()`, present: false })
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', '=', personId)
+    .where('is_guest', '=', true)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

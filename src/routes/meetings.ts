@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { DB } from '../db/schema.ts';
+import { circlesForNewMeeting, createMeeting, listMeetings, removeGuest, showMeeting } from '../meetings/service.ts';
+import { LIMITS } from '../http/limits.ts';
+import { parseForm, text, type FieldError } from '../http/validate.ts';
+import { formatDateTime, parisLocalToDate, uuidParam } from '../http/forms.ts';
+import { notFound } from '../http/errors.ts';
+
+const newMeetingForm = z.object({
+  circleId: z.uuid(),
+  title: text(LIMITS.meetingTitle),
+  scheduledFor: z.string().trim().min(1).max(40),
+});
+
+/** Meetings, as far as accounts and guests need them now: create, show, remove a guest. */
+export function meetingsRouter(db: Kysely<DB>, config: Config): Router {
+  const router = Router();
+
+  router.get('/seances', async (req, res) => {
+    const meetings = await listMeetings(db, req.actor);
+    res.render('meetings/index', { title: res.locals.t('meetings.title'), meetings, formatDateTime });
+  });
+
+  router.get('/seances/nouvelle', async (req, res) => {
+    const circles = await circlesForNewMeeting(db, req.actor);
+    res.render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, values: { circleId: '', title: '', scheduledFor: '' }, errors: {} });
+  });
+
+  router.post('/seances/nouvelle', async (req, res) => {
+    const circles = await circlesForNewMeeting(db, req.actor); // authorises before reading the form
+    const form = parseForm(newMeetingForm, req.body);
+    const render = (errors: Record<string, FieldError>, values: Record<string, string>) =>
+      res.status(400).render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, values: { circleId: '', title: '', scheduledFor: '', ...values }, errors });
+    if (!form.ok) return render(form.errors, form.values);
+    const scheduledFor = parisLocalToDate(form.data.scheduledFor);
+    if (!scheduledFor) return render({ scheduledFor: { key: 'validation.datetime' } }, form.data);
+    const result = await createMeeting(db, req.actor, { circleId: form.data.circleId, title: form.data.title, scheduledFor });
+    if (!result.ok) return render({ [result.field]: { key: result.key } }, form.data);
+    res.redirect(303, `/seances/${result.id}`);
+  });
+
+  router.get('/seances/:id', async (req, res) => {
+    const page = await showMeeting(db, req.actor, uuidParam(req.params.id));
+    if (!page) throw notFound();
+    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    res.render('meetings/show', { title: page.meeting.title, ...page, joinUrl: `${base}/rejoindre/${page.meeting.joinCode}`, formatDateTime });
+  });
+
+  router.post('/seances/:id/invites/:personId/retirer', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    const removed = await removeGuest(db, req.actor, meetingId, uuidParam(req.params.personId));
+    if (!removed) throw notFound();
+    res.redirect(303, `/seances/${meetingId}`);
+  });
+
+  return router;
+}

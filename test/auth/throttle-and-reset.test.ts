@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Express } from 'express';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { buildApp } from '../helpers/app.ts';
+import { anonymous, csrfOf, PASSWORD, seedAccount, signIn } from '../helpers/auth.ts';
+import { SIGN_IN_THROTTLE } from '../../src/http/limits.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../../src/auth/demo.ts';
+import { verifyPassword } from '../../src/auth/crypto.ts';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+async function attempt(app: Express, email: string, password: string, address = '203.0.113.7') {
+  const anon = await anonymous(app);
+  return anon.agent.post('/connexion').set('X-Forwarded-For', address).type('form').send({ _csrf: anon.csrf, email, password });
+}
+
+describe('the sign-in throttle', () => {
+  it('when failures are spread over two app instances on one database, then the account is locked for both, even with the right password', async () => {
+    const first = buildApp(database, { config: { trustProxy: 1 } });
+    const second = buildApp(database, { config: { trustProxy: 1 } });
+    const member = await seedAccount(database.db, 'member');
+    for (let i = 0; i < SIGN_IN_THROTTLE.perAccount; i++) {
+      const res = await attempt(i % 2 === 0 ? first : second, member.email, 'mauvais mot de passe', `198.51.100.${i}`);
+      expect(res.status).toBe(401);
+    }
+    for (const app of [first, second]) {
+      const res = await attempt(app, member.email, PASSWORD, '198.51.100.200');
+      expect(res.status).toBe(429);
+      expect(res.text).toContain('Trop de tentatives de connexion échouées');
+    }
+  });
+
+  it('when one address fails on many accounts, then that address is locked, and another address is not', async () => {
+    const first = buildApp(database, { config: { trustProxy: 1 } });
+    const second = buildApp(database, { config: { trustProxy: 1 } });
+    for (let i = 0; i < SIGN_IN_THROTTLE.perAddress; i++) {
+      await attempt(i % 2 ? first : second, `inconnu-${i}@test.local`, 'x', '192.0.2.50');
+    }
+    const member = await seedAccount(database.db, 'member');
+    expect((await attempt(second, member.email, PASSWORD, '192.0.2.50')).status).toBe(429);
+    expect((await attempt(first, member.email, PASSWORD, '192.0.2.51')).status).toBe(303);
+  });
+
+  it('when the sign-in succeeds, then earlier failures of that account are forgotten', async () => {
+    const app = buildApp(database);
+    const member = await seedAccount(database.db, 'member');
+    for (let i = 0; i < SIGN_IN_THROTTLE.perAccount - 1; i++) await attempt(app, member.email, 'faux', '127.0.0.2');
+    expect((await attempt(app, member.email, PASSWORD)).status).toBe(303);
+    expect(await database.db.selectFrom('sign_in_failures').select('id').where('email', '=', member.email).execute()).toHaveLength(0);
+  });
+});
+
+describe('one-time password-reset links', () => {
+  it('when an admin issues a link, then the person sets a password once, their sessions close, and the link dies', async () => {
+    const app = buildApp(database);
+    const admin = await seedAccount(database.db, 'admin');
+    const member = await seedAccount(database.db, 'member');
+    const memberSession = await signIn(app, member.email);
+    const session = await signIn(app, admin.email);
+    const issued = await session.agent.post(`/admin/comptes/${member.personId}/reinitialisation`).type('form').send({ _csrf: session.csrf }).expect(200);
+    expect(issued.headers['referrer-policy']).toBe('no-referrer');
+    const link = /(\/reinitialiser\/[A-Za-z0-9_-]{43})/.exec(issued.text)![1]!;
+    // a token is only stored hashed
+    const token = link.split('/').pop()!;
+    expect(await database.db.selectFrom('password_resets').select('token_hash').where('token_hash', '=', token).execute()).toHaveLength(0);
+
+    const visitor = request.agent(app);
+    const form = await visitor.get(link).expect(200);
+    expect(form.text).toContain(member.email);
+    const mismatch = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'autre' }).expect(400);
+    expect(mismatch.text).toContain('Les deux mots de passe ne sont pas identiques.');
+    const short = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'court', confirm: 'court' }).expect(400);
+    expect(short.text).toContain('Au moins 12 caractères.');
+    const done = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'nouveau mot de passe 1' }).expect(303);
+    expect(done.headers.location).toBe('/connexion?reinitialise=1');
+
+    await memberSession.agent.get('/seances').expect(303); // signed out everywhere
+    await visitor.get(link).expect(404);
+    expect((await attempt(app, member.email, PASSWORD)).status).toBe(401);
+    expect((await attempt(app, member.email, 'nouveau mot de passe 1')).status).toBe(303);
+  });
+
+  it('when a new link is issued, then the previous one stops working', async () => {
+    const app = buildApp(database);
+    const admin = await seedAccount(database.db, 'admin');
+    const member = await seedAccount(database.db, 'member', { password: null });
+    const session = await signIn(app, admin.email);
+    const first = /(\/reinitialiser\/[A-Za-z0-9_-]{43})/.exec((await session.agent.post(`/admin/comptes/${member.personId}/reinitialisation`).type('form').send({ _csrf: session.csrf })).text)![1]!;
+    await session.agent.post(`/admin/comptes/${member.personId}/reinitialisation`).type('form').send({ _csrf: session.csrf }).expect(200);
+    await request(app).get(first).expect(404);
+  });
+
+  it('when a link is made up, then it is a French 404', async () => {
+    const res = await request(buildApp(database)).get(`/reinitialiser/${'a'.repeat(43)}`).expect(404);
+    expect(res.text).toContain('Lien invalide ou expiré');
+  });
+});
+
+describe('first run', () => {
+  it('when the demo is seeded on an empty installation, then the README accounts sign in with the demo password, once', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      expect(await seedDemo(fresh.db)).toBe(true);
+      expect(await seedDemo(fresh.db)).toBe(false);
+      const app = buildApp(fresh);
+      for (const account of DEMO_ACCOUNTS) await signIn(app, account.email, DEMO_PASSWORD);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  it('when npm run create-admin is given its values, then the admin exists with an argon2id hash', async () => {
+    // the CLI opens the database itself, so the test's own connection is closed first
+    const fresh = await createTestDatabase();
+    await fresh.close();
+    const env = { ...process.env, NODE_ENV: 'production', ...(fresh.url ? { DATABASE_URL: fresh.url } : { PGLITE_DIR: (fresh.pglite as unknown as { dataDir: string }).dataDir }) };
+    try {
+      const run = promisify(execFile);
+      const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/create-admin.ts', '--email', 'Premiere.Admin@mairie.test', '--name', 'Première Admin', '--password', 'une phrase de passe solide'], { env });
+      expect(out.stdout).toContain('Compte administrateur créé : premiere.admin@mairie.test');
+      const weak = await run(process.execPath, ['--import', 'tsx', 'src/cli/create-admin.ts', '--email', 'b@mairie.test', '--name', 'B', '--password', 'court'], { env }).catch((e: { code: number; stderr: string }) => e);
+      expect((weak as { code: number }).code).toBe(1);
+      expect((weak as { stderr: string }).stderr).toContain('12 caractères au moins');
+    } finally {
+      await fresh.dispose().catch(() => {});
+    }
+  });
+});
+
+describe('argon2id', () => {
+  it('when a password is hashed, then it is argon2id and verifies only the right password', async () => {
+    const member = await seedAccount(database.db, 'member');
+    const row = await database.db.selectFrom('accounts').select('password_hash').where('person_id', '=', member.personId).executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(row.password_hash, PASSWORD)).toBe(true);
+    expect(await verifyPassword(row.password_hash, 'autre')).toBe(false);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, startServer, type RunningServer } from './support.ts';
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  // development with the demo accounts, as a newcomer runs it
+  server = await startServer({ NODE_ENV: 'development', SEED_DEMO: 'true' });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return problems;
+}
+
+describe('accounts and guests in a real browser', () => {
+  it('when the facilitator signs in, creates a meeting and a guest joins with its code, then the CSP reports nothing', async () => {
+    const facilitation = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    const problems = watch(facilitation);
+    await facilitation.goto(`${server.url}/seances/nouvelle`);
+    expect(facilitation.url()).toContain('/connexion?next=%2Fseances%2Fnouvelle');
+    await facilitation.getByLabel('Adresse électronique').fill('facilitation@demo.local');
+    await facilitation.getByLabel('Mot de passe').fill('demo-consentement');
+    await facilitation.getByRole('button', { name: 'Se connecter' }).click();
+    await facilitation.waitForURL(/\/seances\/nouvelle$/);
+    await facilitation.getByLabel('Cercle').selectOption({ label: 'Direction générale' });
+    await facilitation.getByLabel('Intitulé de la séance').fill('Passer au consentement ?');
+    await facilitation.getByLabel('Date et heure').fill('2026-05-04T14:00');
+    await facilitation.getByRole('button', { name: 'Créer la séance' }).click();
+    await facilitation.waitForURL(/\/seances\/[0-9a-f-]{36}$/);
+    const code = (await facilitation.textContent('.join-code'))!.trim();
+    expect(code).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
+
+    const guest = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    const guestProblems = watch(guest);
+    await guest.goto(`${server.url}/rejoindre/${code}`);
+    await guest.getByLabel('Votre nom').fill('Habitante du quartier');
+    await guest.getByRole('button', { name: 'Rejoindre' }).click();
+    await guest.waitForURL(/\/seances\//);
+    expect(await guest.textContent('h1')).toContain('Passer au consentement ?');
+
+    // an htmx request carries the CSRF header from <body hx-headers>
+    await facilitation.reload();
+    expect(await facilitation.textContent('#membres')).toContain('Habitante du quartier');
+    await facilitation.evaluate(() => (globalThis as unknown as { htmx: { ajax: (m: string, u: string, o: object) => Promise<void> } }).htmx.ajax('POST', '/deconnexion', { target: 'main', swap: 'none' }));
+    await facilitation.goto(`${server.url}/seances`);
+    expect(facilitation.url()).toContain('/connexion');
+
+    expect(problems).toEqual([]);
+    expect(guestProblems).toEqual([]);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Every route × every actor: allowed or refused, and a refused request changes nothing in the database.
+ * The list of routes is checked against the routes the app really registers, so a new route without a row fails here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { buildApp } from '../helpers/app.ts';
+import { anonymous, fingerprint, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, unique, type SeededAccount, type Session } from '../helpers/auth.ts';
+import { issuePasswordReset } from '../../src/auth/accounts.ts';
+
+type ActorName = 'anonymous' | 'guest' | 'other_guest' | 'member' | 'observer' | 'facilitator' | 'admin';
+const ACTORS: readonly ActorName[] = ['anonymous', 'guest', 'other_guest', 'member', 'observer', 'facilitator', 'admin'];
+
+let database: TestDatabase;
+let app: Express;
+let admin: SeededAccount;
+let facilitator: SeededAccount;
+let member: SeededAccount;
+let observer: SeededAccount;
+let meeting: { id: string; code: string };
+let otherMeeting: { id: string; code: string };
+let circleId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = buildApp(database);
+  admin = await seedAccount(database.db, 'admin');
+  facilitator = await seedAccount(database.db, 'facilitator');
+  const otherFacilitator = await seedAccount(database.db, 'facilitator');
+  member = await seedAccount(database.db, 'member');
+  observer = await seedAccount(database.db, 'observer');
+  circleId = await seedCircle(database.db, admin.actor);
+  meeting = await seedMeeting(database.db, facilitator.actor, circleId);
+  otherMeeting = await seedMeeting(database.db, otherFacilitator.actor, circleId);
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+/** A fresh session for the actor, so that routes that change the session do not leak into the next cell. */
+async function sessionOf(actor: ActorName): Promise<Session> {
+  switch (actor) {
+    case 'anonymous':
+      return anonymous(app);
+    case 'guest':
+      return joinAsGuest(app, database.db, meeting.code);
+    case 'other_guest':
+      return joinAsGuest(app, database.db, otherMeeting.code);
+    case 'member':
+      return signIn(app, member.email);
+    case 'observer':
+      return signIn(app, observer.email);
+    case 'facilitator':
+      return signIn(app, facilitator.email);
+    case 'admin':
+      return signIn(app, admin.email);
+  }
+}
+
+interface RouteCase {
+  method: 'get' | 'post';
+  /** The route as registered in Express. */
+  route: string;
+  /** Prepares what the request needs (a guest to remove, a reset token…); returns the concrete path. */
+  path: () => Promise<string> | string;
+  body?: () => Record<string, string>;
+  allowed: readonly ActorName[];
+}
+
+const EVERYONE = ACTORS;
+const ACCOUNTS: readonly ActorName[] = ['member', 'observer', 'facilitator', 'admin'];
+const RUNNERS: readonly ActorName[] = ['facilitator', 'admin'];
+const ADMIN: readonly ActorName[] = ['admin'];
+
+const CASES: readonly RouteCase[] = [
+  { method: 'get', route: '/', path: () => '/', allowed: EVERYONE },
+  { method: 'get', route: '/healthz', path: () => '/healthz', allowed: EVERYONE },
+  { method: 'get', route: '/connexion', path: () => '/connexion', allowed: EVERYONE },
+  { method: 'post', route: '/connexion', path: () => '/connexion', body: () => ({ email: member.email, password: 'un mot de passe assez long' }), allowed: EVERYONE },
+  { method: 'post', route: '/deconnexion', path: () => '/deconnexion', allowed: EVERYONE },
+  { method: 'get', route: '/rejoindre', path: () => '/rejoindre', allowed: EVERYONE },
+  { method: 'get', route: '/rejoindre/:code', path: () => `/rejoindre/${meeting.code}`, allowed: EVERYONE },
+  { method: 'post', route: '/rejoindre', path: () => '/rejoindre', body: () => ({ code: meeting.code, displayName: `Nouvelle ${unique()}` }), allowed: EVERYONE },
+  { method: 'get', route: '/seances', path: () => '/seances', allowed: ACCOUNTS },
+  { method: 'get', route: '/seances/nouvelle', path: () => '/seances/nouvelle', allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/seances/nouvelle',
+    path: () => '/seances/nouvelle',
+    body: () => ({ circleId, title: `Séance ${unique()}`, scheduledFor: '2026-05-04T14:00' }),
+    allowed: RUNNERS,
+  },
+  { method: 'get', route: '/seances/:id', path: () => `/seances/${meeting.id}`, allowed: [...ACCOUNTS, 'guest'] },
+  {
+    method: 'post',
+    route: '/seances/:id/invites/:personId/retirer',
+    path: async () => `/seances/${meeting.id}/invites/${(await joinAsGuest(app, database.db, meeting.code)).personId}/retirer`,
+    allowed: RUNNERS,
+  },
+  { method: 'get', route: '/admin/comptes', path: () => '/admin/comptes', allowed: ADMIN },
+  {
+    method: 'post',
+    route: '/admin/comptes',
+    path: () => '/admin/comptes',
+    body: () => ({ email: `nouveau-${unique()}@test.local`, displayName: 'Nouvelle personne', role: 'member' }),
+    allowed: ADMIN,
+  },
+  {
+    method: 'post',
+    route: '/admin/comptes/:id/role',
+    path: async () => `/admin/comptes/${(await seedAccount(database.db, 'member', { password: null })).personId}/role`,
+    body: () => ({ role: 'admin' }),
+    allowed: ADMIN,
+  },
+  {
+    method: 'post',
+    route: '/admin/comptes/:id/reinitialisation',
+    path: async () => `/admin/comptes/${(await seedAccount(database.db, 'member', { password: null })).personId}/reinitialisation`,
+    allowed: ADMIN,
+  },
+  { method: 'get', route: '/admin/cercles', path: () => '/admin/cercles', allowed: ADMIN },
+  { method: 'post', route: '/admin/cercles', path: () => '/admin/cercles', body: () => ({ name: `Cercle ${unique()}`, description: '' }), allowed: ADMIN },
+  {
+    method: 'get',
+    route: '/reinitialiser/:token',
+    path: async () => `/reinitialiser/${(await issuePasswordReset(database.db, admin.actor, (await seedAccount(database.db, 'member', { password: null })).personId))!.token}`,
+    allowed: EVERYONE,
+  },
+  {
+    method: 'post',
+    route: '/reinitialiser/:token',
+    path: async () => `/reinitialiser/${(await issuePasswordReset(database.db, admin.actor, (await seedAccount(database.db, 'member', { password: null })).personId))!.token}`,
+    body: () => ({ password: 'un nouveau mot de passe', confirm: 'un nouveau mot de passe' }),
+    allowed: EVERYONE,
+  },
+];
+
+describe('the route list', () => {
+  it('when the app registers its routes, then every one of them has a row in the matrix', () => {
+    const registered = new Set<string>();
+    type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+    const walk = (stack: Layer[]) => {
+      for (const layer of stack) {
+        if (layer.route) for (const m of Object.keys(layer.route.methods)) if (m !== '_all') registered.add(`${m} ${layer.route.path}`);
+        if (layer.handle?.stack) walk(layer.handle.stack);
+      }
+    };
+    walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    const covered = new Set(CASES.map((c) => `${c.method} ${c.route}`));
+    expect([...registered].sort()).toEqual([...covered].sort());
+  });
+});
+
+describe.each(CASES)('$method $route', (c) => {
+  it.each(ACTORS)('when %s asks, then the policy answers and a refusal changes nothing', async (actor) => {
+    const session = await sessionOf(actor);
+    const path = await c.path();
+    const before = await fingerprint(database.db);
+    const res =
+      c.method === 'get'
+        ? await session.agent.get(path)
+        : await session.agent.post(path).type('form').send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
+    const toSignIn = res.status === 303 && String(res.headers.location).startsWith('/connexion?next=');
+    if (c.allowed.includes(actor)) {
+      expect(res.status, `${actor} ${c.method} ${path}: ${res.text.slice(0, 300)}`).toBeLessThan(400);
+      expect(toSignIn).toBe(false);
+    } else {
+      if (actor === 'anonymous' && c.method === 'get') expect(toSignIn, `${actor} ${path} → ${res.status}`).toBe(true);
+      else expect([403, 404], `${actor} ${c.method} ${path} → ${res.status}`).toContain(res.status);
+      expect(await fingerprint(database.db)).toEqual(before);
+    }
+  });
+});
+
+describe('what a guest may know', () => {
+  it('when a guest asks for another meeting, then it does not exist for them (404)', async () => {
+    const guest = await joinAsGuest(app, database.db, otherMeeting.code);
+    await guest.agent.get(`/seances/${meeting.id}`).expect(404);
+  });
+
+  it('when the facilitator removes a guest, then the guest can no longer see the meeting', async () => {
+    const guest = await joinAsGuest(app, database.db, meeting.code);
+    await guest.agent.get(`/seances/${meeting.id}`).expect(200);
+    const runner = await signIn(app, facilitator.email);
+    await runner.agent.post(`/seances/${meeting.id}/invites/${guest.personId}/retirer`).type('form').send({ _csrf: runner.csrf }).expect(303);
+    const res = await guest.agent.get(`/seances/${meeting.id}`).expect(303);
+    expect(res.headers.location).toMatch(/^\/connexion/);
+  });
+
+  it('when another facilitator (not running this meeting) tries to remove a guest, then it is refused and nothing changes', async () => {
+    const other = await seedAccount(database.db, 'facilitator');
+    const guest = await joinAsGuest(app, database.db, meeting.code);
+    const session = await signIn(app, other.email);
+    const before = await fingerprint(database.db);
+    await session.agent.post(`/seances/${meeting.id}/invites/${guest.personId}/retirer`).type('form').send({ _csrf: session.csrf }).expect(403);
+    expect(await fingerprint(database.db)).toEqual(before);
+  });
+});
