@@ -18,6 +18,11 @@ import { authRouter } from './routes/auth.ts';
 import { joinRouter } from './routes/join.ts';
 import { meetingsRouter } from './routes/meetings.ts';
 import { adminRouter } from './routes/admin.ts';
+import { liveRouter } from './routes/live.ts';
+import { SignalBus } from './realtime/bus.ts';
+import { SseHub } from './realtime/sse.ts';
+import { ProposalService } from './services/proposal.service.ts';
+import { LiveMeetingService } from './meetings/live.service.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -28,6 +33,11 @@ export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
+  /**
+   * The LISTEN/NOTIFY bus, already started (server.ts starts it). Without one, signals are still
+   * sent but this app hears none: enough for tests that do not watch live streams.
+   */
+  bus?: SignalBus;
   /** Extra routers mounted before the 404 handler (tests use it to mount a failing route). */
   extraRoutes?: (app: Express) => void;
 }
@@ -42,6 +52,13 @@ export function createApp(deps: AppDeps): Express {
   if (config.env === 'production') app.enable('view cache');
 
   app.locals.appName = 'Sans Objection';
+
+  const bus = deps.bus ?? new SignalBus(database, logger);
+  const hub = new SseHub(bus);
+  const proposals = new ProposalService({ db: database.db, publisher: bus });
+  const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus });
+  // Graceful shutdown ends the open streams first, so the server can close.
+  (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 
   app.use(requestLogger(logger));
   app.use(securityHeaders({ hsts: config.env === 'production' }));
@@ -65,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(joinRouter(database.db));
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
+  app.use(liveRouter({ config, live, hub }));
   deps.extraRoutes?.(app);
 
   app.use(notFoundHandler);

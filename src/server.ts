@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.ts';
 import { createApp } from './app.ts';
+import { SignalBus } from './realtime/bus.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createLogger } from './http/logger.ts';
@@ -30,7 +31,9 @@ try {
   process.exit(1);
 }
 
-const app = createApp({ config, database, logger });
+const bus = new SignalBus(database, logger);
+await bus.start();
+const app = createApp({ config, database, logger, bus });
 const server: Server = app.listen(config.port, config.host, () => {
   const where = database.kind === 'pglite' ? `embedded database in ${config.pgliteDir}` : 'PostgreSQL server';
   logger.info({ port: config.port, database: database.kind }, `Sans Objection listening on http://localhost:${config.port} (${where})`);
@@ -54,6 +57,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => server.closeAllConnections(), 5000);
   force.unref();
   await closed;
+  await bus.close();
   await database.close();
   logger.info('stopped');
   process.exit(0);

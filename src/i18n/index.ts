@@ -2,17 +2,28 @@
 import i18next, { type TFunction } from 'i18next';
 import { fr } from './locales/fr.ts';
 import { en } from './locales/en.ts';
+import { liveFr } from './locales/live.fr.ts';
+import { liveEn } from './locales/live.en.ts';
+import { ERROR_MESSAGES } from '../consent/index.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'fr';
+
+function coreErrors(language: 'fr' | 'en'): Record<string, string> {
+  return Object.fromEntries(Object.entries(ERROR_MESSAGES).map(([code, m]) => [code.toLowerCase(), m[language]]));
+}
 
 const instance = i18next.createInstance();
 await instance.init({
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  resources: { fr: { translation: fr }, en: { translation: en } },
+  // The consent core names its refusals; their texts join the catalogue under errors.<code>.
+  resources: {
+    fr: { translation: { ...fr, live: liveFr, errors: { ...fr.errors, ...coreErrors('fr') } } },
+    en: { translation: { ...en, live: liveEn, errors: { ...en.errors, ...coreErrors('en') } } },
+  },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,
   initAsync: false,

@@ -8,6 +8,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { anonymous, fingerprint, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, unique, type SeededAccount, type Session } from '../helpers/auth.ts';
 import { issuePasswordReset } from '../../src/auth/accounts.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProposalService } from '../../src/services/proposal.service.ts';
+import { LiveMeetingService } from '../../src/meetings/live.service.ts';
 
 type ActorName = 'anonymous' | 'guest' | 'other_guest' | 'member' | 'observer' | 'facilitator' | 'admin';
 const ACTORS: readonly ActorName[] = ['anonymous', 'guest', 'other_guest', 'member', 'observer', 'facilitator', 'admin'];
@@ -66,6 +70,10 @@ interface RouteCase {
   path: () => Promise<string> | string;
   body?: () => Record<string, string>;
   allowed: readonly ActorName[];
+  /** Actors the policy lets through but the method itself refuses (422, nothing stored). */
+  methodRefuses?: readonly ActorName[];
+  /** A server-sent event stream: only its status line is read. */
+  stream?: boolean;
 }
 
 const EVERYONE = ACTORS;
@@ -73,7 +81,66 @@ const ACCOUNTS: readonly ActorName[] = ['member', 'observer', 'facilitator', 'ad
 const RUNNERS: readonly ActorName[] = ['facilitator', 'admin'];
 const ADMIN: readonly ActorName[] = ['admin'];
 
+const VIEWERS: readonly ActorName[] = [...ACCOUNTS, 'guest'];
+
+/** A fresh draft proposal on the meeting, facilitated by the meeting's facilitator. */
+async function freshProposal(): Promise<string> {
+  const proposals = new ProposalService({ db: database.db });
+  const live = new LiveMeetingService({ db: database.db, proposals });
+  const author = await joinAsGuest(app, database.db, meeting.code);
+  return live.draft({ kind: 'guest', personId: author.personId, meetingId: meeting.id, displayName: 'Autrice' }, meeting.id, {
+    title: `Proposition ${unique()}`,
+    tension: 'Une tension',
+    text: 'Un texte',
+    criteria: '',
+    reviewDate: null,
+    validitySet: 'importante_argumentee',
+  });
+}
+
+/** Status of a streaming response, read from its head, then the connection is dropped. */
+async function streamStatus(session: Session, path: string): Promise<number> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path, headers: { cookie: session.cookie } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      });
+      req.on('error', reject);
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
+
 const CASES: readonly RouteCase[] = [
+  { method: 'get', route: '/seances/:id/console', path: () => `/seances/${meeting.id}/console`, allowed: RUNNERS },
+  { method: 'get', route: '/seances/:id/participant', path: () => `/seances/${meeting.id}/participant`, allowed: VIEWERS },
+  { method: 'get', route: '/seances/:id/porteur', path: () => `/seances/${meeting.id}/porteur`, allowed: VIEWERS },
+  { method: 'get', route: '/seances/:id/projection', path: () => `/seances/${meeting.id}/projection`, allowed: VIEWERS },
+  { method: 'get', route: '/seances/:id/flux', path: () => `/seances/${meeting.id}/flux`, allowed: VIEWERS, stream: true },
+  { method: 'get', route: '/seances/:id/propositions/nouvelle', path: () => `/seances/${meeting.id}/propositions/nouvelle`, allowed: VIEWERS },
+  {
+    method: 'post',
+    route: '/seances/:id/propositions',
+    path: () => `/seances/${meeting.id}/propositions`,
+    body: () => ({ title: `Proposition ${unique()}`, tension: 'Une tension', text: 'Un texte', validitySet: 'importante_argumentee' }),
+    allowed: ['guest', 'facilitator', 'admin'],
+  },
+  {
+    method: 'post',
+    route: '/seances/:id/propositions/:pid/:action',
+    path: async () => `/seances/${meeting.id}/propositions/${await freshProposal()}/presenter`,
+    body: () => ({ retour: 'console' }),
+    allowed: ['facilitator'],
+    // an administrator may run any meeting, but only the proposal's facilitator opens it
+    methodRefuses: ['admin'],
+  },
+  { method: 'post', route: '/seances/:id/presence', path: () => `/seances/${meeting.id}/presence`, body: () => ({ nom: `Présente ${unique()}` }), allowed: RUNNERS },
   { method: 'get', route: '/', path: () => '/', allowed: EVERYONE },
   { method: 'get', route: '/healthz', path: () => '/healthz', allowed: EVERYONE },
   { method: 'get', route: '/connexion', path: () => '/connexion', allowed: EVERYONE },
@@ -157,6 +224,18 @@ describe.each(CASES)('$method $route', (c) => {
     const session = await sessionOf(actor);
     const path = await c.path();
     const before = await fingerprint(database.db);
+    if (c.stream) {
+      const status = await streamStatus(session, path);
+      if (c.allowed.includes(actor)) expect(status).toBe(200);
+      else expect([303, 403, 404]).toContain(status);
+      return;
+    }
+    if (c.methodRefuses?.includes(actor)) {
+      const refused = await session.agent.post(path).type('form').send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
+      expect(refused.status).toBe(422);
+      expect(await fingerprint(database.db)).toEqual(before);
+      return;
+    }
     const res =
       c.method === 'get'
         ? await session.agent.get(path)

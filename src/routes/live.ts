@@ -1,0 +1,226 @@
+/**
+ * A meeting as it is held: the facilitator console, the participant (phone) view, the proposer
+ * view, the projector view, the live stream, and the actions of the method. Every action is a
+ * plain form (303 back to the view); htmx swaps `#live` on top, and re-fetches it on `sse:changed`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
+import { AccessDenied, can } from '../auth/policy.ts';
+import { LIMITS } from '../http/limits.ts';
+import { uuidParam } from '../http/forms.ts';
+import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
+import { isActionName, type ActionInput, type ActionName } from '../meetings/actions.ts';
+import type { LiveMeetingService, LiveView } from '../meetings/live.service.ts';
+import type { SseHub } from '../realtime/sse.ts';
+import { ConcurrencyError } from '../services/proposal.service.ts';
+import { diffWords } from '../meetings/diff.ts';
+
+export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
+type ViewName = (typeof VIEWS)[number];
+const VIEW_TEMPLATES: Record<ViewName, string> = { console: 'live/console', participant: 'live/participant', porteur: 'live/proposer', projection: 'live/projector' };
+
+const optional = (max: number) => z.string().max(max).optional().transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim());
+
+const actionForm = z.object({
+  texte: optional(LIMITS.proposalText),
+  note: optional(LIMITS.changeNote),
+  question: z.string().max(100).optional(),
+  objection: z.string().max(100).optional(),
+  personne: z.uuid().optional().or(z.literal('')),
+  pour: z.uuid().optional().or(z.literal('')),
+  decision: z.enum(['valid', 'not_valid']).optional(),
+  date: z.string().max(10).optional(),
+  raison: optional(LIMITS.concern),
+  motive: z.union([z.string().max(200), z.array(z.string().max(200)).max(200)]).optional(),
+  retour: z.enum(VIEWS).optional(),
+  cle: z.uuid().optional().or(z.literal('')),
+});
+
+/** Longest text each action accepts, so a 5 000-character objection is refused with a clear message. */
+const TEXT_LIMITS: Partial<Record<ActionName, number>> = {
+  question: LIMITS.question,
+  repondre: LIMITS.answer,
+  reaction: LIMITS.reaction,
+  objection: LIMITS.objection,
+  preoccupation: LIMITS.concern,
+  amender: LIMITS.proposalText,
+};
+const NEEDS_TEXT: ReadonlySet<ActionName> = new Set(['question', 'repondre', 'reaction', 'objection', 'preoccupation', 'amender']);
+
+const draftForm = z.object({
+  title: text(LIMITS.proposalTitle),
+  tension: longText(LIMITS.tension),
+  text: longText(LIMITS.proposalText),
+  criteria: optional(LIMITS.criteria),
+  reviewDate: z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional(),
+  validitySet: z.enum(['importante_argumentee', 'holacracy', 's3']),
+});
+
+const presenceForm = z.object({
+  nom: z.string().trim().max(LIMITS.name).optional(),
+  personne: z.uuid().optional(),
+  present: z.enum(['oui', 'non']).optional(),
+});
+
+function motivations(raw: string | string[] | undefined): ActionInput['motivatedBy'] {
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const out: NonNullable<ActionInput['motivatedBy']> = [];
+  for (const v of values) {
+    const [kind, ...rest] = v.split(':');
+    const id = rest.join(':');
+    if ((kind === 'question' || kind === 'reaction' || kind === 'objection') && id) out.push({ kind, id });
+  }
+  return out;
+}
+
+export interface LiveRouterDeps {
+  config: Config;
+  live: LiveMeetingService;
+  hub: SseHub;
+}
+
+export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
+  const router = Router();
+
+  async function render(req: Request, res: Response, view: ViewName, extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError> } = {}) {
+    const meetingId = uuidParam(req.params.id);
+    const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
+    const model = await live.view(req.actor, meetingId, proposalId);
+    if (view === 'console' && !model.me.canFacilitate) throw new AccessDenied('forbidden');
+    if (view === 'participant') await live.markArrived(req.actor, meetingId);
+    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const joinUrl = `${base}/rejoindre/${model.meeting.joinCode}`;
+    const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
+    const fragment = req.get('HX-Target') === 'live';
+    res.vary('HX-Target');
+    res.status(extra.status ?? 200).render(fragment ? 'live/_live' : VIEW_TEMPLATES[view], {
+      title: model.meeting.title,
+      view,
+      m: model,
+      joinUrl,
+      qr,
+      validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
+      diff: model.proposal ? versionDiff(model.proposal) : null,
+      error: extra.error ?? null,
+      values: extra.values ?? {},
+      fieldErrors: extra.fieldErrors ?? {},
+      newKey: randomUUID(),
+      key: () => randomUUID(),
+      name: (id: string) => model.names[id] ?? '—',
+      bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
+      fragment,
+    });
+  }
+
+  for (const view of VIEWS) {
+    router.get(`/seances/:id/${view}`, async (req, res) => {
+      res.set('Cache-Control', 'no-store');
+      await render(req, res, view);
+    });
+  }
+
+  router.get('/seances/:id/flux', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    await live.view(req.actor, meetingId); // authorises: the stream says nothing, but only to members
+    hub.open(meetingId, res, req.get('Last-Event-ID') ?? undefined);
+  });
+
+  router.post('/seances/:id/propositions/:pid/:action', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    const proposalId = uuidParam(req.params.pid);
+    const action = req.params.action;
+    if (!isActionName(action)) throw new AccessDenied('not_found');
+    const parsed = actionForm.safeParse(req.body ?? {});
+    const back: ViewName = parsed.success && parsed.data.retour ? parsed.data.retour : 'participant';
+    const values: Record<string, string> = {};
+    for (const key of ['texte', 'note', 'raison', 'date']) if (typeof req.body?.[key] === 'string') values[`${action}.${key}`] = req.body[key];
+    const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values });
+    const t = res.locals.t;
+    if (!parsed.success) return fail(t('live.errors.invalid'), 400);
+    const f = parsed.data;
+    const limit = TEXT_LIMITS[action];
+    if (limit !== undefined && (f.texte ?? '').length > limit) return fail(t('validation.too_long', { max: limit }), 400);
+    if (NEEDS_TEXT.has(action) && !f.texte) return fail(t('live.errors.text_required'), 400);
+    const input: ActionInput = {
+      ...(f.texte ? { text: f.texte } : {}),
+      ...(f.note ? { changeNote: f.note } : {}),
+      ...(f.question ? { questionId: f.question } : {}),
+      ...(f.objection ? { objectionId: f.objection } : {}),
+      ...(f.personne ? { personId: f.personne } : {}),
+      ...(f.pour ? { onBehalfOf: f.pour } : {}),
+      ...(f.decision ? { ruling: f.decision } : {}),
+      ...(f.date ? { followUpDate: f.date } : {}),
+      ...(f.raison ? { reason: f.raison } : {}),
+      motivatedBy: motivations(f.motive),
+      answers: testAnswers(req.body),
+    };
+    try {
+      await live.act(req.actor, meetingId, proposalId, action, input, f.cle || undefined);
+    } catch (error) {
+      if (isDomainError(error)) return fail(res.locals.lang === 'en' ? error.en : error.fr);
+      if (error instanceof ConcurrencyError) return fail(res.locals.lang === 'en' ? error.en : error.fr, 409);
+      throw error;
+    }
+    res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
+  });
+
+  router.get('/seances/:id/propositions/nouvelle', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    const model = await live.view(req.actor, meetingId);
+    res.render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values: { validitySet: 'importante_argumentee' }, errors: {}, sets: VALIDITY_SETS });
+  });
+
+  router.post('/seances/:id/propositions', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    const model = await live.view(req.actor, meetingId);
+    const form = parseForm(draftForm, req.body);
+    if (!form.ok) {
+      return res.status(400).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values: form.values, errors: form.errors, sets: VALIDITY_SETS });
+    }
+    const d = form.data;
+    try {
+      await live.draft(req.actor, meetingId, { title: d.title, tension: d.tension, text: d.text, criteria: d.criteria, reviewDate: d.reviewDate || null, validitySet: d.validitySet });
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<string, string>;
+      return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: `errors.${error.code.toLowerCase()}` } }, sets: VALIDITY_SETS });
+    }
+    res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
+  });
+
+  router.post('/seances/:id/presence', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    const f = presenceForm.safeParse(req.body ?? {});
+    if (!f.success) return render(req, res, 'console', { status: 400, error: res.locals.t('live.errors.invalid') });
+    if (f.data.nom) await live.addInRoom(req.actor, meetingId, f.data.nom);
+    else if (f.data.personne && f.data.present) await live.setPresence(req.actor, meetingId, f.data.personne, f.data.present === 'oui');
+    else return render(req, res, 'console', { status: 400, error: res.locals.t('live.errors.name_required'), values: {} });
+    res.redirect(303, `/seances/${meetingId}/console`);
+  });
+
+  return router;
+}
+
+/** `reponses[question_id]=oui|non` fields of the objection test form. */
+function testAnswers(body: unknown): Record<string, boolean> {
+  const answers: Record<string, boolean> = {};
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    const match = /^reponses\[([a-z_]{1,60})\]$/.exec(key);
+    if (match && (value === 'oui' || value === 'non')) answers[match[1]!] = value === 'oui';
+  }
+  return answers;
+}
+
+/** Word-level difference between the last two versions, for the proposer and the projector. */
+function versionDiff(p: Proposal) {
+  const n = p.versions.length;
+  if (n < 2) return null;
+  return diffWords(p.versions[n - 2]!.text, p.versions[n - 1]!.text);
+}
+
+export type { LiveView };
+export { can };

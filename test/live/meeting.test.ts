@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import { sql } from 'kysely';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { buildApp } from '../helpers/app.ts';
+import { csrfOf, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+import request from 'supertest';
+
+let database: TestDatabase;
+let app: Express;
+let meetingId: string;
+let code: string;
+let facilitator: Session;
+let proposer: Session;
+let alice: Session;
+let bob: Session;
+
+async function join(name: string): Promise<Session> {
+  const agent = request.agent(app);
+  const page = await agent.get(`/rejoindre/${code}`).expect(200);
+  const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code, displayName: name });
+  expect(res.status).toBe(303);
+  const view = await agent.get(`/seances/${meetingId}/participant`).expect(200);
+  return { agent, csrf: csrfOf(view.text), cookie: '' };
+}
+
+/** The page's text as a reader sees it (EJS escapes quotes). */
+const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
+
+function proposalIdOf(html: string): string {
+  const match = /\/propositions\/([0-9a-f-]{36})\//.exec(html) ?? /proposition=([0-9a-f-]{36})/.exec(html);
+  if (!match) throw new Error('no proposal on the page');
+  return match[1]!;
+}
+
+async function act(who: Session, proposalId: string, action: string, fields: Record<string, string> = {}, back = 'participant') {
+  const res = await who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
+  if (res.status === 422 && process.env.DEBUG_LIVE) console.log(action, res.text.slice(res.text.indexOf("action-error"), res.text.indexOf("action-error") + 300));
+  return res;
+}
+async function unusedAct(who: Session, proposalId: string, action: string, fields: Record<string, string> = {}, back = 'participant') {
+  return who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
+}
+
+async function counts(): Promise<string> {
+  const r = await sql<{ e: number; c: number; o: number }>`select (select count(*) from events)::int as e, (select count(*) from contributions)::int as c, (select count(*) from objections)::int as o`.execute(database.db);
+  return JSON.stringify(r.rows[0]);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = buildApp(database);
+  const admin = await seedAccount(database.db, 'admin');
+  const fac = await seedAccount(database.db, 'facilitator', { name: 'Farid Facilitateur' });
+  const member = await seedAccount(database.db, 'member', { name: 'Marie Porteuse' });
+  const circle = await seedCircle(database.db, admin.actor);
+  ({ id: meetingId, code } = await seedMeeting(database.db, fac.actor, circle));
+  facilitator = await signIn(app, fac.email);
+  proposer = await signIn(app, member.email);
+  await proposer.agent.get(`/rejoindre/${code}`);
+  const joinPage = await proposer.agent.get(`/rejoindre/${code}`);
+  await proposer.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(joinPage.text), code });
+  alice = await join('Alice Agente');
+  bob = await join('Bob Habitant');
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () => {
+  let proposalId: string;
+
+  it('when a member drafts a proposal, then it is on the agenda of the console', async () => {
+    const form = await proposer.agent.get(`/seances/${meetingId}/propositions/nouvelle`).expect(200);
+    const bad = await proposer.agent.post(`/seances/${meetingId}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: '', tension: 'Les décisions traînent.', text: 'Passer au consentement.', validitySet: 'importante_argumentee' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Les décisions traînent.');
+    const ok = await proposer.agent.post(`/seances/${meetingId}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: 'Du consensus au consentement', tension: 'Les décisions traînent.', text: "Passer d'une culture du consensus à une culture du consentement.", criteria: 'Délai de décision', reviewDate: '2027-06-30', validitySet: 'importante_argumentee' });
+    expect(ok.status).toBe(303);
+    const console = await facilitator.agent.get(`/seances/${meetingId}/console`).expect(200);
+    expect(console.text).toContain('Du consensus au consentement');
+    expect(console.text).toContain('Ouvrir la présentation');
+    proposalId = proposalIdOf(console.text);
+  });
+
+  it('when a participant opens the console, then access is refused', async () => {
+    await alice.agent.get(`/seances/${meetingId}/console`).expect(403);
+  });
+
+  it('when the facilitator opens the clarification round, then the order holds the people present and the first one sees « À vous »', async () => {
+    expect((await act(facilitator, proposalId, 'presenter', {}, 'console')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'ouvrir-clarification', {}, 'console')).status).toBe(303);
+    const view = await proposer.agent.get(`/seances/${meetingId}/participant`).expect(200);
+    expect(view.text).toContain('Ordre de parole');
+    const order = [...view.text.matchAll(/<span class="turn-name">([^<]+)<\/span>/g)].map((m) => m[1]);
+    expect(order).toEqual(['Alice Agente', 'Bob Habitant']);
+    const aliceView = await alice.agent.get(`/seances/${meetingId}/participant`).expect(200);
+    expect(aliceView.text).toContain('À vous');
+    expect(aliceView.text).toContain('Poser ma question');
+    const bobView = await bob.agent.get(`/seances/${meetingId}/participant`).expect(200);
+    expect(bobView.text).not.toContain('Poser ma question');
+  });
+
+  it('when someone acts out of turn, then a clear French message is shown, their text is kept and nothing is stored', async () => {
+    const before = await counts();
+    const res = await act(bob, proposalId, 'question', { texte: 'Ma question hors tour' });
+    expect(res.status).toBe(422);
+    expect(readable(res.text)).toContain("Ce n'est pas votre tour de parole.");
+    expect(res.text).toContain('Ma question hors tour');
+    expect(await counts()).toBe(before);
+    const wrongStage = await act(alice, proposalId, 'objection', { texte: 'Trop tôt' });
+    expect(wrongStage.status).toBe(422);
+    expect(readable(wrongStage.text)).toContain("n'appartient pas à l'étape en cours");
+    expect(wrongStage.text).toContain('Trop tôt');
+    expect(await counts()).toBe(before);
+  });
+
+  it('when a question is submitted twice with the same key, then one is stored', async () => {
+    const key = '6f1c2a8e-5d0b-4c1e-9a53-2b7f0f5e9c11';
+    const first = await act(alice, proposalId, 'question', { texte: 'Qui décide en cas de blocage ?', cle: key });
+    const second = await act(alice, proposalId, 'question', { texte: 'Qui décide en cas de blocage ?', cle: key });
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const rows = await database.db.selectFrom('contributions').select('body').where('kind', '=', 'question').execute();
+    expect(rows).toEqual([{ body: 'Qui décide en cas de blocage ?' }]);
+  });
+
+  it('when the whole method is followed, then the proposal is adopted with its objections resolved', async () => {
+    const qid = (await database.db.selectFrom('contributions').select('ref_id').where('kind', '=', 'question').executeTakeFirstOrThrow()).ref_id!;
+    expect((await act(proposer, proposalId, 'repondre', { question: qid, texte: 'Le groupe.' })).status).toBe(303);
+    // Bob has no device today: the facilitator records his turn.
+    const bobId = (await database.db.selectFrom('persons').select('id').where('display_name', '=', 'Bob Habitant').executeTakeFirstOrThrow()).id;
+    expect((await act(facilitator, proposalId, 'passer', { pour: bobId }, 'console')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'ouvrir-reactions', {}, 'console')).status).toBe(303);
+    expect((await act(alice, proposalId, 'reaction', { texte: 'Enthousiaste.' })).status).toBe(303);
+    expect((await act(bob, proposalId, 'passer')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'ouvrir-bonification', {}, 'console')).status).toBe(303);
+    expect((await act(proposer, proposalId, 'maintenir', {}, 'porteur')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'ouvrir-objections', {}, 'console')).status).toBe(303);
+    // the proposer joined first, so speaks first in the objection round (and is left out of the others)
+    expect((await act(proposer, proposalId, 'pas-objection', {}, 'porteur')).status).toBe(303);
+    expect((await act(alice, proposalId, 'objection', { texte: 'Les élus ne seront pas informés.' })).status).toBe(303);
+    expect((await act(bob, proposalId, 'objection', { texte: 'Je préfère voter.' })).status).toBe(303);
+    const objections = await database.db.selectFrom('objections').select(['id', 'objector_id']).orderBy('raised_at').execute();
+    const [o1, o2] = objections;
+    expect((await act(facilitator, proposalId, 'tester', { objection: o1!.id, 'reponses[importante]': 'oui', 'reponses[argumentee]': 'oui', decision: 'valid' }, 'console')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'tester', { objection: o2!.id, 'reponses[importante]': 'non', 'reponses[argumentee]': 'non', decision: 'not_valid' }, 'console')).status).toBe(303);
+    const porteur = await proposer.agent.get(`/seances/${meetingId}/porteur`).expect(200);
+    expect(porteur.text).toContain('Enregistrer la nouvelle version');
+    expect((await act(proposer, proposalId, 'amender', { texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés de chaque décision.", note: 'Information des élus', motive: `objection:${o1!.id}` }, 'porteur')).status).toBe(303);
+    const diff = await proposer.agent.get(`/seances/${meetingId}/porteur`).expect(200);
+    expect(diff.text).toContain('<ins');
+    expect((await act(alice, proposalId, 'levee', { objection: o1!.id })).status).toBe(303);
+    expect((await act(proposer, proposalId, 'tension-resolue', { objection: o1!.id }, 'porteur')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'ouvrir-objections', {}, 'console')).status).toBe(303);
+    for (const who of [proposer, alice, bob]) expect((await act(who, proposalId, 'pas-objection')).status).toBe(303);
+    const rows = await database.db.selectFrom('objections').select(['outcome']).orderBy('raised_at').execute();
+    expect(rows.map((r) => r.outcome)).toEqual(['integrated', 'not_valid']);
+    const projector = await facilitator.agent.get(`/seances/${meetingId}/projection`).expect(200);
+    expect(projector.text).toContain('Proposition adoptée');
+    expect(projector.text).toContain('<svg');
+    expect(projector.text).toContain(code);
+  });
+
+  it('when a view is re-fetched by htmx, then only the live fragment comes back', async () => {
+    const res = await alice.agent.get(`/seances/${meetingId}/participant`).set('HX-Request', 'true').set('HX-Target', 'live').expect(200);
+    expect(res.text.trimStart().startsWith('<div id="live"')).toBe(true);
+    expect(res.text).toContain('hx-swap-oob');
+    expect(res.headers.vary).toMatch(/HX-Target/);
+  });
+});
