@@ -1,4 +1,5 @@
-// Live meeting views: ticking timers (for guidance only). Everything else is htmx and plain forms.
+// Live meeting views: ticking timers (for guidance only), and two guards around htmx's refresh of
+// #live. Everything else is htmx and plain forms.
 (function () {
   'use strict';
   function pad(n) { return n < 10 ? '0' + n : String(n); }
@@ -15,4 +16,39 @@
   }
   setInterval(tick, 1000);
   document.addEventListener('DOMContentLoaded', tick);
+
+  // What someone is typing survives a refresh caused by somebody else (a signal), but not their
+  // own submission (a POST, whose answer is the new state).
+  var drafts = null;
+  function isLive(detail) { return detail && detail.target && detail.target.id === 'live'; }
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var detail = event.detail;
+    if (!isLive(detail) || !detail.shouldSwap) return;
+    var current = document.getElementById('live');
+    var text = detail.serverResponse || '';
+    // A refresh that started before a later change must not put an older state back on screen.
+    var seq = /data-seq="(\d+)"/.exec(text);
+    var proposal = /data-proposal="([^"]*)"/.exec(text);
+    if (current && seq && proposal && proposal[1] === current.getAttribute('data-proposal') && Number(seq[1]) < Number(current.getAttribute('data-seq'))) {
+      detail.shouldSwap = false;
+      return;
+    }
+    drafts = null;
+    if (detail.requestConfig && detail.requestConfig.verb === 'get' && current) {
+      var fields = current.querySelectorAll('textarea[id], input[id]:not([type="hidden"]):not([type="radio"]):not([type="checkbox"])');
+      for (var i = 0; i < fields.length; i++) {
+        if (fields[i].value !== fields[i].defaultValue) (drafts = drafts || {})[fields[i].id] = fields[i].value;
+      }
+    }
+  });
+  document.addEventListener('htmx:afterSwap', function (event) {
+    if (!isLive(event.detail) || !drafts) return;
+    for (var id in drafts) {
+      var field = document.getElementById(id);
+      if (!field || field.value !== field.defaultValue) continue;
+      field.value = drafts[id];
+      if (field === document.activeElement && field.setSelectionRange) field.setSelectionRange(field.value.length, field.value.length);
+    }
+    drafts = null;
+  });
 })();

@@ -68,8 +68,10 @@ export function check(actor: Actor, action: Action): Refusal | null {
       if (seen) return seen;
       if (actor.kind !== 'account') return 'forbidden';
       if (actor.role === 'admin') return null;
-      const runs = actor.personId === action.meeting.facilitatorPersonId || actor.personId === action.meeting.secretaryPersonId;
-      return runs && RUNS_MEETINGS.includes(actor.role) ? null : 'forbidden';
+      // the secretary of the meeting records it and takes over facilitation when the facilitator
+      // is personally involved, whatever their account role (an observer keeps the record only)
+      if (actor.personId === action.meeting.secretaryPersonId && actor.role !== 'observer') return null;
+      return actor.personId === action.meeting.facilitatorPersonId && RUNS_MEETINGS.includes(actor.role) ? null : 'forbidden';
     }
     case 'meeting.participate': {
       const seen = check(actor, { type: 'meeting.view', meeting: action.meeting });

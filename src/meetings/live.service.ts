@@ -65,9 +65,8 @@ export class LiveMeetingService {
 
   private async facts(actor: Actor, meetingId: string): Promise<{ meeting: meetings.MeetingRow; facts: MeetingFacts }> {
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-    const meeting = await meetings.findMeeting(this.deps.db, meetingId);
+    const [meeting, membership] = await Promise.all([meetings.findMeeting(this.deps.db, meetingId), meetings.findMembership(this.deps.db, meetingId, actor.personId)]);
     if (!meeting) throw new AccessDenied('not_found');
-    const membership = await meetings.findMembership(this.deps.db, meetingId, actor.personId);
     const facts: MeetingFacts = { id: meeting.id, facilitatorPersonId: meeting.facilitatorPersonId, secretaryPersonId: meeting.secretaryPersonId, actorRole: membership?.role ?? null };
     authorize(actor, { type: 'meeting.view', meeting: facts });
     return { meeting, facts };
@@ -96,7 +95,7 @@ export class LiveMeetingService {
     const { meeting, facts } = await this.facts(actor, meetingId);
     const [members, agendaRows] = await Promise.all([
       this.members(meetingId),
-      this.deps.db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'state', 'last_seq']).where('meeting_id', '=', meetingId).orderBy('created_at').execute(),
+      this.deps.db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'last_seq']).where('meeting_id', '=', meetingId).orderBy('created_at').execute(),
     ]);
     const agenda = agendaRows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id }));
     const chosen =
@@ -104,7 +103,8 @@ export class LiveMeetingService {
       agendaRows.find((r) => r.stage !== 'draft' && !TERMINAL.has(r.stage)) ??
       agendaRows.find((r) => r.stage === 'draft') ??
       agendaRows[agendaRows.length - 1];
-    const proposal = (chosen?.state as Proposal | undefined) ?? null;
+    // Only the proposal on the floor is read whole; the agenda needs its titles and stages.
+    const proposal = chosen ? ((await this.deps.db.selectFrom('proposals').select('state').where('id', '=', chosen.id).executeTakeFirstOrThrow()).state as Proposal) : null;
     const names: Record<string, string> = {};
     for (const m of members) names[m.personId] = m.displayName;
     const missing = new Set<string>();

@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../auth/policy.ts';
 import { newJoinCode, normaliseJoinCode } from '../auth/crypto.ts';
 import * as repo from '../repositories/meetings.repository.ts';
-import { deleteSessionsOf, insertPerson } from '../repositories/accounts.repository.ts';
+import { deleteSessionsOf, insertPerson, listAccounts } from '../repositories/accounts.repository.ts';
 
 async function factsFor(db: Kysely<DB>, actor: Actor, meeting: repo.MeetingRow): Promise<MeetingFacts> {
   const personId = actor.kind === 'anonymous' ? null : actor.personId;
@@ -33,13 +33,22 @@ export async function circlesForNewMeeting(db: Kysely<DB>, actor: Actor): Promis
   return repo.listCircles(db);
 }
 
-export type CreateMeetingResult = { ok: true; id: string } | { ok: false; field: 'circleId'; key: string };
+/** Accounts that may keep the record of a meeting (secrétaire de séance): anyone but observers and disabled accounts. */
+export async function secretaryCandidates(db: Kysely<DB>, actor: Actor): Promise<{ personId: string; displayName: string }[]> {
+  authorize(actor, { type: 'meeting.create' });
+  const rows = await listAccounts(db);
+  return rows.filter((a) => a.role !== 'observer' && !a.disabled && (actor.kind !== 'account' || a.personId !== actor.personId)).map((a) => ({ personId: a.personId, displayName: a.displayName }));
+}
+
+export type CreateMeetingResult = { ok: true; id: string } | { ok: false; field: 'circleId' | 'secretaryId'; key: string };
 
 /** Creates a meeting with a fresh join code; its creator facilitates it. */
-export async function createMeeting(db: Kysely<DB>, actor: Actor, input: { circleId: string; title: string; scheduledFor: Date }): Promise<CreateMeetingResult> {
+export async function createMeeting(db: Kysely<DB>, actor: Actor, input: { circleId: string; title: string; scheduledFor: Date; secretaryPersonId?: string | null }): Promise<CreateMeetingResult> {
   authorize(actor, { type: 'meeting.create' });
   if (actor.kind !== 'account') throw new AccessDenied('forbidden');
   if (!(await repo.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choice' };
+  const secretary = input.secretaryPersonId ?? null;
+  if (secretary && !(await secretaryCandidates(db, actor)).some((c) => c.personId === secretary)) return { ok: false, field: 'secretaryId', key: 'validation.choice' };
   for (let attempt = 0; ; attempt++) {
     const joinCode = newJoinCode();
     if (await repo.joinCodeTaken(db, joinCode)) continue;
@@ -47,6 +56,7 @@ export async function createMeeting(db: Kysely<DB>, actor: Actor, input: { circl
       const id = await db.transaction().execute(async (tx) => {
         const id = await repo.insertMeeting(tx, { ...input, joinCode, facilitatorPersonId: actor.personId, createdBy: actor.personId });
         await repo.insertMember(tx, { meetingId: id, personId: actor.personId, role: 'facilitator', isGuest: false, present: false });
+        if (secretary) await repo.insertMember(tx, { meetingId: id, personId: secretary, role: 'secretary', isGuest: false, present: false });
         return id;
       });
       return { ok: true, id };

@@ -94,11 +94,11 @@ export async function listMeetings(db: Executor): Promise<MeetingRow[]> {
 
 export async function insertMeeting(
   db: Executor,
-  m: { circleId: string; title: string; scheduledFor: Date; joinCode: string; facilitatorPersonId: string; createdBy: string },
+  m: { circleId: string; title: string; scheduledFor: Date; joinCode: string; facilitatorPersonId: string; secretaryPersonId?: string | null; createdBy: string },
 ): Promise<string> {
   const r = await db
     .insertInto('meetings')
-    .values({ circle_id: m.circleId, title: m.title, scheduled_for: m.scheduledFor, join_code: m.joinCode, facilitator_person_id: m.facilitatorPersonId, created_by: m.createdBy })
+    .values({ circle_id: m.circleId, title: m.title, scheduled_for: m.scheduledFor, join_code: m.joinCode, facilitator_person_id: m.facilitatorPersonId, secretary_person_id: m.secretaryPersonId ?? null, created_by: m.createdBy })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

@@ -91,11 +91,12 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
     const model = await live.view(req.actor, meetingId, proposalId);
     if (view === 'console' && !model.me.canFacilitate) throw new AccessDenied('forbidden');
-    if (view === 'participant') await live.markArrived(req.actor, meetingId);
     const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const joinUrl = `${base}/rejoindre/${model.meeting.joinCode}`;
     const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
+    // Opening the page is arriving; the refreshes that follow are not.
+    if (view === 'participant' && !fragment) await live.markArrived(req.actor, meetingId);
     res.vary('HX-Target');
     res.status(extra.status ?? 200).render(fragment ? 'live/_live' : VIEW_TEMPLATES[view], {
       title: model.meeting.title,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
-import { circlesForNewMeeting, createMeeting, listMeetings, removeGuest, showMeeting } from '../meetings/service.ts';
+import { circlesForNewMeeting, createMeeting, listMeetings, removeGuest, secretaryCandidates, showMeeting } from '../meetings/service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
 import { formatDateTime, parisLocalToDate, uuidParam } from '../http/forms.ts';
@@ -13,6 +13,7 @@ const newMeetingForm = z.object({
   circleId: z.uuid(),
   title: text(LIMITS.meetingTitle),
   scheduledFor: z.string().trim().min(1).max(40),
+  secretaryId: z.union([z.literal(''), z.uuid()]).optional(),
 });
 
 /** Meetings, as far as accounts and guests need them now: create, show, remove a guest. */
@@ -26,18 +27,20 @@ export function meetingsRouter(db: Kysely<DB>, config: Config): Router {
 
   router.get('/seances/nouvelle', async (req, res) => {
     const circles = await circlesForNewMeeting(db, req.actor);
-    res.render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, values: { circleId: '', title: '', scheduledFor: '' }, errors: {} });
+    const secretaries = await secretaryCandidates(db, req.actor);
+    res.render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, secretaries, values: { circleId: '', title: '', scheduledFor: '', secretaryId: '' }, errors: {} });
   });
 
   router.post('/seances/nouvelle', async (req, res) => {
     const circles = await circlesForNewMeeting(db, req.actor); // authorises before reading the form
+    const secretaries = await secretaryCandidates(db, req.actor);
     const form = parseForm(newMeetingForm, req.body);
     const render = (errors: Record<string, FieldError>, values: Record<string, string>) =>
-      res.status(400).render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, values: { circleId: '', title: '', scheduledFor: '', ...values }, errors });
+      res.status(400).render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, secretaries, values: { circleId: '', title: '', scheduledFor: '', secretaryId: '', ...values }, errors });
     if (!form.ok) return render(form.errors, form.values);
     const scheduledFor = parisLocalToDate(form.data.scheduledFor);
     if (!scheduledFor) return render({ scheduledFor: { key: 'validation.datetime' } }, form.data);
-    const result = await createMeeting(db, req.actor, { circleId: form.data.circleId, title: form.data.title, scheduledFor });
+    const result = await createMeeting(db, req.actor, { circleId: form.data.circleId, title: form.data.title, scheduledFor, secretaryPersonId: form.data.secretaryId || null });
     if (!result.ok) return render({ [result.field]: { key: result.key } }, form.data);
     res.redirect(303, `/seances/${result.id}`);
   });

@@ -15,22 +15,13 @@ import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrator.ts';
 import { loadStream } from '../../src/repositories/events.repository.ts';
 import { ProposalService } from '../../src/services/proposal.service.ts';
+import { benchLive } from './live.ts';
+import { row, stats } from './stats.ts';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 200);
 let clock = Date.parse('2026-01-01T00:00:00Z');
 const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
   ({ type, actorId, at: new Date((clock += 1)).toISOString(), ...fields }) as unknown as Command;
-
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  return { n: samples.length, mean, p50: pct(50), p95: pct(95), perSecond: 1000 / mean };
-}
-
-function row(name: string, s: ReturnType<typeof stats>) {
-  return `${name.padEnd(44)} n=${String(s.n).padStart(4)}  mean ${s.mean.toFixed(2).padStart(7)} ms  p50 ${s.p50.toFixed(2).padStart(7)} ms  p95 ${s.p95.toFixed(2).padStart(7)} ms  ${s.perSecond.toFixed(0).padStart(6)}/s`;
-}
 
 async function bench(database: Database, label: string): Promise<void> {
   await migrateToLatest(database.db);
@@ -71,9 +62,9 @@ async function bench(database: Database, label: string): Promise<void> {
   }
   const events = (await loadStream(database.db, id)).length;
   console.log(`\n${label}: a reaction round of ${participants.length} submissions (log grows to ${events} events)`);
-  console.log(row('round submission (ProposalService.execute)', stats(submit.slice(10))));
-  console.log(row('baseline: decide after replaying the log', stats(replay.slice(10))));
-  console.log(row('baseline: one bare INSERT', stats(insert.slice(10))));
+  console.log(row('round submission (ProposalService.execute)', stats(submit.slice(10)), { rate: true }));
+  console.log(row('baseline: decide after replaying the log', stats(replay.slice(10)), { rate: true }));
+  console.log(row('baseline: one bare INSERT', stats(insert.slice(10)), { rate: true }));
   const mem = process.memoryUsage();
   console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
 }
@@ -82,6 +73,7 @@ const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'so-bench-'));
 const embedded = await openDatabase({ databaseUrl: null, pgliteDir: dir });
 try {
   await bench(embedded, 'embedded PGlite');
+  await benchLive(embedded, 'embedded PGlite', PARTICIPANTS);
 } finally {
   await embedded.close();
   await fs.rm(dir, { recursive: true, force: true });
@@ -90,6 +82,7 @@ if (process.env.DATABASE_URL) {
   const server = await openDatabase({ databaseUrl: process.env.DATABASE_URL, pgliteDir: '' });
   try {
     await bench(server, 'PostgreSQL server');
+    await benchLive(server, 'PostgreSQL server', PARTICIPANTS);
   } finally {
     await server.close();
   }

@@ -114,6 +114,10 @@ export const en: Messages = {
     unknown_code: 'No open meeting has this code.',
   },
   meetings: {
+    secretary: 'Secretary',
+    secretary_hint: 'Keeps the record and can take over facilitation when you are personally involved.',
+    no_secretary: 'No secretary',
+    live_views: 'Hold the meeting',
     title: 'Meetings',
     empty: 'No meeting yet.',
     new_title: 'New meeting',

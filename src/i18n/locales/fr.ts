@@ -112,6 +112,10 @@ export const fr = {
     unknown_code: 'Aucune séance ouverte ne correspond à ce code.',
   },
   meetings: {
+    secretary: 'Secrétaire de séance',
+    secretary_hint: 'Prend des notes et peut reprendre la facilitation si vous êtes personnellement concerné·e.',
+    no_secretary: 'Pas de secrétaire',
+    live_views: 'Tenir la séance',
     title: 'Séances',
     empty: 'Aucune séance pour l’instant.',
     new_title: 'Nouvelle séance',
