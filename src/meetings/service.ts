@@ -4,7 +4,8 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../auth/policy.ts';
 import { newJoinCode, normaliseJoinCode } from '../auth/crypto.ts';
 import * as repo from '../repositories/meetings.repository.ts';
-import { deleteSessionsOf, insertPerson, listAccounts } from '../repositories/accounts.repository.ts';
+import { countRecentFailures, deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../repositories/accounts.repository.ts';
+import { SIGN_IN_THROTTLE } from '../http/limits.ts';
 
 async function factsFor(db: Kysely<DB>, actor: Actor, meeting: repo.MeetingRow): Promise<MeetingFacts> {
   const personId = actor.kind === 'anonymous' ? null : actor.personId;
@@ -96,12 +97,22 @@ export async function removeGuest(db: Kysely<DB>, actor: Actor, meetingId: strin
   });
 }
 
-export type JoinResult = { ok: true; meetingId: string; personId: string | null } | { ok: false; field: 'code'; key: string };
+export type JoinResult = { ok: true; meetingId: string; personId: string | null } | { ok: false; field: 'code'; key: string; status?: number };
+
+/** The key under which wrong join codes are recorded among sign-in failures (never an email: no '@'). */
+const JOIN_ATTEMPT_KEY = 'join-code';
 
 /** A guest joins by code with a display name: a new person, a member of that meeting only. An account joins as itself. */
-export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: string; displayName: string | null }): Promise<JoinResult> {
+export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: string; displayName: string | null; address: string }): Promise<JoinResult> {
+  // Codes are short: wrong guesses count with the sign-in failures of the same address, so
+  // trying codes one after the other is throttled like trying passwords.
+  const { windowMinutes, perAddress } = SIGN_IN_THROTTLE;
+  if ((await countRecentFailures(db, { address: input.address }, windowMinutes)) >= perAddress) return { ok: false, field: 'code', key: 'join.throttled', status: 429 };
   const meeting = await repo.findMeetingByCode(db, normaliseJoinCode(input.code));
-  if (!meeting || meeting.status === 'closed') return { ok: false, field: 'code', key: 'join.unknown_code' };
+  if (!meeting || meeting.status === 'closed') {
+    await recordSignInFailure(db, JOIN_ATTEMPT_KEY, input.address);
+    return { ok: false, field: 'code', key: 'join.unknown_code' };
+  }
   if (actor.kind === 'account') {
     const facts = await factsFor(db, actor, meeting);
     if (!facts.actorRole) {

@@ -38,8 +38,8 @@ export function joinRouter(db: Kysely<DB>): Router {
     if (!form.ok) return render(400, form.errors, form.values);
     const needsName = req.actor.kind !== 'account';
     if (needsName && !form.data.displayName) return render(400, { displayName: { key: 'validation.required' } }, form.data as Record<string, string>);
-    const result = await joinMeeting(db, req.actor, { code: form.data.code, displayName: form.data.displayName ?? null });
-    if (!result.ok) return render(404, { [result.field]: { key: result.key } }, form.data as Record<string, string>);
+    const result = await joinMeeting(db, req.actor, { code: form.data.code, displayName: form.data.displayName ?? null, address: req.ip ?? 'unknown' });
+    if (!result.ok) return render(result.status ?? 404, { [result.field]: { key: result.key } }, form.data as Record<string, string>);
     if (result.personId) await startSession(db, req, res, { kind: 'guest', personId: result.personId, meetingId: result.meetingId });
     res.redirect(303, `/seances/${result.meetingId}`);
   });

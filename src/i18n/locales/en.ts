@@ -104,6 +104,7 @@ export const en: Messages = {
     done: 'Password saved. You can sign in.',
   },
   join: {
+    throttled: 'Too many wrong codes from this device. For safety, try again in 15 minutes or ask the facilitator for the link.',
     title: 'Join a meeting',
     lead: 'Type the code shown by the facilitator and the name others will see during the meeting.',
     code: 'Meeting code',

@@ -102,6 +102,7 @@ export const fr = {
     done: 'Mot de passe enregistré. Vous pouvez vous connecter.',
   },
   join: {
+    throttled: 'Trop de codes erronés depuis cet appareil. Par sécurité, réessayez dans 15 minutes ou demandez le lien à la facilitation.',
     title: 'Rejoindre une séance',
     lead: 'Saisissez le code affiché par la facilitation et le nom sous lequel vous apparaîtrez pendant la séance.',
     code: 'Code de la séance',
