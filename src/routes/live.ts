@@ -86,7 +86,7 @@ export interface LiveRouterDeps {
 export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   const router = Router();
 
-  async function render(req: Request, res: Response, view: ViewName, extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError> } = {}) {
+  async function render(req: Request, res: Response, view: ViewName, extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError>; preview?: string } = {}) {
     const meetingId = uuidParam(req.params.id);
     const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
     const model = await live.view(req.actor, meetingId, proposalId);
@@ -106,6 +106,8 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       qr,
       validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
       diff: model.proposal ? versionDiff(model.proposal) : null,
+      // The proposer's "preview": the difference the amendment would make, before it is stored.
+      preview: model.proposal && extra.preview !== undefined ? diffWords(model.proposal.versions[model.proposal.versions.length - 1]!.text, extra.preview) : null,
       error: extra.error ?? null,
       values: extra.values ?? {},
       fieldErrors: extra.fieldErrors ?? {},
@@ -146,6 +148,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const limit = TEXT_LIMITS[action];
     if (limit !== undefined && (f.texte ?? '').length > limit) return fail(t('validation.too_long', { max: limit }), 400);
     if (NEEDS_TEXT.has(action) && !f.texte) return fail(t('live.errors.text_required'), 400);
+    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: f.texte ?? '' });
     const input: ActionInput = {
       ...(f.texte ? { text: f.texte } : {}),
       ...(f.note ? { changeNote: f.note } : {}),

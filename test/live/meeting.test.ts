@@ -146,6 +146,10 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
     expect((await act(facilitator, proposalId, 'tester', { objection: o2!.id, 'reponses[importante]': 'non', 'reponses[argumentee]': 'non', decision: 'not_valid' }, 'console')).status).toBe(303);
     const porteur = await proposer.agent.get(`/seances/${meetingId}/porteur`).expect(200);
     expect(porteur.text).toContain('Enregistrer la nouvelle version');
+    const preview = await act(proposer, proposalId, 'amender', { texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés.", note: 'Aperçu', apercu: '1' }, 'porteur');
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('<ins title="ajouté">');
+    expect(await database.db.selectFrom('proposal_versions').select('number').where('proposal_id', '=', proposalId).execute()).toHaveLength(1);
     expect((await act(proposer, proposalId, 'amender', { texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés de chaque décision.", note: 'Information des élus', motive: `objection:${o1!.id}` }, 'porteur')).status).toBe(303);
     const diff = await proposer.agent.get(`/seances/${meetingId}/porteur`).expect(200);
     expect(diff.text).toContain('<ins');

@@ -140,6 +140,8 @@ export const liveEn: Widen<typeof liveFr> = {
     reaction: 'Give my reaction',
     reaction_label: 'Your reaction',
     'ouvrir-bonification': 'Move to improvement',
+    preview: 'Preview the changes',
+    preview_title: 'Preview: what would change from the current text (nothing is saved yet)',
     amender: 'Save the new version',
     amend_label: 'Text of the proposal',
     change_note_label: 'What changes and why',

@@ -136,6 +136,8 @@ export const liveFr = {
     reaction: 'Donner ma réaction',
     reaction_label: 'Votre réaction',
     'ouvrir-bonification': 'Passer à la bonification',
+    preview: 'Prévisualiser les changements',
+    preview_title: 'Aperçu : ce qui changerait par rapport au texte en cours (rien n’est encore enregistré)',
     amender: 'Enregistrer la nouvelle version',
     amend_label: 'Texte de la proposition',
     change_note_label: 'Ce qui change et pourquoi',
