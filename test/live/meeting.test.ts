@@ -20,8 +20,9 @@ async function join(name: string): Promise<Session> {
   const page = await agent.get(`/rejoindre/${code}`).expect(200);
   const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code, displayName: name });
   expect(res.status).toBe(303);
+  const cookie = ((res.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).find((c) => c!.startsWith('so_session=')) ?? '';
   const view = await agent.get(`/seances/${meetingId}/participant`).expect(200);
-  return { agent, csrf: csrfOf(view.text), cookie: '' };
+  return { agent, csrf: csrfOf(view.text), cookie };
 }
 
 /** The page's text as a reader sees it (EJS escapes quotes). */
@@ -163,6 +164,15 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
     expect(projector.text).toContain('Proposition adoptée');
     expect(projector.text).toContain('<svg');
     expect(projector.text).toContain(code);
+  });
+
+  it('when the server restarts (a new app on the same database), then the meeting resumes exactly where it was', async () => {
+    const strip = (html: string) => html.replace(/name="cle" value="[^"]+"/g, '').replace(/data-since="[^"]+"/g, '');
+    const before = await alice.agent.get(`/seances/${meetingId}/participant`).set('HX-Target', 'live').expect(200);
+    const restarted = buildApp(database);
+    const after = await request(restarted).get(`/seances/${meetingId}/participant`).set('Cookie', alice.cookie).set('HX-Target', 'live').expect(200);
+    expect(strip(after.text)).toBe(strip(before.text));
+    expect(after.text).toContain('data-stage="adopted"');
   });
 
   it('when a view is re-fetched by htmx, then only the live fragment comes back', async () => {
