@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(homeRouter());
   app.use(authRouter(database.db));
-  app.use(joinRouter(database.db));
+  app.use(joinRouter(database.db, bus));
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));

@@ -6,6 +6,7 @@ import { joinMeeting } from '../meetings/service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text } from '../http/validate.ts';
 import { ensureSession, startSession } from '../http/session.ts';
+import type { Publisher } from '../services/signals.ts';
 
 const joinForm = z.object({
   code: text(LIMITS.joinCode),
@@ -13,7 +14,7 @@ const joinForm = z.object({
 });
 
 /** Guests join a meeting with its code and a display name, without an account. */
-export function joinRouter(db: Kysely<DB>): Router {
+export function joinRouter(db: Kysely<DB>, publisher?: Publisher): Router {
   const router = Router();
 
   async function showForm(req: Request, res: Response, code: string): Promise<void> {
@@ -41,6 +42,8 @@ export function joinRouter(db: Kysely<DB>): Router {
     const result = await joinMeeting(db, req.actor, { code: form.data.code, displayName: form.data.displayName ?? null, address: req.ip ?? 'unknown' });
     if (!result.ok) return render(result.status ?? 404, { [result.field]: { key: result.key } }, form.data as Record<string, string>);
     if (result.personId) await startSession(db, req, res, { kind: 'guest', personId: result.personId, meetingId: result.meetingId });
+    // the console's attendance and the projector's count update at once
+    await Promise.resolve(publisher?.publish({ name: 'meeting-changed', meetingId: result.meetingId })).catch(() => {});
     res.redirect(303, `/seances/${result.meetingId}`);
   });
 

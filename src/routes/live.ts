@@ -95,8 +95,8 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const joinUrl = `${base}/rejoindre/${model.meeting.joinCode}`;
     const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
-    // Opening the page is arriving; the refreshes that follow are not.
-    if (view === 'participant' && !fragment) await live.markArrived(req.actor, meetingId);
+    // Opening the page is arriving (the projector is a screen, not a person); the refreshes that follow are not.
+    if (view !== 'projection' && !fragment) await live.markArrived(req.actor, meetingId);
     res.vary('HX-Target');
     res.status(extra.status ?? 200).render(fragment ? 'live/_live' : VIEW_TEMPLATES[view], {
       title: model.meeting.title,

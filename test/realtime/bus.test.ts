@@ -62,3 +62,22 @@ describe('the signal bus over LISTEN/NOTIFY', () => {
     await other.close();
   });
 });
+
+describe('joining a meeting', () => {
+  it('when a guest joins by code, then a signal tells the meeting views to look again', async () => {
+    const { buildApp } = await import('../helpers/app.ts');
+    const { seedAccount, seedCircle, seedMeeting, joinAsGuest } = await import('../helpers/auth.ts');
+    const bus = new SignalBus(database);
+    await bus.start();
+    const got: unknown[] = [];
+    bus.subscribe((s) => got.push(s));
+    const app = buildApp(database, { bus });
+    const admin = await seedAccount(database.db, 'admin');
+    const fac = await seedAccount(database.db, 'facilitator');
+    const meeting = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor));
+    await joinAsGuest(app, database.db, meeting.code);
+    await waitFor(got, 1);
+    expect(got).toContainEqual({ name: 'meeting-changed', meetingId: meeting.id });
+    await bus.close();
+  });
+});

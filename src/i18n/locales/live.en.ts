@@ -167,6 +167,7 @@ export const liveEn: Widen<typeof liveFr> = {
     retirer: 'Withdraw the proposal',
     reporter: 'Postpone the proposal',
     reason_label: 'Reason (optional)',
+    exits: 'Other decisions…',
     'passer-la-main': 'Hand facilitation to the secretary',
   },
   errors: {

@@ -163,6 +163,7 @@ export const liveFr = {
     retirer: 'Retirer la proposition',
     reporter: 'Reporter la proposition',
     reason_label: 'Motif (facultatif)',
+    exits: 'Autres décisions…',
     'passer-la-main': 'Passer la facilitation au ou à la secrétaire',
   },
   errors: {
