@@ -285,8 +285,8 @@ interface OnBehalf {
   onBehalfOf?: PersonId;
 }
 
-export interface CreateProposal extends CommandBase {
-  type: 'CreateProposal';
+/** What a proposal is created with: the same in the command and in its event. */
+export interface ProposalFields {
   proposalId: string;
   proposerId: PersonId;
   facilitatorId: PersonId;
@@ -297,6 +297,9 @@ export interface CreateProposal extends CommandBase {
   criteria: string;
   reviewDate: IsoDate | null;
   validitySet: ValiditySetId;
+}
+export interface CreateProposal extends CommandBase, ProposalFields {
+  type: 'CreateProposal';
 }
 export interface Present extends CommandBase {
   type: 'Present';
@@ -443,18 +446,8 @@ export interface EventBase {
   onBehalfOf?: PersonId;
 }
 
-export interface ProposalCreated extends EventBase {
+export interface ProposalCreated extends EventBase, ProposalFields {
   type: 'ProposalCreated';
-  proposalId: string;
-  proposerId: PersonId;
-  facilitatorId: PersonId;
-  secretaryId: PersonId | null;
-  title: string;
-  tension: string;
-  text: string;
-  criteria: string;
-  reviewDate: IsoDate | null;
-  validitySet: ValiditySetId;
 }
 export interface ProposalPresented extends EventBase {
   type: 'ProposalPresented';
