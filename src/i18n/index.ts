@@ -30,9 +30,23 @@ await instance.init({
   showSupportNotice: false,
 });
 
-/** A translate function bound to one language. */
+const fixed = { fr: instance.getFixedT('fr'), en: instance.getFixedT('en') };
+const plain = { fr: new Map<string, string>(), en: new Map<string, string>() };
+
+/**
+ * A translate function bound to one language. Texts asked for without options are the same on
+ * every call and are kept once looked up: a live view asks for hundreds on each refresh.
+ */
 export function translator(language: Language): TFunction {
-  return instance.getFixedT(language);
+  const t = fixed[language];
+  const cache = plain[language];
+  const cached = ((key: string | string[], options?: unknown) => {
+    if (options !== undefined || typeof key !== 'string') return (t as (k: unknown, o?: unknown) => string)(key, options);
+    let text = cache.get(key);
+    if (text === undefined) cache.set(key, (text = t(key)));
+    return text;
+  }) as unknown as TFunction;
+  return cached;
 }
 
 export function isLanguage(value: unknown): value is Language {
