@@ -9,12 +9,12 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
-import { AccessDenied, can } from '../auth/policy.ts';
+import { AccessDenied } from '../auth/policy.ts';
 import { LIMITS } from '../http/limits.ts';
 import { uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { isActionName, type ActionInput, type ActionName } from '../meetings/actions.ts';
-import type { LiveMeetingService, LiveView } from '../meetings/live.service.ts';
+import type { LiveMeetingService } from '../meetings/live.service.ts';
 import type { SseHub } from '../realtime/sse.ts';
 import { ConcurrencyError } from '../services/proposal.service.ts';
 import { diffWords } from '../meetings/diff.ts';
@@ -111,7 +111,6 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       error: extra.error ?? null,
       values: extra.values ?? {},
       fieldErrors: extra.fieldErrors ?? {},
-      newKey: randomUUID(),
       key: () => randomUUID(),
       name: (id: string) => model.names[id] ?? '—',
       bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
@@ -226,5 +225,3 @@ function versionDiff(p: Proposal) {
   return diffWords(p.versions[n - 2]!.text, p.versions[n - 1]!.text);
 }
 
-export type { LiveView };
-export { can };

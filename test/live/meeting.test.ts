@@ -35,11 +35,6 @@ function proposalIdOf(html: string): string {
 }
 
 async function act(who: Session, proposalId: string, action: string, fields: Record<string, string> = {}, back = 'participant') {
-  const res = await who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
-  if (res.status === 422 && process.env.DEBUG_LIVE) console.log(action, res.text.slice(res.text.indexOf("action-error"), res.text.indexOf("action-error") + 300));
-  return res;
-}
-async function unusedAct(who: Session, proposalId: string, action: string, fields: Record<string, string> = {}, back = 'participant') {
   return who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
 }
 
