@@ -20,9 +20,7 @@ const FACILITATION: ReadonlySet<ActionName> = new Set(['presenter', 'ouvrir-clar
 /** Actions that start a round, whose order is taken from who is present now. */
 const STARTS_ROUND: ReadonlySet<ActionName> = new Set(['ouvrir-clarification', 'ouvrir-reactions', 'ouvrir-objections']);
 
-export interface Member extends meetings.MemberRow {
-  hasDevice: boolean;
-}
+export type Member = meetings.MemberRow;
 
 export interface AgendaItem {
   id: string;
@@ -72,19 +70,6 @@ export class LiveMeetingService {
     return { meeting, facts };
   }
 
-  private async members(meetingId: string): Promise<Member[]> {
-    const rows = await this.deps.db
-      .selectFrom('meeting_members')
-      .innerJoin('persons', 'persons.id', 'meeting_members.person_id')
-      .select(['meeting_members.person_id', 'persons.display_name', 'meeting_members.role', 'meeting_members.is_guest', 'meeting_members.present', 'meeting_members.has_device'])
-      .where('meeting_members.meeting_id', '=', meetingId)
-      .where('meeting_members.removed_at', 'is', null)
-      .orderBy('meeting_members.joined_at')
-      .orderBy('persons.display_name')
-      .execute();
-    return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present, hasDevice: r.has_device }));
-  }
-
   /** Everyone present who takes turns: not observers, not whoever facilitates this proposal. */
   private candidates(members: readonly Member[], facilitatorId: string | null): string[] {
     return members.filter((m) => m.present && m.role !== 'observer' && m.personId !== facilitatorId).map((m) => m.personId);
@@ -94,7 +79,7 @@ export class LiveMeetingService {
   async view(actor: Actor, meetingId: string, proposalId?: string): Promise<LiveView> {
     const { meeting, facts } = await this.facts(actor, meetingId);
     const [members, agendaRows] = await Promise.all([
-      this.members(meetingId),
+      meetings.listMembers(this.deps.db, meetingId),
       this.deps.db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'last_seq']).where('meeting_id', '=', meetingId).orderBy('created_at').execute(),
     ]);
     const agenda = agendaRows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id }));
@@ -153,7 +138,7 @@ export class LiveMeetingService {
     const owner = await this.deps.db.selectFrom('proposals').select(['meeting_id', 'acting_facilitator_id']).where('id', '=', proposalId).executeTakeFirst();
     if (!owner || owner.meeting_id !== meetingId) throw new AccessDenied('not_found');
     const full: ActionInput = { ...input, newId: input.newId ?? idempotencyKey ?? randomUUID() };
-    if (STARTS_ROUND.has(action)) full.participants = this.candidates(await this.members(meetingId), owner.acting_facilitator_id);
+    if (STARTS_ROUND.has(action)) full.participants = this.candidates(await meetings.listMembers(this.deps.db, meetingId), owner.acting_facilitator_id);
     const command = toCommand(action, actor.personId, this.now().toISOString(), full);
     await this.deps.proposals.execute(proposalId, command, { meetingId, ...(idempotencyKey ? { idempotencyKey } : {}) });
   }

@@ -114,18 +114,22 @@ export interface MemberRow {
   role: MeetingRole;
   isGuest: boolean;
   present: boolean;
+  /** false for someone in the room without a device, whose turns are recorded for them */
+  hasDevice: boolean;
 }
 
 export async function listMembers(db: Executor, meetingId: string): Promise<MemberRow[]> {
   const rows = await db
     .selectFrom('meeting_members')
     .innerJoin('persons', 'persons.id', 'meeting_members.person_id')
-    .select(['meeting_members.person_id', 'persons.display_name', 'meeting_members.role', 'meeting_members.is_guest', 'meeting_members.present'])
+    .select(['meeting_members.person_id', 'persons.display_name', 'meeting_members.role', 'meeting_members.is_guest', 'meeting_members.present', 'meeting_members.has_device'])
     .where('meeting_members.meeting_id', '=', meetingId)
     .where('meeting_members.removed_at', 'is', null)
+    // arrival order is the order of the next round: ties must not depend on the query plan
     .orderBy('meeting_members.joined_at')
+    .orderBy('meeting_members.person_id')
     .execute();
-  return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present }));
+  return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present, hasDevice: r.has_device }));
 }
 
 /** The person's current (not removed) membership of the meeting. */

@@ -1,6 +1,6 @@
 /** Read models of proposals: the only SQL that writes or reads proposals, versions, rounds, contributions, objections. */
 import type { Event, Objection, Proposal, Round, State } from '../consent/index.ts';
-import { evolve, openRound } from '../consent/index.ts';
+import { openRound } from '../consent/index.ts';
 import type { Executor } from './events.repository.ts';
 
 export interface ProposalHead {
@@ -30,6 +30,8 @@ interface Projection {
   before: State;
   after: Proposal;
   events: readonly SequencedEvent[];
+  /** The round open just before each event (the service folds them one by one anyway). */
+  openRounds: readonly (Round | null)[];
   meetingId: string | null;
   lastSeq: number;
   lastHash: string;
@@ -146,11 +148,10 @@ export async function project(db: Executor, p: Projection): Promise<void> {
   await projectObjections(db, after.proposalId, before?.objections ?? [], after.objections);
 
   // Contributions: the round each one belongs to is the round open when it was said.
-  let state: Proposal | null = before as Proposal | null;
   const rows = [];
-  for (const { seq, event } of p.events) {
+  for (const [index, { seq, event }] of p.events.entries()) {
     const kind = CONTRIBUTION_KINDS[event.type];
-    const round = state ? openRound(state) : null;
+    const round = p.openRounds[index] ?? null;
     if (kind) {
       const e = event as Event & { questionId?: string; reactionId?: string; objectionId?: string; concernId?: string; text?: string; answer?: string; reasoning?: string; reason?: string; personId?: string };
       rows.push({
@@ -175,7 +176,6 @@ export async function project(db: Executor, p: Projection): Promise<void> {
         .where('id', '=', event.objectionId)
         .execute();
     }
-    state = evolve(state, event) as Proposal;
   }
   if (rows.length) await db.insertInto('contributions').values(rows).execute();
 }

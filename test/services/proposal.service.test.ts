@@ -122,6 +122,9 @@ describe('the proposal service on a real database', () => {
     expect(rounds.map((r) => `${r.kind}#${r.number}@v${r.version_number}`)).toEqual(['clarification#1@v1', 'reaction#1@v1', 'objection#1@v2', 'objection#2@v3']);
     expect(rounds.every((r) => r.completed_at !== null)).toBe(true);
 
+    const aliceSaid = await database.db.selectFrom('contributions').select(['kind', 'round_kind', 'round_number']).where('proposal_id', '=', proposalId).where('person_id', '=', people.alice).orderBy('event_seq').execute();
+    expect(aliceSaid.map((c) => `${c.kind}@${c.round_kind}#${c.round_number}`)).toEqual(['question@clarification#1', 'reaction@reaction#1', 'objection@objection#1', 'no_objection@objection#2']);
+
     const onBehalf = await database.db.selectFrom('contributions').select(['kind', 'person_id', 'recorded_by']).where('proposal_id', '=', proposalId).where('person_id', '=', people.carol).orderBy('event_seq').execute();
     expect(onBehalf.slice(0, 3)).toEqual([
       { kind: 'pass', person_id: people.carol, recorded_by: people.facilitator },
