@@ -72,8 +72,8 @@ export const en: Messages = {
   },
   validation: {
     required: 'This field is required.',
-    too_short: 'At least {{min}} characters.',
-    too_long: 'At most {{max}} characters.',
+    too_short: 'At least {{min, number}} characters.',
+    too_long: 'At most {{max, number}} characters.',
     email: 'Invalid email address (for example first.last@town.fr).',
     format: 'Invalid value.',
     choice: 'Choose a value from the list.',
@@ -81,6 +81,7 @@ export const en: Messages = {
     email_taken: 'An account already exists with this address.',
     circle_taken: 'A circle already has this name.',
     password_mismatch: 'The two passwords differ.',
+    control_characters: 'This text contained invisible characters that are not allowed; they have been removed. Check the text, then send it again.',
   },
   auth: {
     title: 'Sign in',
@@ -96,7 +97,7 @@ export const en: Messages = {
     title: 'Choose a password',
     lead: 'Account of {{name}} ({{email}}). This link works once.',
     password: 'New password',
-    password_hint: 'At least {{min}} characters. A phrase of several words is safer and easier to remember.',
+    password_hint: 'At least {{min, number}} characters. A phrase of several words is safer and easier to remember.',
     confirm: 'Confirm the password',
     submit: 'Save the password',
     invalid_title: 'Invalid or expired link',

@@ -70,8 +70,8 @@ export const fr = {
   },
   validation: {
     required: 'Ce champ est obligatoire.',
-    too_short: 'Au moins {{min}} caractères.',
-    too_long: 'Au plus {{max}} caractères.',
+    too_short: 'Au moins {{min, number}} caractères.',
+    too_long: 'Au plus {{max, number}} caractères.',
     email: 'Adresse électronique invalide (exemple : prenom.nom@mairie.fr).',
     format: 'Valeur invalide.',
     choice: 'Choisissez une valeur dans la liste.',
@@ -79,6 +79,7 @@ export const fr = {
     email_taken: 'Un compte existe déjà avec cette adresse.',
     circle_taken: 'Un cercle porte déjà ce nom.',
     password_mismatch: 'Les deux mots de passe ne sont pas identiques.',
+    control_characters: 'Ce texte contenait des caractères invisibles non autorisés ; ils ont été retirés. Vérifiez le texte, puis envoyez-le à nouveau.',
   },
   auth: {
     title: 'Connexion',
@@ -94,7 +95,7 @@ export const fr = {
     title: 'Choisir un mot de passe',
     lead: 'Compte de {{name}} ({{email}}). Ce lien ne sert qu’une fois.',
     password: 'Nouveau mot de passe',
-    password_hint: 'Au moins {{min}} caractères. Une phrase de plusieurs mots est plus sûre et plus facile à retenir.',
+    password_hint: 'Au moins {{min, number}} caractères. Une phrase de plusieurs mots est plus sûre et plus facile à retenir.',
     confirm: 'Confirmer le mot de passe',
     submit: 'Enregistrer le mot de passe',
     invalid_title: 'Lien invalide ou expiré',
