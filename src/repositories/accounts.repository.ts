@@ -130,10 +130,6 @@ export async function recentFailures(db: Executor, by: { email?: string; address
   return { count: Number(r.n), last: r.last ? new Date(r.last) : null };
 }
 
-export async function countRecentFailures(db: Executor, by: { email?: string; address?: string }, windowMinutes: number): Promise<number> {
-  return (await recentFailures(db, by, windowMinutes)).count;
-}
-
 /** Counts a failed sign-in on the account (if it exists), to tell its owner at the next sign-in. */
 export async function countFailedSignIn(db: Executor, email: string): Promise<void> {
   await db.updateTable('accounts').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) })).where('email', '=', email).execute();
@@ -155,8 +151,11 @@ export async function sharedSecret(db: Executor, name: string, fresh: string): P
   return r.value;
 }
 
-export async function clearFailures(db: Executor, email: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute();
+/** Forgets the failures of an email (from one address, or from all). */
+export async function clearFailures(db: Executor, email: string, address?: string): Promise<void> {
+  let q = db.deleteFrom('sign_in_failures').where('email', '=', email);
+  if (address !== undefined) q = q.where('address', '=', address);
+  await q.execute();
 }
 
 // --- password resets ------------------------------------------------------------------

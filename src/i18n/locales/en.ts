@@ -90,7 +90,9 @@ export const en: Messages = {
     password: 'Password',
     submit: 'Sign in',
     invalid: 'Wrong email address or password.',
-    throttled: 'Too many failed sign-in attempts. For safety, try again in 15 minutes or ask your administrator for a reset link.',
+    throttled: 'Too many failed sign-in attempts from this device. For safety, try again in a few minutes or ask your administrator for a reset link.',
+    failed_since_last_one: '{{count}} failed sign-in attempt since your last sign-in. If it was not you, tell your administrator.',
+    failed_since_last_other: '{{count}} failed sign-in attempts since your last sign-in. If it was not you, tell your administrator.',
     no_account: 'No account?',
   },
   reset: {
@@ -105,7 +107,7 @@ export const en: Messages = {
     done: 'Password saved. You can sign in.',
   },
   join: {
-    throttled: 'Too many wrong codes from this device. For safety, try again in 15 minutes or ask the facilitator for the link.',
+    throttled: 'Too many wrong codes from this device. For safety, try again in a few minutes or ask the facilitator for the link.',
     title: 'Join a meeting',
     lead: 'Type the code shown by the facilitator and the name others will see during the meeting.',
     code: 'Meeting code',

@@ -88,7 +88,9 @@ export const fr = {
     password: 'Mot de passe',
     submit: 'Se connecter',
     invalid: 'Adresse ou mot de passe incorrect.',
-    throttled: 'Trop de tentatives de connexion échouées. Par sécurité, réessayez dans 15 minutes ou demandez un lien de réinitialisation à votre administration.',
+    throttled: 'Trop de tentatives de connexion échouées depuis cet appareil. Par sécurité, réessayez dans quelques minutes ou demandez un lien de réinitialisation à votre administration.',
+    failed_since_last_one: '{{count}}\u00a0tentative de connexion échouée depuis votre dernière connexion. Si ce n’était pas vous, prévenez votre administration.',
+    failed_since_last_other: '{{count}}\u00a0tentatives de connexion échouées depuis votre dernière connexion. Si ce n’était pas vous, prévenez votre administration.',
     no_account: 'Pas de compte ?',
   },
   reset: {
@@ -103,7 +105,7 @@ export const fr = {
     done: 'Mot de passe enregistré. Vous pouvez vous connecter.',
   },
   join: {
-    throttled: 'Trop de codes erronés depuis cet appareil. Par sécurité, réessayez dans 15 minutes ou demandez le lien à la facilitation.',
+    throttled: 'Trop de codes erronés depuis cet appareil. Par sécurité, réessayez dans quelques minutes ou demandez le lien à la facilitation.',
     title: 'Rejoindre une séance',
     lead: 'Saisissez le code affiché par la facilitation et le nom sous lequel vous apparaîtrez pendant la séance.',
     code: 'Code de la séance',
