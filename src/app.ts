@@ -9,7 +9,7 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { languageMiddleware } from './http/language.ts';
 import { requestLogger, type Logger } from './http/logger.ts';
 import { securityHeaders } from './http/security.ts';
-import { IDLE_SETTING, sessionMiddleware } from './http/session.ts';
+import { sessionMiddleware } from './http/session.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { LIMITS } from './http/limits.ts';
 import { healthRouter } from './routes/health.ts';
@@ -73,7 +73,6 @@ export function createApp(deps: AppDeps): Express {
   // Every route below knows who is asking, and every state-changing request carries its session's token.
   // Unknown fields are parsed but never read: each route picks its fields through a zod schema.
   app.use(express.urlencoded({ extended: false, limit: LIMITS.body, parameterLimit: 200 }));
-  app.set(IDLE_SETTING, config.sessionIdleMinutes);
   app.use(sessionMiddleware(database.db, config.sessionIdleMinutes));
   app.use(csrfProtection);
 

@@ -7,6 +7,8 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createLogger } from './http/logger.ts';
 import { DEMO_PASSWORD, seedDemo } from './auth/demo.ts';
+import { schedulePruning } from './auth/sessions.ts';
+import { SIGN_IN_THROTTLE } from './http/limits.ts';
 
 let config;
 try {
@@ -34,6 +36,13 @@ try {
 const bus = new SignalBus(database, logger);
 await bus.start();
 const app = createApp({ config, database, logger, bus });
+// idle sessions and old sign-in failures go every 10 minutes, whether or not anyone signs in
+const stopPruning = schedulePruning(database.db, {
+  idleMinutes: config.sessionIdleMinutes,
+  failureWindowMinutes: SIGN_IN_THROTTLE.windowMinutes,
+  everyMs: 10 * 60_000,
+  onError: (error) => logger.error({ err: error }, 'pruning sessions failed'),
+});
 const server: Server = app.listen(config.port, config.host, () => {
   const where = database.kind === 'pglite' ? `embedded database in ${config.pgliteDir}` : 'PostgreSQL server';
   logger.info({ port: config.port, database: database.kind }, `Sans Objection listening on http://localhost:${config.port} (${where})`);
@@ -56,6 +65,7 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   const force = setTimeout(() => server.closeAllConnections(), 5000);
   force.unref();
+  stopPruning();
   await closed;
   await bus.close();
   await database.close();

@@ -2,34 +2,34 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { AccountRole } from '../db/schema-accounts.ts';
-import { SIGN_IN_THROTTLE } from '../http/limits.ts';
 import * as repo from '../repositories/accounts.repository.ts';
 import * as circles from '../repositories/meetings.repository.ts';
 import { hashPassword, newToken, sha256, verifyPassword } from './crypto.ts';
 import { authorize, type Actor } from './policy.ts';
+import { signInThrottled } from './throttle.ts';
 
 export const ACCOUNT_ROLES: readonly AccountRole[] = ['admin', 'facilitator', 'member', 'observer'];
 export const RESET_VALID_HOURS = 72;
 
-export type SignInResult = { ok: true; personId: string } | { ok: false; reason: 'invalid' | 'throttled' };
+export type SignInResult = { ok: true; personId: string; failedSinceLast: number } | { ok: false; reason: 'invalid' | 'throttled' };
 
-/** Checks the throttle first (per account and per address, in the database), then the password. */
+/**
+ * Checks the throttle first (per account and address, and per address, in the database), then
+ * the password. A success says how many attempts failed on the account since its last sign-in.
+ */
 export async function signIn(db: Kysely<DB>, input: { email: string; password: string; address: string }): Promise<SignInResult> {
   const email = input.email.toLowerCase();
-  const { windowMinutes, perAccount, perAddress } = SIGN_IN_THROTTLE;
-  const [byAccount, byAddress] = await Promise.all([
-    repo.countRecentFailures(db, { email }, windowMinutes),
-    repo.countRecentFailures(db, { address: input.address }, windowMinutes),
-  ]);
-  if (byAccount >= perAccount || byAddress >= perAddress) return { ok: false, reason: 'throttled' };
+  if (await signInThrottled(db, email, input.address)) return { ok: false, reason: 'throttled' };
   const account = await repo.findAccountByEmail(db, email);
   const matches = await verifyPassword(account && !account.disabled ? account.passwordHash : null, input.password);
   if (!account || account.disabled || !matches) {
     await repo.recordSignInFailure(db, email, input.address);
+    await repo.countFailedSignIn(db, email);
     return { ok: false, reason: 'invalid' };
   }
-  await repo.clearFailures(db, email);
-  return { ok: true, personId: account.personId };
+  // failures from elsewhere still count against their own addresses
+  await repo.clearFailures(db, email, input.address);
+  return { ok: true, personId: account.personId, failedSinceLast: await repo.takeFailedSignIns(db, account.personId) };
 }
 
 export async function listAccounts(db: Kysely<DB>, actor: Actor): Promise<repo.AccountRow[]> {

@@ -1,5 +1,5 @@
 /** Passwords (argon2id) and random tokens (256 bits), stored only as hashes. */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
@@ -29,6 +29,11 @@ export function newToken(): string {
 
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/** A url-safe HMAC-SHA-256 of `value`: a token only the holder of `secret` can compute. */
+export function signToken(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('base64url');
 }
 
 export function sameToken(a: string, b: string): boolean {

@@ -1,10 +1,10 @@
 /** Sessions in the database: opened, resolved to an actor, closed. The cookie carries a token whose hash is the key. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { SessionKind } from '../db/schema-accounts.ts';
+import type { SessionKind, SessionNotice } from '../db/schema-accounts.ts';
 import * as repo from '../repositories/accounts.repository.ts';
 import { findMembership } from '../repositories/meetings.repository.ts';
-import { newToken, sha256 } from './crypto.ts';
+import { newToken, sha256, signToken } from './crypto.ts';
 import { ANONYMOUS, type Actor } from './policy.ts';
 
 export interface OpenSession {
@@ -12,13 +12,41 @@ export interface OpenSession {
   token: string;
   kind: SessionKind;
   csrfToken: string;
+  /** A message to show once, on the next page (then cleared). */
+  notice?: SessionNotice | null;
 }
 
-export async function openSession(db: Kysely<DB>, s: { kind: SessionKind; personId: string | null; meetingId: string | null }): Promise<OpenSession> {
+export async function openSession(db: Kysely<DB>, s: { kind: SessionKind; personId: string | null; meetingId: string | null; notice?: SessionNotice | null }): Promise<OpenSession> {
   const token = newToken();
   const csrfToken = newToken();
-  await repo.insertSession(db, { idHash: sha256(token), kind: s.kind, personId: s.personId, meetingId: s.meetingId, csrfToken });
+  await repo.insertSession(db, { idHash: sha256(token), kind: s.kind, personId: s.personId, meetingId: s.meetingId, csrfToken, notice: s.notice ?? null });
   return { token, kind: s.kind, csrfToken };
+}
+
+export async function clearNotice(db: Kysely<DB>, token: string): Promise<void> {
+  await repo.clearSessionNotice(db, sha256(token));
+}
+
+// --- visitors -------------------------------------------------------------------------
+// A visitor (no session yet) holds a random id in a cookie; the CSRF token of their forms is
+// that id signed with a secret shared by every instance through the database. Nothing is
+// stored per visitor: opening the sign-in or join page a thousand times writes nothing.
+
+const visitorSecrets = new WeakMap<Kysely<DB>, Promise<string>>();
+
+function visitorSecret(db: Kysely<DB>): Promise<string> {
+  let secret = visitorSecrets.get(db);
+  if (!secret) {
+    secret = repo.sharedSecret(db, 'visitor csrf', newToken());
+    secret.catch(() => visitorSecrets.delete(db));
+    visitorSecrets.set(db, secret);
+  }
+  return secret;
+}
+
+/** The CSRF token of a visitor's forms, computed from the id in their cookie. */
+export async function visitorCsrfToken(db: Kysely<DB>, visitorId: string): Promise<string> {
+  return signToken(await visitorSecret(db), `visitor:${visitorId}`);
 }
 
 export async function closeSession(db: Kysely<DB>, token: string): Promise<void> {
@@ -46,11 +74,24 @@ export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes:
   }
   // one write a minute at most per session, not one per request
   if (Date.now() - new Date(row.lastSeenAt).getTime() > 60_000) await repo.touchSession(db, idHash);
-  return { session: { token, kind: row.kind, csrfToken: row.csrfToken }, actor };
+  return { session: { token, kind: row.kind, csrfToken: row.csrfToken, notice: row.notice }, actor };
 }
 
-/** Housekeeping at each sign-in: idle sessions and failures older than the throttle window go. */
+/** Housekeeping: idle sessions and failures older than the throttle window go. */
 export async function pruneExpired(db: Kysely<DB>, idleMinutes: number, failureWindowMinutes: number): Promise<void> {
   await repo.deleteIdleSessions(db, idleMinutes);
   await repo.deleteOldFailures(db, failureWindowMinutes);
+}
+
+/**
+ * Prunes now and then every `everyMs` (server.ts starts it; the timer never keeps the process
+ * alive). Several instances may prune at once: deleting what is already gone is harmless.
+ * Returns the function that stops it.
+ */
+export function schedulePruning(db: Kysely<DB>, options: { idleMinutes: number; failureWindowMinutes: number; everyMs: number; onError: (error: unknown) => void }): () => void {
+  const run = () => pruneExpired(db, options.idleMinutes, options.failureWindowMinutes).catch(options.onError);
+  void run();
+  const timer = setInterval(run, options.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -25,6 +25,8 @@ export interface AccountsTable {
   password_hash: string | null;
   disabled_at: Timestamp | null;
   created_at: Timestamp;
+  /** Failed sign-ins since the last successful one, told to the owner at the next sign-in (migration 0005). */
+  failed_sign_ins: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -35,6 +37,20 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: Timestamp;
   last_seen_at: Timestamp;
+  /** A message shown once on the next page, then cleared (migration 0005). */
+  notice: ColumnType<SessionNotice | null, string | null | undefined, string | null>;
+}
+
+export interface SessionNotice {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** Secrets shared by every app instance, created once (migration 0005). */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: Generated<Date>;
 }
 
 export interface SignInFailuresTable {
@@ -82,6 +98,7 @@ export interface AccountTables {
   circles: CirclesTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
+  app_secrets: AppSecretsTable;
   sign_in_failures: SignInFailuresTable;
   password_resets: PasswordResetsTable;
   meetings: MeetingsTable;

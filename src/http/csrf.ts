@@ -1,4 +1,4 @@
-/** CSRF: a synchronizer token per session, in the `_csrf` field of a form or the `X-CSRF-Token` header (htmx). */
+/** CSRF: a synchronizer token per session (or a signed token per visitor), in the `_csrf` field of a form or the `X-CSRF-Token` header (htmx). */
 import type { RequestHandler } from 'express';
 import { sameToken } from '../auth/crypto.ts';
 import { HttpError } from './errors.ts';
@@ -12,6 +12,6 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
   if (SAFE.has(req.method)) return next();
   const body = req.body as Record<string, unknown> | undefined;
   const sent = typeof body?._csrf === 'string' ? body._csrf : req.get('X-CSRF-Token');
-  if (!req.session || typeof sent !== 'string' || !sameToken(sent, req.session.csrfToken)) return next(csrfRefused());
+  if (!req.csrfToken || typeof sent !== 'string' || !sameToken(sent, req.csrfToken)) return next(csrfRefused());
   next();
 };

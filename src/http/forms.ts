@@ -2,16 +2,27 @@
 import { z } from 'zod';
 import { notFound } from './errors.ts';
 
-/** A local path to go back to after sign-in, or "/" for anything that could leave the site. */
+/** The pages a sign-in may go back to: the home page, or a path under one of these. */
+const NEXT_PREFIXES = ['/seances', '/admin', '/rejoindre'] as const;
+
+/**
+ * A local path to go back to after sign-in, or "/" for anything that could leave the site.
+ * The URL parser resolves dot segments ("/.//x", "/%2e%2e//x" become "//x"), so the check runs
+ * on what is returned, not only on what was sent.
+ */
 export function safeNext(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return '/';
   // "//evil", "/\\evil" and control characters are read as another host by some browsers
-  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  if (!raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
   try {
     const base = 'http://sans-objection.invalid';
     const parsed = new URL(raw, base);
     if (parsed.origin !== base) return '/';
-    return parsed.pathname + parsed.search + parsed.hash;
+    const path = parsed.pathname;
+    const known = path === '/' || NEXT_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    const result = path + parsed.search + parsed.hash;
+    if (!known || result.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(result)) return '/';
+    return result;
   } catch {
     return '/';
   }

@@ -3,11 +3,14 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SessionKind } from '../db/schema-accounts.ts';
-import { closeSession, openSession, pruneExpired, resolveSession, type OpenSession } from '../auth/sessions.ts';
-import { SIGN_IN_THROTTLE } from './limits.ts';
+import type { SessionNotice } from '../db/schema-accounts.ts';
+import { clearNotice, closeSession, openSession, resolveSession, visitorCsrfToken, type OpenSession } from '../auth/sessions.ts';
+import { newToken } from '../auth/crypto.ts';
 import { ANONYMOUS, type Actor } from '../auth/policy.ts';
 
 export const SESSION_COOKIE = 'so_session';
+/** A visitor's random id, whose signature is the CSRF token of their forms (nothing stored). */
+export const VISITOR_COOKIE = 'so_visitor';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -15,8 +18,10 @@ declare global {
     interface Request {
       /** Who is asking; anonymous without a live session. */
       actor: Actor;
-      /** The live session, if any (anonymous pre-sessions too). */
+      /** The live session, if any. */
       session: OpenSession | null;
+      /** The CSRF token the next state-changing request must carry: the session's, or the visitor's. */
+      csrfToken: string | null;
     }
   }
 }
@@ -33,17 +38,16 @@ function readCookie(header: string | undefined, name: string): string | null {
 }
 
 function expose(req: Request, res: Response): void {
+  req.csrfToken = req.session?.csrfToken ?? req.csrfToken ?? null;
   res.locals.actor = req.actor;
-  res.locals.csrfToken = req.session?.csrfToken ?? null;
+  res.locals.csrfToken = req.csrfToken;
 }
-
-/** The app setting that holds SESSION_IDLE_MINUTES (set by createApp), read when sessions are pruned. */
-export const IDLE_SETTING = 'session idle minutes';
 
 export function sessionMiddleware(db: Kysely<DB>, idleMinutes: number): RequestHandler {
   return async (req, res, next) => {
     req.actor = ANONYMOUS;
     req.session = null;
+    req.csrfToken = null;
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token) {
       const resolved = await resolveSession(db, token, idleMinutes);
@@ -52,36 +56,51 @@ export function sessionMiddleware(db: Kysely<DB>, idleMinutes: number): RequestH
         req.session = resolved.session;
       }
     }
+    if (!req.session) {
+      const visitorId = readCookie(req.headers.cookie, VISITOR_COOKIE);
+      if (visitorId) req.csrfToken = await visitorCsrfToken(db, visitorId);
+    }
     expose(req, res);
+    // a one-time message (after sign-in) is shown on the next page, then taken off the session
+    res.locals.sessionNotice = null;
+    if (req.session?.notice && req.method === 'GET' && !req.get('HX-Request')) {
+      res.locals.sessionNotice = req.session.notice;
+      await clearNotice(db, req.session.token);
+    }
     // pages that depend on who is signed in must not be cached or shared
     res.set('Cache-Control', 'no-store');
     next();
   };
 }
 
+const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' });
+
 function setCookie(req: Request, res: Response, token: string): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  res.cookie(SESSION_COOKIE, token, cookieOptions(req));
 }
 
-/** Gives an anonymous visitor a pre-session, so the form they are about to post carries a CSRF token. */
+/** Gives a visitor (no session) a signed CSRF token for the form they are about to post; nothing is stored. */
 export async function ensureSession(db: Kysely<DB>, req: Request, res: Response): Promise<void> {
-  if (req.session) return;
-  req.session = await openSession(db, { kind: 'anonymous', personId: null, meetingId: null });
-  setCookie(req, res, req.session.token);
+  if (req.session || req.csrfToken) return;
+  const visitorId = newToken();
+  req.csrfToken = await visitorCsrfToken(db, visitorId);
+  res.cookie(VISITOR_COOKIE, visitorId, cookieOptions(req));
   expose(req, res);
 }
 
 /** Replaces the current session by a new one (new id, new CSRF token): no fixation across sign-in. */
-export async function startSession(db: Kysely<DB>, req: Request, res: Response, s: { kind: SessionKind; personId: string; meetingId: string | null }): Promise<void> {
+export async function startSession(db: Kysely<DB>, req: Request, res: Response, s: { kind: SessionKind; personId: string; meetingId: string | null; notice?: SessionNotice | null }): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
-  await pruneExpired(db, Number(req.app.get(IDLE_SETTING) ?? 120), SIGN_IN_THROTTLE.windowMinutes);
   req.session = await openSession(db, s);
+  req.csrfToken = req.session.csrfToken;
   setCookie(req, res, req.session.token);
+  if (readCookie(req.headers.cookie, VISITOR_COOKIE)) res.clearCookie(VISITOR_COOKIE, cookieOptions(req));
 }
 
 export async function endSession(db: Kysely<DB>, req: Request, res: Response): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
   req.session = null;
+  req.csrfToken = null;
   req.actor = ANONYMOUS;
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  res.clearCookie(SESSION_COOKIE, cookieOptions(req));
 }

@@ -8,15 +8,36 @@ export interface FieldError {
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, FieldError>; values: Record<string, string> };
 
-/** Only string values the schema knows are echoed back; everything else is dropped. */
+/**
+ * Control characters other than tab and line breaks: nobody types them, PostgreSQL refuses the
+ * null character (in text and in jsonb), and the others hide text. Refused in every form.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export const hasControlCharacters = (value: string): boolean => value.search(CONTROL) !== -1;
+export const withoutControlCharacters = (value: string): string => value.replace(CONTROL, '');
+
+/** Only string values the schema knows are echoed back, without control characters; everything else is dropped. */
 function echo(schema: z.ZodObject, body: unknown): Record<string, string> {
   const values: Record<string, string> = {};
   const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   for (const key of Object.keys(schema.shape)) {
     const v = source[key];
-    if (typeof v === 'string') values[key] = v;
+    if (typeof v === 'string') values[key] = withoutControlCharacters(v);
   }
   return values;
+}
+
+/** The schema's fields that carry a control character (in a string, or in any string of a list). */
+function controlCharacterErrors(schema: z.ZodObject, body: unknown): Record<string, FieldError> {
+  const errors: Record<string, FieldError> = {};
+  const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  for (const key of Object.keys(schema.shape)) {
+    const v = source[key];
+    const strings = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    if (strings.some(hasControlCharacters)) errors[key] = { key: 'validation.control_characters' };
+  }
+  return errors;
 }
 
 function toFieldError(issue: z.core.$ZodIssue): FieldError {
@@ -38,8 +59,9 @@ function toFieldError(issue: z.core.$ZodIssue): FieldError {
 
 export function parseForm<S extends z.ZodObject>(schema: S, body: unknown): FormResult<z.infer<S>> {
   const result = schema.safeParse(body ?? {});
-  if (result.success) return { ok: true, data: result.data };
-  const errors: Record<string, FieldError> = {};
+  const errors: Record<string, FieldError> = controlCharacterErrors(schema, body);
+  if (result.success && Object.keys(errors).length === 0) return { ok: true, data: result.data };
+  if (result.success) return { ok: false, errors, values: echo(schema, body) };
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     errors[field] ??= toFieldError(issue);

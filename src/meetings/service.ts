@@ -4,8 +4,8 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../auth/policy.ts';
 import { newJoinCode, normaliseJoinCode } from '../auth/crypto.ts';
 import * as repo from '../repositories/meetings.repository.ts';
-import { countRecentFailures, deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../repositories/accounts.repository.ts';
-import { SIGN_IN_THROTTLE } from '../http/limits.ts';
+import { deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../repositories/accounts.repository.ts';
+import { addressThrottled } from '../auth/throttle.ts';
 
 async function factsFor(db: Kysely<DB>, actor: Actor, meeting: repo.MeetingRow): Promise<MeetingFacts> {
   const personId = actor.kind === 'anonymous' ? null : actor.personId;
@@ -106,8 +106,7 @@ const JOIN_ATTEMPT_KEY = 'join-code';
 export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: string; displayName: string | null; address: string }): Promise<JoinResult> {
   // Codes are short: wrong guesses count with the sign-in failures of the same address, so
   // trying codes one after the other is throttled like trying passwords.
-  const { windowMinutes, perAddress } = SIGN_IN_THROTTLE;
-  if ((await countRecentFailures(db, { address: input.address }, windowMinutes)) >= perAddress) return { ok: false, field: 'code', key: 'join.throttled', status: 429 };
+  if (await addressThrottled(db, input.address)) return { ok: false, field: 'code', key: 'join.throttled', status: 429 };
   const meeting = await repo.findMeetingByCode(db, normaliseJoinCode(input.code));
   if (!meeting || meeting.status === 'closed') {
     await recordSignInFailure(db, JOIN_ATTEMPT_KEY, input.address);

@@ -1,7 +1,7 @@
 /** Accounts, sessions, the sign-in throttle and password resets: the only SQL about them. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { AccountRole, SessionKind } from '../db/schema-accounts.ts';
+import type { AccountRole, SessionKind, SessionNotice } from '../db/schema-accounts.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -70,21 +70,30 @@ export interface SessionRow {
   meetingId: string | null;
   csrfToken: string;
   lastSeenAt: Date;
+  notice: SessionNotice | null;
 }
 
-export async function insertSession(db: Executor, s: Omit<SessionRow, 'lastSeenAt'>): Promise<void> {
-  await db.insertInto('sessions').values({ id_hash: s.idHash, kind: s.kind, person_id: s.personId, meeting_id: s.meetingId, csrf_token: s.csrfToken }).execute();
+export async function insertSession(db: Executor, s: Omit<SessionRow, 'lastSeenAt' | 'notice'> & { notice?: SessionNotice | null }): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ id_hash: s.idHash, kind: s.kind, person_id: s.personId, meeting_id: s.meetingId, csrf_token: s.csrfToken, notice: s.notice ? JSON.stringify(s.notice) : null })
+    .execute();
+}
+
+/** The notice is shown once: taken off the session when read. */
+export async function clearSessionNotice(db: Executor, idHash: string): Promise<void> {
+  await db.updateTable('sessions').set({ notice: null }).where('id_hash', '=', idHash).execute();
 }
 
 /** The session, if it was seen within the idle window. */
 export async function findLiveSession(db: Executor, idHash: string, idleMinutes: number): Promise<SessionRow | null> {
   const r = await db
     .selectFrom('sessions')
-    .select(['id_hash', 'kind', 'person_id', 'meeting_id', 'csrf_token', 'last_seen_at'])
+    .select(['id_hash', 'kind', 'person_id', 'meeting_id', 'csrf_token', 'last_seen_at', 'notice'])
     .where('id_hash', '=', idHash)
     .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
     .executeTakeFirst();
-  return r ? { idHash: r.id_hash, kind: r.kind, personId: r.person_id, meetingId: r.meeting_id, csrfToken: r.csrf_token, lastSeenAt: r.last_seen_at } : null;
+  return r ? { idHash: r.id_hash, kind: r.kind, personId: r.person_id, meetingId: r.meeting_id, csrfToken: r.csrf_token, lastSeenAt: r.last_seen_at, notice: r.notice } : null;
 }
 
 export async function touchSession(db: Executor, idHash: string): Promise<void> {
@@ -109,19 +118,44 @@ export async function recordSignInFailure(db: Executor, email: string, address: 
   await db.insertInto('sign_in_failures').values({ email, address }).execute();
 }
 
-export async function countRecentFailures(db: Executor, by: { email?: string; address?: string }, windowMinutes: number): Promise<number> {
+/** Failures within the window (of an email, an address, or both together) and when the last one happened. */
+export async function recentFailures(db: Executor, by: { email?: string; address?: string }, windowMinutes: number): Promise<{ count: number; last: Date | null }> {
   let q = db
     .selectFrom('sign_in_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('failed_at').as('last')])
     .where('failed_at', '>', sql<Date>`now() - make_interval(mins => ${windowMinutes})`);
   if (by.email !== undefined) q = q.where('email', '=', by.email);
   if (by.address !== undefined) q = q.where('address', '=', by.address);
   const r = await q.executeTakeFirstOrThrow();
-  return Number(r.n);
+  return { count: Number(r.n), last: r.last ? new Date(r.last) : null };
 }
 
-export async function clearFailures(db: Executor, email: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email', '=', email).execute();
+/** Counts a failed sign-in on the account (if it exists), to tell its owner at the next sign-in. */
+export async function countFailedSignIn(db: Executor, email: string): Promise<void> {
+  await db.updateTable('accounts').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) })).where('email', '=', email).execute();
+}
+
+/** The failed sign-ins counted since the last successful one, and the count back to zero. */
+export async function takeFailedSignIns(db: Executor, personId: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    update accounts a set failed_sign_ins = 0 from accounts before
+    where a.person_id = ${personId} and before.person_id = a.person_id
+    returning before.failed_sign_ins as n`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** A secret shared by every app instance: the first one to ask stores `fresh`, every one reads the stored value. */
+export async function sharedSecret(db: Executor, name: string, fresh: string): Promise<string> {
+  await db.insertInto('app_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const r = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return r.value;
+}
+
+/** Forgets the failures of an email (from one address, or from all). */
+export async function clearFailures(db: Executor, email: string, address?: string): Promise<void> {
+  let q = db.deleteFrom('sign_in_failures').where('email', '=', email);
+  if (address !== undefined) q = q.where('address', '=', address);
+  await q.execute();
 }
 
 // --- password resets ------------------------------------------------------------------

@@ -48,7 +48,9 @@ export function authRouter(db: Kysely<DB>): Router {
         ? render(429, { _form: { key: 'auth.throttled' } }, form.data.email)
         : render(401, { _form: { key: 'auth.invalid' } }, form.data.email);
     }
-    await startSession(db, req, res, { kind: 'account', personId: result.personId, meetingId: null });
+    // the owner learns at once that someone tried their password
+    const notice = result.failedSinceLast > 0 ? { key: 'auth.failed_since_last', params: { count: result.failedSinceLast } } : null;
+    await startSession(db, req, res, { kind: 'account', personId: result.personId, meetingId: null, notice });
     res.redirect(303, next);
   });
 

@@ -49,6 +49,8 @@ const TEXT_LIMITS: Partial<Record<ActionName, number>> = {
   preoccupation: LIMITS.concern,
   amender: LIMITS.proposalText,
 };
+/** The fields people type in an action form, kept on the page when the form comes back. */
+const TYPED_FIELDS = ['texte', 'note', 'raison', 'date'] as const;
 const NEEDS_TEXT: ReadonlySet<ActionName> = new Set(['question', 'repondre', 'reaction', 'objection', 'preoccupation', 'amender']);
 
 const draftForm = z.object({
@@ -136,17 +138,27 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const proposalId = uuidParam(req.params.pid);
     const action = req.params.action;
     if (!isActionName(action)) throw new AccessDenied('not_found');
-    const parsed = actionForm.safeParse(req.body ?? {});
-    const back: ViewName = parsed.success && parsed.data.retour ? parsed.data.retour : 'participant';
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const back: ViewName = (VIEWS as readonly unknown[]).includes(body.retour) ? (body.retour as ViewName) : 'participant';
+    const parsed = parseForm(actionForm, body);
     const values: Record<string, string> = {};
-    for (const key of ['texte', 'note', 'raison', 'date']) if (typeof req.body?.[key] === 'string') values[`${action}.${key}`] = req.body[key];
+    const typed = parsed.ok ? body : parsed.values;
+    for (const key of TYPED_FIELDS) if (typeof typed[key] === 'string') values[`${action}.${key}`] = typed[key] as string;
     const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values });
     const t = res.locals.t;
-    if (!parsed.success) return fail(t('live.errors.invalid'), 400);
-    const f = parsed.data;
     const limit = TEXT_LIMITS[action];
-    if (limit !== undefined && (f.texte ?? '').length > limit) return fail(t('validation.too_long', { max: limit }), 400);
-    if (NEEDS_TEXT.has(action) && !f.texte) return fail(t('live.errors.text_required'), 400);
+    // a typed field in error: the message goes next to it, what was typed stays in it
+    const failField = (field: (typeof TYPED_FIELDS)[number], error: FieldError) =>
+      render(req, res, back, { status: 400, error: t('forms.has_errors'), values, fieldErrors: { [`${action}.${field}`]: error } });
+    if (!parsed.ok) {
+      const field = TYPED_FIELDS.find((k) => parsed.errors[k]);
+      if (!field) return fail(t('live.errors.invalid'), 400);
+      const error = parsed.errors[field]!;
+      return failField(field, field === 'texte' && error.key === 'validation.too_long' && limit !== undefined ? { key: error.key, params: { max: limit } } : error);
+    }
+    const f = parsed.data;
+    if (limit !== undefined && (f.texte ?? '').length > limit) return failField('texte', { key: 'validation.too_long', params: { max: limit } });
+    if (NEEDS_TEXT.has(action) && !f.texte) return failField('texte', { key: 'live.errors.text_required' });
     if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: f.texte ?? '' });
     const input: ActionInput = {
       ...(f.texte ? { text: f.texte } : {}),
@@ -197,8 +209,11 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
 
   router.post('/seances/:id/presence', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
-    const f = presenceForm.safeParse(req.body ?? {});
-    if (!f.success) return render(req, res, 'console', { status: 400, error: res.locals.t('live.errors.invalid') });
+    const f = parseForm(presenceForm, req.body);
+    if (!f.ok) {
+      if (!f.errors.nom) return render(req, res, 'console', { status: 400, error: res.locals.t('live.errors.invalid') });
+      return render(req, res, 'console', { status: 400, error: res.locals.t('forms.has_errors'), values: { 'presence.nom': f.values.nom ?? '' }, fieldErrors: { 'presence.nom': f.errors.nom } });
+    }
     if (f.data.nom) await live.addInRoom(req.actor, meetingId, f.data.nom);
     else if (f.data.personne && f.data.present) await live.setPresence(req.actor, meetingId, f.data.personne, f.data.present === 'oui');
     else return render(req, res, 'console', { status: 400, error: res.locals.t('live.errors.name_required'), values: {} });

@@ -23,20 +23,51 @@ async function attempt(app: Express, email: string, password: string, address = 
   return anon.agent.post('/connexion').set('X-Forwarded-For', address).type('form').send({ _csrf: anon.csrf, email, password });
 }
 
+const ago = (seconds: number): Date => new Date(Date.now() - seconds * 1000);
+
 describe('the sign-in throttle', () => {
-  it('when failures are spread over two app instances on one database, then the account is locked for both, even with the right password', async () => {
+  it('when wrong passwords come from many addresses, spread over two app instances, then the account is never locked: its owner signs in and is told how many attempts failed', async () => {
     const first = buildApp(database, { config: { trustProxy: 1 } });
     const second = buildApp(database, { config: { trustProxy: 1 } });
-    const member = await seedAccount(database.db, 'member');
-    for (let i = 0; i < SIGN_IN_THROTTLE.perAccount; i++) {
-      const res = await attempt(i % 2 === 0 ? first : second, member.email, 'mauvais mot de passe', `198.51.100.${i}`);
+    const admin = await seedAccount(database.db, 'admin');
+    for (let i = 0; i < 20; i++) {
+      const res = await attempt(i % 2 === 0 ? first : second, admin.email, 'mauvais mot de passe', `198.51.100.${i}`);
       expect(res.status).toBe(401);
     }
-    for (const app of [first, second]) {
-      const res = await attempt(app, member.email, PASSWORD, '198.51.100.200');
-      expect(res.status).toBe(429);
-      expect(res.text).toContain('Trop de tentatives de connexion échouées');
-    }
+    const anon = await anonymous(second);
+    const res = await anon.agent.post('/connexion').set('X-Forwarded-For', '198.51.100.200').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD });
+    expect(res.status).toBe(303);
+    const home = await anon.agent.get('/').expect(200);
+    expect(home.text).toContain('20\u00a0tentatives de connexion échouées depuis votre dernière connexion.');
+    // told once: the next page and the next sign-in say nothing more
+    expect((await anon.agent.get('/').expect(200)).text).not.toContain('tentatives de connexion échouées');
+    const again = await signIn(first, admin.email);
+    expect((await again.agent.get('/').expect(200)).text).not.toContain('tentative');
+  });
+
+  it('when one address fails 5 times on one account, then that address waits for that account, with the right password too, and another address does not', async () => {
+    const app = buildApp(database, { config: { trustProxy: 1 } });
+    const member = await seedAccount(database.db, 'member');
+    for (let i = 0; i < SIGN_IN_THROTTLE.perAccountAndAddress; i++) expect((await attempt(app, member.email, 'faux', '203.0.113.20')).status).toBe(401);
+    const refused = await attempt(app, member.email, PASSWORD, '203.0.113.20');
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Trop de tentatives de connexion échouées');
+    expect((await attempt(app, member.email, PASSWORD, '203.0.113.21')).status).toBe(303);
+  });
+
+  it('when the wait is over and the same address fails again, then it waits twice as long', async () => {
+    const app = buildApp(database, { config: { trustProxy: 1 } });
+    const member = await seedAccount(database.db, 'member');
+    for (let i = 0; i < SIGN_IN_THROTTLE.perAccountAndAddress; i++) await attempt(app, member.email, 'faux', '203.0.113.30');
+    expect((await attempt(app, member.email, PASSWORD, '203.0.113.30')).status).toBe(429);
+    // a minute later the first wait (1 minute) is over…
+    await database.db.updateTable('sign_in_failures').set({ failed_at: ago(61) }).where('email', '=', member.email).execute();
+    expect((await attempt(app, member.email, 'encore faux', '203.0.113.30')).status).toBe(401);
+    // …the next one is 2 minutes: still refused 61 seconds after that failure, allowed after 121
+    await database.db.updateTable('sign_in_failures').set({ failed_at: ago(61) }).where('email', '=', member.email).execute();
+    expect((await attempt(app, member.email, PASSWORD, '203.0.113.30')).status).toBe(429);
+    await database.db.updateTable('sign_in_failures').set({ failed_at: ago(121) }).where('email', '=', member.email).execute();
+    expect((await attempt(app, member.email, PASSWORD, '203.0.113.30')).status).toBe(303);
   });
 
   it('when one address fails on many accounts, then that address is locked, and another address is not', async () => {
@@ -50,12 +81,14 @@ describe('the sign-in throttle', () => {
     expect((await attempt(first, member.email, PASSWORD, '192.0.2.51')).status).toBe(303);
   });
 
-  it('when the sign-in succeeds, then earlier failures of that account are forgotten', async () => {
-    const app = buildApp(database);
+  it('when the sign-in succeeds, then earlier failures of that account from that address are forgotten, not those from elsewhere', async () => {
+    const app = buildApp(database, { config: { trustProxy: 1 } });
     const member = await seedAccount(database.db, 'member');
-    for (let i = 0; i < SIGN_IN_THROTTLE.perAccount - 1; i++) await attempt(app, member.email, 'faux', '127.0.0.2');
-    expect((await attempt(app, member.email, PASSWORD)).status).toBe(303);
-    expect(await database.db.selectFrom('sign_in_failures').select('id').where('email', '=', member.email).execute()).toHaveLength(0);
+    for (let i = 0; i < SIGN_IN_THROTTLE.perAccountAndAddress - 1; i++) await attempt(app, member.email, 'faux', '203.0.113.40');
+    await attempt(app, member.email, 'faux', '203.0.113.41');
+    expect((await attempt(app, member.email, PASSWORD, '203.0.113.40')).status).toBe(303);
+    const left = await database.db.selectFrom('sign_in_failures').select('address').where('email', '=', member.email).execute();
+    expect(left).toEqual([{ address: '203.0.113.41' }]);
   });
 });
 

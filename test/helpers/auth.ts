@@ -57,17 +57,17 @@ export interface Session {
   cookie: string;
 }
 
-function cookieOf(res: request.Response): string {
+function cookieOf(res: request.Response, name = 'so_session'): string {
   const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
-  const found = (raw ?? []).find((c) => c.startsWith('so_session='));
+  const found = (raw ?? []).find((c) => c.startsWith(`${name}=`));
   return found ? found.split(';')[0]! : '';
 }
 
-/** An anonymous visitor holding a pre-session (as after opening the sign-in form). */
+/** An anonymous visitor holding a visitor cookie and its signed CSRF token (as after opening the sign-in form). */
 export async function anonymous(app: Express): Promise<Session> {
   const agent = request.agent(app);
   const res = await agent.get('/connexion').expect(200);
-  return { agent, csrf: csrfOf(res.text), cookie: cookieOf(res) };
+  return { agent, csrf: csrfOf(res.text), cookie: cookieOf(res, 'so_visitor') };
 }
 
 export async function signIn(app: Express, email: string, password = PASSWORD): Promise<Session> {

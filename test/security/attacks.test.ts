@@ -79,6 +79,35 @@ describe('open redirects', () => {
     expect(res.headers.location).toBe('/seances?vue=liste');
   });
 
+  // the URL parser resolves dot segments: each of these becomes "//evil.example" once parsed
+  const DOT_SEGMENTS = ['/.//evil.example', '/..//evil.example', '/x/..//evil.example', '/%2e//evil.example', '/%2e%2e//evil.example', '/seances/..//evil.example'];
+
+  it.each(DOT_SEGMENTS)('when a signed-in person opens /connexion?next=%s, then they land on the home page', async (next) => {
+    const session = await signIn(app, admin.email);
+    const res = await session.agent.get(`/connexion?next=${encodeURIComponent(next)}`).expect(303);
+    expect(res.headers.location).toBe('/');
+  });
+
+  it.each(DOT_SEGMENTS)('when a visitor signs in from /connexion?next=%s, then the form does not carry it and sign-in lands on the home page', async (next) => {
+    const agent = request.agent(app);
+    const page = await agent.get(`/connexion?next=${encodeURIComponent(next)}`).expect(200);
+    expect(page.text).toContain('name="next" value="/"');
+    const res = await agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email: admin.email, password: PASSWORD, next }).expect(303);
+    expect(res.headers.location).toBe('/');
+  });
+
+  it.each(['/connexion', '/deconnexion', '/healthz', '/inconnue', '/seancesX'])('when next is %s, a path outside the pages one goes back to, then sign-in lands on the home page', async (next) => {
+    const anon = await anonymous(app);
+    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next }).expect(303);
+    expect(res.headers.location).toBe('/');
+  });
+
+  it('when next is a meeting page with dot segments that stay on the site, then sign-in goes there', async () => {
+    const anon = await anonymous(app);
+    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next: '/seances/./nouvelle' }).expect(303);
+    expect(res.headers.location).toBe('/seances/nouvelle');
+  });
+
   it('when a signed-in person opens /connexion with an outside next, then they stay on the site', async () => {
     const session = await signIn(app, admin.email);
     const res = await session.agent.get('/connexion?next=//evil.example').expect(303);
