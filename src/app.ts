@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
   const bus = deps.bus ?? new SignalBus(database, logger);
   const hub = new SseHub(bus);
   const proposals = new ProposalService({ db: database.db, publisher: bus });
-  const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus });
+  const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus, idleMinutes: config.sessionIdleMinutes });
   // Graceful shutdown ends the open streams first, so the server can close.
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 

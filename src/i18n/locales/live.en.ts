@@ -106,6 +106,8 @@ export const liveEn: Widen<typeof liveFr> = {
   present: 'present',
   absent: 'absent',
   no_device: 'no device',
+  arrive: 'I am here',
+  arrive_lead: 'You are not yet counted among the people present. Say you have arrived to take part in the next round.',
   mark_present: 'Mark {{name}} present',
   mark_absent: 'Mark {{name}} absent',
   add_in_room: 'Add someone present without a device',
@@ -174,6 +176,8 @@ export const liveEn: Widen<typeof liveFr> = {
     invalid: 'The form sent is not valid.',
     text_required: 'Write a text before submitting.',
     name_required: 'Give the person’s name.',
+    behalf_connected: '{{name}} is connected with their own device: they act themselves. Typing for someone else is for people in the room without a device.',
+    behalf_own_objection: 'Only the person who raised the objection may confirm what becomes of it: {{name}} is connected and must do it from their device.',
   },
   draft: {
     title: 'Draft a proposal',

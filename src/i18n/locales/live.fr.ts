@@ -102,6 +102,8 @@ export const liveFr = {
   present: 'présent·e',
   absent: 'absent·e',
   no_device: 'sans appareil',
+  arrive: 'Je suis là',
+  arrive_lead: 'Vous n’êtes pas encore compté·e parmi les personnes présentes. Signalez votre arrivée pour prendre part au prochain tour.',
   mark_present: 'Marquer {{name}} présent·e',
   mark_absent: 'Marquer {{name}} absent·e',
   add_in_room: 'Ajouter une personne présente sans appareil',
@@ -170,6 +172,8 @@ export const liveFr = {
     invalid: "Le formulaire envoyé n'est pas valide.",
     text_required: 'Écrivez un texte avant de valider.',
     name_required: 'Indiquez le nom de la personne.',
+    behalf_connected: '{{name}} est connecté·e avec son propre appareil : c’est à cette personne d’agir elle-même. La saisie pour une autre personne est réservée aux personnes présentes sans appareil.',
+    behalf_own_objection: 'Seule la personne qui a formulé l’objection peut confirmer ce qu’elle devient : {{name}} est connecté·e et doit le faire depuis son appareil.',
   },
   draft: {
     title: 'Rédiger une proposition',
