@@ -6,6 +6,8 @@ import type { SessionKind } from '../db/schema-accounts.ts';
 import { closeSession, openSession, pruneExpired, resolveSession, type OpenSession } from '../auth/sessions.ts';
 import { SIGN_IN_THROTTLE } from './limits.ts';
 import { ANONYMOUS, type Actor } from '../auth/policy.ts';
+import { sha256 } from '../auth/crypto.ts';
+import { sessionsEnded } from './session-end.ts';
 
 export const SESSION_COOKIE = 'so_session';
 
@@ -74,6 +76,7 @@ export async function ensureSession(db: Kysely<DB>, req: Request, res: Response)
 /** Replaces the current session by a new one (new id, new CSRF token): no fixation across sign-in. */
 export async function startSession(db: Kysely<DB>, req: Request, res: Response, s: { kind: SessionKind; personId: string; meetingId: string | null }): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
+  if (req.session) await sessionsEnded(req, { sessionId: sha256(req.session.token) });
   await pruneExpired(db, Number(req.app.get(IDLE_SETTING) ?? 120), SIGN_IN_THROTTLE.windowMinutes);
   req.session = await openSession(db, s);
   setCookie(req, res, req.session.token);
@@ -81,6 +84,7 @@ export async function startSession(db: Kysely<DB>, req: Request, res: Response, 
 
 export async function endSession(db: Kysely<DB>, req: Request, res: Response): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
+  if (req.session) await sessionsEnded(req, { sessionId: sha256(req.session.token) });
   req.session = null;
   req.actor = ANONYMOUS;
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });

@@ -15,7 +15,8 @@ import { uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { isActionName, type ActionInput, type ActionName } from '../meetings/actions.ts';
 import { OnBehalfRefused, type LiveMeetingService } from '../meetings/live.service.ts';
-import type { SseHub } from '../realtime/sse.ts';
+import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
+import { sha256 } from '../auth/crypto.ts';
 import { ConcurrencyError, KeyReusedError } from '../services/proposal.service.ts';
 import { diffWords } from '../meetings/diff.ts';
 
@@ -127,8 +128,14 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
 
   router.get('/seances/:id/flux', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
-    await live.view(req.actor, meetingId); // authorises: the stream says nothing, but only to members
-    hub.open(meetingId, res, req.get('Last-Event-ID') ?? undefined);
+    // authorises at every (re)connection: the stream says nothing, but only to members
+    await live.view(req.actor, meetingId);
+    if (req.actor.kind === 'anonymous' || !req.session) throw new AccessDenied('unauthenticated');
+    const owner = { sessionId: sha256(req.session.token), personId: req.actor.personId };
+    const admission = hub.admit(owner);
+    if (admission === 'session_full') return res.status(429).type('text/plain').send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
+    if (admission === 'instance_full') return res.status(503).set('Retry-After', '30').type('text/plain').send(res.locals.t('live.errors.streams_instance'));
+    hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined);
   });
 
   router.post('/seances/:id/propositions/:pid/:action', async (req, res) => {
