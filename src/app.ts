@@ -20,7 +20,9 @@ import { meetingsRouter } from './routes/meetings.ts';
 import { adminRouter } from './routes/admin.ts';
 import { liveRouter } from './routes/live.ts';
 import { SignalBus } from './realtime/bus.ts';
-import { SseHub } from './realtime/sse.ts';
+import { SSE_HUB, SseHub } from './realtime/sse.ts';
+import { SESSION_END_PUBLISHER } from './http/session-end.ts';
+import { liveSessionIds } from './repositories/accounts.repository.ts';
 import { ProposalService } from './services/proposal.service.ts';
 import { LiveMeetingService } from './meetings/live.service.ts';
 
@@ -54,9 +56,15 @@ export function createApp(deps: AppDeps): Express {
   app.locals.appName = 'Sans Objection';
 
   const bus = deps.bus ?? new SignalBus(database, logger);
-  const hub = new SseHub(bus);
+  const hub = new SseHub(bus, {
+    maxStreams: config.sseMaxStreams,
+    liveSessions: (ids) => liveSessionIds(database.db, ids, config.sessionIdleMinutes),
+    onError: (error) => logger.warn({ err: error }, 'stream session check failed'),
+  });
+  app.set(SSE_HUB, hub);
+  app.set(SESSION_END_PUBLISHER, bus);
   const proposals = new ProposalService({ db: database.db, publisher: bus });
-  const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus });
+  const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus, idleMinutes: config.sessionIdleMinutes });
   // Graceful shutdown ends the open streams first, so the server can close.
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 

@@ -20,6 +20,8 @@ export interface Config {
   readonly databasePoolSize: number;
   /** A session unused for this many minutes is closed. */
   readonly sessionIdleMinutes: number;
+  /** Live streams (server-sent events) one instance keeps open at most. */
+  readonly sseMaxStreams: number;
   /** Create the demo accounts at start (embedded database in development, or explicitly asked). */
   readonly seedDemo: boolean;
 }
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 120, 5, 7 * 24 * 60),
+    sseMaxStreams: integer(env, 'SSE_MAX_STREAMS', 2000, 1, 100_000),
     seedDemo: seedDemo(env, nodeEnv, databaseUrl),
   });
 }

@@ -37,6 +37,8 @@ describe('the configuration', () => {
     [{ TRUST_PROXY: 'oui' }, 'TRUST_PROXY', 'nombre entier'],
     [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL', 'http://'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE', 'entre 1 et 200'],
+    [{ SSE_MAX_STREAMS: 'beaucoup' }, 'SSE_MAX_STREAMS', 'nombre entier'],
+    [{ SSE_MAX_STREAMS: '0' }, 'SSE_MAX_STREAMS', 'entre 1 et 100000'],
   ])('when %o is given, then the error names %s and says what is wrong', (env, variable, problem) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);

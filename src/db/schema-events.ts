@@ -95,10 +95,12 @@ export interface ObjectionsTable {
   follow_up_date: DateColumn | null;
 }
 
+/** A submission key, one per (person, proposal) (migration 0005), with a fingerprint of what was sent. */
 export interface CommandKeysTable {
   key: string;
   proposal_id: string;
-  person_id: string | null;
+  person_id: string;
+  fingerprint: string | null;
   created_at: Timestamp;
 }
 

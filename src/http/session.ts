@@ -5,8 +5,9 @@ import type { DB } from '../db/schema.ts';
 import type { SessionKind } from '../db/schema-accounts.ts';
 import type { SessionNotice } from '../db/schema-accounts.ts';
 import { clearNotice, closeSession, openSession, resolveSession, visitorCsrfToken, type OpenSession } from '../auth/sessions.ts';
-import { newToken } from '../auth/crypto.ts';
+import { newToken, sha256 } from '../auth/crypto.ts';
 import { ANONYMOUS, type Actor } from '../auth/policy.ts';
+import { sessionsEnded } from './session-end.ts';
 
 export const SESSION_COOKIE = 'so_session';
 /** A visitor's random id, whose signature is the CSRF token of their forms (nothing stored). */
@@ -91,6 +92,7 @@ export async function ensureSession(db: Kysely<DB>, req: Request, res: Response)
 /** Replaces the current session by a new one (new id, new CSRF token): no fixation across sign-in. */
 export async function startSession(db: Kysely<DB>, req: Request, res: Response, s: { kind: SessionKind; personId: string; meetingId: string | null; notice?: SessionNotice | null }): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
+  if (req.session) await sessionsEnded(req, { sessionId: sha256(req.session.token) });
   req.session = await openSession(db, s);
   req.csrfToken = req.session.csrfToken;
   setCookie(req, res, req.session.token);
@@ -99,6 +101,7 @@ export async function startSession(db: Kysely<DB>, req: Request, res: Response, 
 
 export async function endSession(db: Kysely<DB>, req: Request, res: Response): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
+  if (req.session) await sessionsEnded(req, { sessionId: sha256(req.session.token) });
   req.session = null;
   req.csrfToken = null;
   req.actor = ANONYMOUS;

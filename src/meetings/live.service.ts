@@ -3,13 +3,13 @@
  * each person may do now. Every function authorises through the policy, then hands commands to the
  * ProposalService (one transaction, signal after commit). Nothing here lives only in memory.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { openRound, type Proposal, type Round } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../auth/policy.ts';
 import * as meetings from '../repositories/meetings.repository.ts';
-import { insertPerson } from '../repositories/accounts.repository.ts';
+import { findPersonName, hasLiveSession, insertPerson } from '../repositories/accounts.repository.ts';
 import type { ProposalService } from '../services/proposal.service.ts';
 import type { Publisher } from '../services/signals.ts';
 import { allowedActions, toCommand, type ActionInput, type ActionName, type AllowedAction } from './actions.ts';
@@ -20,7 +20,27 @@ const FACILITATION: ReadonlySet<ActionName> = new Set(['presenter', 'ouvrir-clar
 /** Actions that start a round, whose order is taken from who is present now. */
 const STARTS_ROUND: ReadonlySet<ActionName> = new Set(['ouvrir-clarification', 'ouvrir-reactions', 'ouvrir-objections']);
 
+/** Actions by which a person settles their own objection: never typed for them while they are connected. */
+const OWN_OBJECTION: ReadonlySet<ActionName> = new Set(['levee', 'retirer-objection']);
+
+/** Recording for someone who is connected with their own device: refused, with the i18n key of the reason. */
+export class OnBehalfRefused extends Error {
+  constructor(
+    readonly messageKey: 'live.errors.behalf_connected' | 'live.errors.behalf_own_objection',
+    readonly personName: string,
+  ) {
+    super(messageKey);
+    this.name = 'OnBehalfRefused';
+  }
+}
+
 export type Member = meetings.MemberRow;
+
+/** A UUID-shaped id drawn from a submission key and its scope (the same inputs always give the same id). */
+function scopedId(personId: string, proposalId: string, key: string): string {
+  const h = createHash('sha256').update(`${personId}:${proposalId}:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export interface AgendaItem {
   id: string;
@@ -40,7 +60,7 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
-  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean };
+  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean; mayArrive: boolean };
   allowed: AllowedAction[];
   /** Present members who take turns, in the order a round would start with now. */
   roundCandidates: string[];
@@ -53,6 +73,8 @@ export interface LiveDeps {
   proposals: ProposalService;
   publisher?: Publisher;
   now?: () => Date;
+  /** SESSION_IDLE_MINUTES: a person whose session was seen within it is connected. */
+  idleMinutes?: number;
 }
 
 export class LiveMeetingService {
@@ -107,6 +129,10 @@ export class LiveMeetingService {
     const active = round && round.turnIndex < round.order.length;
     const roundCandidates = this.candidates(members, proposal?.actingFacilitatorId ?? meeting.facilitatorPersonId);
     const mayAct = can(actor, { type: 'meeting.participate', meeting: facts }) || can(actor, { type: 'meeting.facilitate', meeting: facts });
+    let allowed = proposal && personId && mayAct && !TERMINAL.has(proposal.stage) ? allowedActions(proposal, personId, roundCandidates) : [];
+    // The console offers to type for the person holding the floor only if they have no device of their own in use.
+    const behalf = allowed.find((a) => a.onBehalfOf)?.onBehalfOf;
+    if (behalf && (await this.behalfRefusal(meetingId, behalf, 'passer'))) allowed = allowed.filter((a) => !a.onBehalfOf);
     return {
       meeting,
       members,
@@ -122,8 +148,10 @@ export class LiveMeetingService {
         canFacilitate: can(actor, { type: 'meeting.facilitate', meeting: facts }),
         isActingFacilitator: !!proposal && proposal.actingFacilitatorId === personId,
         isProposer: !!proposal && proposal.proposerId === personId,
+        // a member not yet marked present is offered « Je suis là » (observers never take a turn)
+        mayArrive: members.some((m) => m.personId === personId && !m.present && m.role !== 'observer'),
       },
-      allowed: proposal && personId && mayAct && !TERMINAL.has(proposal.stage) ? allowedActions(proposal, personId, roundCandidates) : [],
+      allowed,
       roundCandidates,
       seq: chosen?.last_seq ?? 0,
     };
@@ -135,12 +163,32 @@ export class LiveMeetingService {
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
     const facilitating = FACILITATION.has(action) || (input.onBehalfOf !== undefined && input.onBehalfOf !== actor.personId);
     authorize(actor, { type: facilitating ? 'meeting.facilitate' : 'meeting.participate', meeting: facts });
+    if (input.onBehalfOf !== undefined && input.onBehalfOf !== actor.personId) {
+      const refusal = await this.behalfRefusal(meetingId, input.onBehalfOf, action);
+      if (refusal) throw refusal;
+    }
     const owner = await this.deps.db.selectFrom('proposals').select(['meeting_id', 'acting_facilitator_id']).where('id', '=', proposalId).executeTakeFirst();
     if (!owner || owner.meeting_id !== meetingId) throw new AccessDenied('not_found');
-    const full: ActionInput = { ...input, newId: input.newId ?? idempotencyKey ?? randomUUID() };
+    // The new question, reaction or objection is named after the key of the form that sent it,
+    // within this person's keys on this proposal: two people sending the same key never collide.
+    const full: ActionInput = { ...input, newId: input.newId ?? (idempotencyKey ? scopedId(actor.personId, proposalId, idempotencyKey) : randomUUID()) };
     if (STARTS_ROUND.has(action)) full.participants = this.candidates(await meetings.listMembers(this.deps.db, meetingId), owner.acting_facilitator_id);
     const command = toCommand(action, actor.personId, this.now().toISOString(), full);
     await this.deps.proposals.execute(proposalId, command, { meetingId, ...(idempotencyKey ? { idempotencyKey } : {}) });
+  }
+
+  /**
+   * Typing for someone else is for people in the room without a device: allowed for a person the
+   * facilitator added as such, or for one with no live session; never, while they are connected,
+   * to settle their own objection. The record keeps who typed (the event's actor) and for whom.
+   */
+  private async behalfRefusal(meetingId: string, personId: string, action: ActionName): Promise<OnBehalfRefused | null> {
+    const [member, connected] = await Promise.all([meetings.findMembership(this.deps.db, meetingId, personId), hasLiveSession(this.deps.db, personId, this.deps.idleMinutes ?? 120)]);
+    if (!connected) return null;
+    const ownObjection = OWN_OBJECTION.has(action);
+    if (member && !member.hasDevice && !ownObjection) return null;
+    const name = (await findPersonName(this.deps.db, personId)) ?? '—';
+    return new OnBehalfRefused(ownObjection ? 'live.errors.behalf_own_objection' : 'live.errors.behalf_connected', name);
   }
 
   /** A member drafts a proposal for the meeting's agenda. */
@@ -191,6 +239,7 @@ export class LiveMeetingService {
 
   /** Marks who joined through the app as present (a phone that opens the meeting). */
   async markArrived(actor: Actor, meetingId: string): Promise<void> {
+    await this.facts(actor, meetingId);
     if (actor.kind === 'anonymous') return;
     const r = await this.deps.db
       .updateTable('meeting_members')

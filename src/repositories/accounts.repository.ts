@@ -108,6 +108,29 @@ export async function deleteSessionsOf(db: Executor, personId: string): Promise<
   await db.deleteFrom('sessions').where('person_id', '=', personId).execute();
 }
 
+/** Whether the person has a session seen within the idle window (on any device, any instance). */
+export async function hasLiveSession(db: Executor, personId: string, idleMinutes: number): Promise<boolean> {
+  const r = await db
+    .selectFrom('sessions')
+    .select('id_hash')
+    .where('person_id', '=', personId)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Of these sessions, the ones still live (seen within the idle window). */
+export async function liveSessionIds(db: Executor, idHashes: readonly string[], idleMinutes: number): Promise<Set<string>> {
+  if (idHashes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id_hash')
+    .where('id_hash', 'in', [...idHashes])
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .execute();
+  return new Set(rows.map((r) => r.id_hash));
+}
+
 export async function deleteIdleSessions(db: Executor, idleMinutes: number): Promise<void> {
   await db.deleteFrom('sessions').where('last_seen_at', '<', sql<Date>`now() - make_interval(mins => ${idleMinutes})`).execute();
 }

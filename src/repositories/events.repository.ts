@@ -78,14 +78,15 @@ function toEntry(row: {
   };
 }
 
-/** Whether a submission key has already been stored. */
-export async function keyUsed(db: Executor, key: string): Promise<boolean> {
-  return (await db.selectFrom('command_keys').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
+/** A submission key this person already used on this proposal, with the fingerprint of what was sent (null for keys stored before migration 0005). */
+export async function findKey(db: Executor, key: string, proposalId: string, personId: string): Promise<{ fingerprint: string | null } | null> {
+  const r = await db.selectFrom('command_keys').select('fingerprint').where('key', '=', key).where('proposal_id', '=', proposalId).where('person_id', '=', personId).executeTakeFirst();
+  return r ?? null;
 }
 
 /** Records a submission key in the transaction of its events; a concurrent twin hits the primary key. */
-export async function useKey(db: Executor, key: string, proposalId: string, personId: string): Promise<void> {
-  await db.insertInto('command_keys').values({ key, proposal_id: proposalId, person_id: personId }).execute();
+export async function useKey(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string): Promise<void> {
+  await db.insertInto('command_keys').values({ key, proposal_id: proposalId, person_id: personId, fingerprint }).execute();
 }
 
 /** True when a database error is a concurrent append: the (stream, seq) or a new proposal id already taken. */

@@ -133,15 +133,15 @@ export async function listMembers(db: Executor, meetingId: string): Promise<Memb
 }
 
 /** The person's current (not removed) membership of the meeting. */
-export async function findMembership(db: Executor, meetingId: string, personId: string): Promise<{ role: MeetingRole; isGuest: boolean } | null> {
+export async function findMembership(db: Executor, meetingId: string, personId: string): Promise<{ role: MeetingRole; isGuest: boolean; hasDevice: boolean } | null> {
   const r = await db
     .selectFrom('meeting_members')
-    .select(['role', 'is_guest'])
+    .select(['role', 'is_guest', 'has_device'])
     .where('meeting_id', '=', meetingId)
     .where('person_id', '=', personId)
     .where('removed_at', 'is', null)
     .executeTakeFirst();
-  return r ? { role: r.role, isGuest: r.is_guest } : null;
+  return r ? { role: r.role, isGuest: r.is_guest, hasDevice: r.has_device } : null;
 }
 
 export async function insertMember(db: Executor, m: { meetingId: string; personId: string; role: MeetingRole; isGuest: boolean; present: boolean }): Promise<void> {

@@ -8,6 +8,7 @@ import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
 import { uuidParam } from '../http/forms.ts';
 import { notFound } from '../http/errors.ts';
+import { sessionsEnded } from '../http/session-end.ts';
 
 const roleSchema = z.enum(ACCOUNT_ROLES as ['admin', 'facilitator', 'member', 'observer']);
 
@@ -66,6 +67,8 @@ export function adminRouter(db: Kysely<DB>, config: Config): Router {
     const form = parseForm(roleForm, req.body);
     if (!form.ok) return accountsPage(req, res, 400, {}, {});
     if (!(await changeRole(db, req.actor, personId, form.data.role))) throw notFound();
+    // streams were opened under the old role: they close, and reconnect under the new one
+    await sessionsEnded(req, { personId });
     res.redirect(303, '/admin/comptes');
   });
 

@@ -8,6 +8,7 @@ import { parseForm, type FieldError } from '../http/validate.ts';
 import { endSession, ensureSession, startSession } from '../http/session.ts';
 import { safeNext } from '../http/forms.ts';
 import { HttpError } from '../http/errors.ts';
+import { sessionsEnded } from '../http/session-end.ts';
 
 const signInForm = z.object({
   email: z.string().trim().toLowerCase().min(1).max(LIMITS.email),
@@ -75,6 +76,7 @@ export function authRouter(db: Kysely<DB>): Router {
     const form = parseForm(resetForm, req.body);
     if (!form.ok) return res.status(400).render('auth/reset', { title: res.locals.t('reset.title'), account, errors: form.errors });
     if (!(await resetPassword(db, token.data, form.data.password))) throw invalidLink();
+    await sessionsEnded(req, { personId: account.personId });
     res.redirect(303, '/connexion?reinitialise=1');
   });
 

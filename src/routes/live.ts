@@ -14,9 +14,10 @@ import { LIMITS } from '../http/limits.ts';
 import { uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { isActionName, type ActionInput, type ActionName } from '../meetings/actions.ts';
-import type { LiveMeetingService } from '../meetings/live.service.ts';
-import type { SseHub } from '../realtime/sse.ts';
-import { ConcurrencyError } from '../services/proposal.service.ts';
+import { OnBehalfRefused, type LiveMeetingService } from '../meetings/live.service.ts';
+import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
+import { sha256 } from '../auth/crypto.ts';
+import { ConcurrencyError, KeyReusedError } from '../services/proposal.service.ts';
 import { diffWords } from '../meetings/diff.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
@@ -62,6 +63,8 @@ const draftForm = z.object({
   validitySet: z.enum(['importante_argumentee', 'holacracy', 's3']),
 });
 
+const arriveForm = z.object({ retour: z.enum(VIEWS).optional() });
+
 const presenceForm = z.object({
   nom: z.string().trim().max(LIMITS.name).optional(),
   personne: z.uuid().optional(),
@@ -97,8 +100,6 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const joinUrl = `${base}/rejoindre/${model.meeting.joinCode}`;
     const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
-    // Opening the page is arriving (the projector is a screen, not a person); the refreshes that follow are not.
-    if (view !== 'projection' && !fragment) await live.markArrived(req.actor, meetingId);
     res.vary('HX-Target');
     res.status(extra.status ?? 200).render(fragment ? 'live/_live' : VIEW_TEMPLATES[view], {
       title: model.meeting.title,
@@ -129,8 +130,14 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
 
   router.get('/seances/:id/flux', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
-    await live.view(req.actor, meetingId); // authorises: the stream says nothing, but only to members
-    hub.open(meetingId, res, req.get('Last-Event-ID') ?? undefined);
+    // authorises at every (re)connection: the stream says nothing, but only to members
+    await live.view(req.actor, meetingId);
+    if (req.actor.kind === 'anonymous' || !req.session) throw new AccessDenied('unauthenticated');
+    const owner = { sessionId: sha256(req.session.token), personId: req.actor.personId };
+    const admission = hub.admit(owner);
+    if (admission === 'session_full') return res.status(429).type('text/plain').send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
+    if (admission === 'instance_full') return res.status(503).set('Retry-After', '30').type('text/plain').send(res.locals.t('live.errors.streams_instance'));
+    hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined);
   });
 
   router.post('/seances/:id/propositions/:pid/:action', async (req, res) => {
@@ -177,7 +184,8 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       await live.act(req.actor, meetingId, proposalId, action, input, f.cle || undefined);
     } catch (error) {
       if (isDomainError(error)) return fail(res.locals.lang === 'en' ? error.en : error.fr);
-      if (error instanceof ConcurrencyError) return fail(res.locals.lang === 'en' ? error.en : error.fr, 409);
+      if (error instanceof OnBehalfRefused) return fail(t(error.messageKey, { name: error.personName }), 403);
+      if (error instanceof ConcurrencyError || error instanceof KeyReusedError) return fail(res.locals.lang === 'en' ? error.en : error.fr, 409);
       throw error;
     }
     res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
@@ -205,6 +213,17 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: `errors.${error.code.toLowerCase()}` } }, sets: VALIDITY_SETS });
     }
     res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
+  });
+
+  // Arriving changes who takes part in the next round: a POST with its token (posted by htmx as
+  // the page loads, or by the « Je suis là » button without JavaScript), never a plain GET.
+  router.post('/seances/:id/arrivee', async (req, res) => {
+    const meetingId = uuidParam(req.params.id);
+    await live.markArrived(req.actor, meetingId);
+    if (req.get('HX-Request')) return res.status(200).type('html').send('');
+    const f = arriveForm.safeParse(req.body ?? {});
+    const back = f.success && f.data.retour && f.data.retour !== 'projection' ? f.data.retour : 'participant';
+    res.redirect(303, `/seances/${meetingId}/${back}`);
   });
 
   router.post('/seances/:id/presence', async (req, res) => {

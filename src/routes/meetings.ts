@@ -8,6 +8,7 @@ import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
 import { formatDateTime, parisLocalToDate, uuidParam } from '../http/forms.ts';
 import { notFound } from '../http/errors.ts';
+import { sessionsEnded } from '../http/session-end.ts';
 
 const newMeetingForm = z.object({
   circleId: z.uuid(),
@@ -54,8 +55,11 @@ export function meetingsRouter(db: Kysely<DB>, config: Config): Router {
 
   router.post('/seances/:id/invites/:personId/retirer', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
-    const removed = await removeGuest(db, req.actor, meetingId, uuidParam(req.params.personId));
+    const personId = uuidParam(req.params.personId);
+    const removed = await removeGuest(db, req.actor, meetingId, personId);
     if (!removed) throw notFound();
+    // the guest's open live views close at once, on every instance
+    await sessionsEnded(req, { personId });
     res.redirect(303, `/seances/${meetingId}`);
   });
 

@@ -2,8 +2,9 @@
 import type { Kysely } from 'kysely';
 import { decide, evolve, isDomainError, openRound, type Command, type Proposal, type Round, type State } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
-import { eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, isSequenceConflict, keyUsed, useKey, type NewLogEntry } from '../repositories/events.repository.ts';
+import { createHash } from 'node:crypto';
+import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
+import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from '../repositories/events.repository.ts';
 import { loadHead, project, type SequencedEvent } from '../repositories/proposals.repository.ts';
 import type { Publisher } from './signals.ts';
 
@@ -17,6 +18,26 @@ export class ConcurrencyError extends Error {
     super('concurrent change: retries exhausted');
     this.name = 'ConcurrencyError';
   }
+}
+
+/** Raised when a submission key this person already used on this proposal comes back with another content. */
+export class KeyReusedError extends Error {
+  readonly code = 'KEY_REUSED';
+  readonly fr = 'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.';
+  readonly en = 'This form was already sent with a different content, and this new submission was not recorded. Reload the page, then send your text again.';
+  constructor() {
+    super('submission key reused with a different command');
+    this.name = 'KeyReusedError';
+  }
+}
+
+/**
+ * What a submission said, without when it was sent nor the round order computed at that moment:
+ * a double click gives the same fingerprint, another text under the same key does not.
+ */
+export function commandFingerprint(command: Command): string {
+  const { at: _at, ...rest } = command as Command & { participants?: unknown };
+  return createHash('sha256').update(canonicalJson({ ...rest, participants: undefined })).digest('hex');
 }
 
 export interface CommandResult {
@@ -65,9 +86,13 @@ export class ProposalService {
     const before: State = head?.state ?? null;
     const context = { meetingId: head?.meetingId ?? meetingId };
     await this.deps.authorize?.(command, before, context);
-    // A key already used means this very submission was stored (a double click, a resent form):
-    // answer as if it had just succeeded, and store nothing more.
-    if (idempotencyKey && before && (await keyUsed(trx, idempotencyKey))) {
+    // A key this person already used on this proposal means this very submission was stored (a
+    // double click, a resent form): answer as if it had just succeeded, and store nothing more.
+    // The same key with another content is not a double click: it is refused.
+    const fingerprint = idempotencyKey ? commandFingerprint(command) : '';
+    const used = idempotencyKey && before ? await findKey(trx, idempotencyKey, proposalId, command.actorId) : null;
+    if (used && before) {
+      if (used.fingerprint !== null && used.fingerprint !== fingerprint) throw new KeyReusedError();
       return { result: { proposalId, meetingId: context.meetingId, state: before, events: [] } };
     }
     if (command.type === 'CreateProposal' && command.proposalId !== proposalId) throw new TypeError('CreateProposal: proposalId mismatch');
@@ -92,7 +117,7 @@ export class ProposalService {
       state = evolve(state, event);
     }
     if (state === null) throw new Error('a command produced no proposal');
-    if (idempotencyKey) await useKey(trx, idempotencyKey, proposalId, command.actorId);
+    if (idempotencyKey) await useKey(trx, idempotencyKey, proposalId, command.actorId, fingerprint);
     await appendEntries(trx, entries);
     await project(trx, { before, after: state, events, openRounds, meetingId: context.meetingId, lastSeq: seq, lastHash: previous });
     return { result: { proposalId, meetingId: context.meetingId, state, events } };

@@ -16,7 +16,17 @@ export interface MeetingChanged {
   meetingId: string;
 }
 
-export type Signal = ProposalChanged | MeetingChanged;
+/**
+ * Sessions ended (sign-out, a guest removed, a password reset, a role change): the live streams
+ * they hold close on every instance. `sessionId` is the session's key (the SHA-256 of its token).
+ */
+export interface SessionsEnded {
+  name: 'sessions-ended';
+  sessionId?: string;
+  personId?: string;
+}
+
+export type Signal = ProposalChanged | MeetingChanged | SessionsEnded;
 
 export interface Publisher {
   publish(signal: Signal): void | Promise<void>;

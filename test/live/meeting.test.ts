@@ -123,9 +123,10 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
   it('when the whole method is followed, then the proposal is adopted with its objections resolved', async () => {
     const qid = (await database.db.selectFrom('contributions').select('ref_id').where('kind', '=', 'question').executeTakeFirstOrThrow()).ref_id!;
     expect((await act(proposer, proposalId, 'repondre', { question: qid, texte: 'Le groupe.' })).status).toBe(303);
-    // Bob has no device today: the facilitator records his turn.
+    // Bob is connected with his phone: the facilitator may not type his turn for him; he passes himself.
     const bobId = (await database.db.selectFrom('persons').select('id').where('display_name', '=', 'Bob Habitant').executeTakeFirstOrThrow()).id;
-    expect((await act(facilitator, proposalId, 'passer', { pour: bobId }, 'console')).status).toBe(303);
+    expect((await act(facilitator, proposalId, 'passer', { pour: bobId }, 'console')).status).toBe(403);
+    expect((await act(bob, proposalId, 'passer')).status).toBe(303);
     expect((await act(facilitator, proposalId, 'ouvrir-reactions', {}, 'console')).status).toBe(303);
     expect((await act(alice, proposalId, 'reaction', { texte: 'Enthousiaste.' })).status).toBe(303);
     expect((await act(bob, proposalId, 'passer')).status).toBe(303);

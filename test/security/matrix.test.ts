@@ -140,6 +140,7 @@ const CASES: readonly RouteCase[] = [
     // an administrator may run any meeting, but only the proposal's facilitator opens it
     methodRefuses: ['admin'],
   },
+  { method: 'post', route: '/seances/:id/arrivee', path: () => `/seances/${meeting.id}/arrivee`, body: () => ({ retour: 'participant' }), allowed: VIEWERS },
   { method: 'post', route: '/seances/:id/presence', path: () => `/seances/${meeting.id}/presence`, body: () => ({ nom: `Présente ${unique()}` }), allowed: RUNNERS },
   { method: 'get', route: '/', path: () => '/', allowed: EVERYONE },
   { method: 'get', route: '/healthz', path: () => '/healthz', allowed: EVERYONE },
