@@ -40,7 +40,8 @@ try {
   }
   const config = loadConfig();
   database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: 2 });
-  const report = await verifyLog(database.db, undefined, { against });
+  // One snapshot: a command committed meanwhile must not look like a head out of step with its chain.
+  const report = await database.db.transaction().setIsolationLevel('repeatable read').execute((trx) => verifyLog(trx, undefined, { against }));
   const failed = new Set(report.breaks.map((b) => b.streamId));
   for (const b of report.breaks) console.error(describeBreak(b));
   if (options.heads) {

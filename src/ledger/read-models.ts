@@ -57,7 +57,8 @@ class Rollback extends Error {
 
 export async function verifyReadModels(db: Kysely<DB>): Promise<ReadModelReport> {
   try {
-    await db.transaction().execute(async (trx) => {
+    // One snapshot, so that the stored rows and the log are read at the same moment.
+    await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
       const tables = Object.keys(READ_MODELS) as ReadModel[];
       const stored = new Map<ReadModel, Row[]>();
       for (const table of tables) stored.set(table, await readModelRows(trx, table));
