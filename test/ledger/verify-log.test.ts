@@ -73,7 +73,7 @@ describe('the hash chain', () => {
     expect(code).toBe(1);
     expect(out).toContain(`proposition ${proposals[1]}, événement n° 4`);
     expect(out).not.toContain(`proposition ${proposals[0]}`);
-  });
+  }, 120_000);
 });
 
 describe('the command line on an intact log', () => {
@@ -89,5 +89,5 @@ describe('the command line on an intact log', () => {
     } finally {
       await fresh.dispose();
     }
-  });
+  }, 120_000);
 });
