@@ -1,34 +1,75 @@
-/** `npm run verify-log`: recomputes every hash chain; prints OK with the count, or each first broken event, and exits non-zero. */
+/**
+ * `npm run verify-log`: recomputes every hash chain and checks each chain's head against its
+ * proposal; prints OK with the count, or each finding, and exits 1.
+ *   -- --heads          prints the current head of every chain (the format --against reads)
+ *   -- --against FILE   also checks heads saved earlier (a printed relevé, a --heads file)
+ *   -- --read-models    also rebuilds the read models from the log and compares them
+ */
+import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
+import { formatHeads, parseHeads, type ChainHead } from '../ledger/head.ts';
+import { count, describeBreak, describeDifference, describeReplayFailure } from '../ledger/messages.ts';
+import { verifyReadModels } from '../ledger/read-models.ts';
 import { verifyLog } from '../ledger/verify.ts';
 
-const REASONS = {
-  hash_mismatch: "l'empreinte ne correspond plus au contenu de l'événement",
-  broken_link: "l'empreinte précédente ne correspond pas à l'événement d'avant",
-  sequence_gap: 'la numérotation présente un trou',
-  column_mismatch: "les colonnes de l'événement ne correspondent pas à son contenu",
-} as const;
+const USAGE = 'Usage : npm run verify-log [-- --heads | --against FICHIER | --read-models]';
 
-// French plural: 0 and 1 take the singular.
-const count = (n: number, one: string, many: string): string => `${n} ${n > 1 ? many : one}`;
+function parseArguments(args: readonly string[]): { heads: boolean; against: string | null; readModels: boolean } {
+  const options = { heads: false, against: null as string | null, readModels: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--heads') options.heads = true;
+    else if (arg === '--read-models') options.readModels = true;
+    else if (arg === '--against' && args[i + 1]) options.against = args[++i]!;
+    else if (arg.startsWith('--against=') && arg.length > 10) options.against = arg.slice(10);
+    else throw new Error(`Option inconnue ou incomplète : « ${arg} ». ${USAGE}`);
+  }
+  return options;
+}
 
-const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: 2 });
+let database: Awaited<ReturnType<typeof openDatabase>> | null = null;
 try {
-  const report = await verifyLog(database.db);
-  if (report.breaks.length === 0) {
+  const options = parseArguments(process.argv.slice(2));
+  let against: ChainHead[] | undefined;
+  if (options.against) {
+    const text = await readFile(options.against, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`Impossible de lire le relevé « ${options.against} » (${error.code ?? error.message}). Vérifiez le chemin du fichier.`);
+    });
+    against = parseHeads(text);
+  }
+  const config = loadConfig();
+  database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: 2 });
+  // One snapshot: a command committed meanwhile must not look like a head out of step with its chain.
+  const report = await database.db.transaction().setIsolationLevel('repeatable read').execute((trx) => verifyLog(trx, undefined, { against }));
+  const failed = new Set(report.breaks.map((b) => b.streamId));
+  for (const b of report.breaks) console.error(describeBreak(b));
+  if (options.heads) {
+    process.stdout.write(formatHeads(report.heads));
+  } else if (report.breaks.length === 0) {
     console.log(`OK : ${count(report.events, 'événement vérifié', 'événements vérifiés')} dans ${count(report.streams, 'proposition', 'propositions')}, chaînes intactes.`);
-  } else {
-    for (const b of report.breaks) {
-      console.error(`ALTÉRÉ : proposition ${b.streamId}, événement n° ${b.seq} (id ${b.eventId}) : ${REASONS[b.reason]}.`);
-    }
-    console.error(`${count(report.breaks.length, 'chaîne rompue', 'chaînes rompues')} sur ${report.streams} ; ${count(report.events, 'événement lu', 'événements lus')}.`);
+    if (against) console.log(`OK : ${count(report.witnessed, 'tête de chaîne du relevé retrouvée', 'têtes de chaîne du relevé retrouvées')} dans le journal.`);
+  }
+  if (report.breaks.length > 0) {
+    console.error(`${count(failed.size, 'proposition en défaut', 'propositions en défaut')} sur ${report.streams} ; ${count(report.events, 'événement lu', 'événements lus')}.`);
     process.exitCode = 1;
+  }
+  if (options.readModels) {
+    const models = await verifyReadModels(database.db);
+    for (const f of models.replayFailures) console.error(describeReplayFailure(f));
+    const firstOfEach = new Map<string, (typeof models.differences)[number]>();
+    for (const d of models.differences) if (!firstOfEach.has(d.table)) firstOfEach.set(d.table, d);
+    for (const d of firstOfEach.values()) console.error(describeDifference(d));
+    if (models.differences.length + models.replayFailures.length === 0) {
+      console.log(`OK : ${count(models.rows, 'ligne', 'lignes')} des ${models.tables} tables de lecture conformes au journal rejoué.`);
+    } else {
+      console.error(`Tables de lecture : ${count(models.differences.length, 'différence', 'différences')} avec le journal rejoué (la première de chaque table est citée).`);
+      process.exitCode = 1;
+    }
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 2;
 } finally {
-  await database.close();
+  await database?.close();
 }

@@ -52,6 +52,12 @@ export async function listStreams(db: Executor): Promise<string[]> {
   return rows.map((r) => r.stream_id);
 }
 
+/** The last event of a stream (its number and hash), or null when the stream has none. */
+export async function lastEntry(db: Executor, streamId: string): Promise<{ seq: number; hash: string } | null> {
+  const row = await db.selectFrom('events').select(['seq', 'hash']).where('stream_id', '=', streamId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row ? { seq: row.seq, hash: row.hash } : null;
+}
+
 function toEntry(row: {
   id: number;
   stream_id: string;

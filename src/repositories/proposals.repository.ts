@@ -21,6 +21,12 @@ export async function loadHead(db: Executor, proposalId: string): Promise<Propos
   return { state: row.state as Proposal, meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
 }
 
+/** The head of the chain every proposal records (`last_seq`, `last_hash`), for verification. */
+export async function listRecordedHeads(db: Executor): Promise<{ proposalId: string; lastSeq: number; lastHash: string }[]> {
+  const rows = await db.selectFrom('proposals').select(['id', 'last_seq', 'last_hash']).orderBy('id').execute();
+  return rows.map((r) => ({ proposalId: r.id, lastSeq: r.last_seq, lastHash: r.last_hash }));
+}
+
 export interface SequencedEvent {
   seq: number;
   event: Event;

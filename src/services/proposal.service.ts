@@ -1,11 +1,12 @@
 /** The proposal service: authorise, load, decide, append and project in one transaction, publish after commit. */
 import type { Kysely } from 'kysely';
-import { decide, evolve, isDomainError, openRound, type Command, type Proposal, type Round, type State } from '../consent/index.ts';
+import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
 import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from '../repositories/events.repository.ts';
-import { loadHead, project, type SequencedEvent } from '../repositories/proposals.repository.ts';
+import { loadHead, type SequencedEvent } from '../repositories/proposals.repository.ts';
+import { projectBatch } from './projection.ts';
 import type { Publisher } from './signals.ts';
 
 /** Raised when a command kept losing the race for the next sequence number. */
@@ -102,24 +103,19 @@ export class ProposalService {
 
     let seq = head?.lastSeq ?? 0;
     let previous = head?.lastHash ?? GENESIS_HASH;
-    let state = before;
     const entries: NewLogEntry[] = [];
     const events: SequencedEvent[] = [];
-    const openRounds: (Round | null)[] = [];
     for (const event of decided) {
       seq += 1;
       const data = event as unknown as Record<string, unknown>;
       const hash = eventHash(previous, { streamId: proposalId, seq, event: data });
       entries.push({ streamId: proposalId, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
       events.push({ seq, event });
-      openRounds.push(state ? openRound(state) : null);
       previous = hash;
-      state = evolve(state, event);
     }
-    if (state === null) throw new Error('a command produced no proposal');
     if (idempotencyKey) await useKey(trx, idempotencyKey, proposalId, command.actorId, fingerprint);
     await appendEntries(trx, entries);
-    await project(trx, { before, after: state, events, openRounds, meetingId: context.meetingId, lastSeq: seq, lastHash: previous });
+    const state = await projectBatch(trx, { before, events, meetingId: context.meetingId, lastSeq: seq, lastHash: previous });
     return { result: { proposalId, meetingId: context.meetingId, state, events } };
   }
 

@@ -25,6 +25,11 @@ export const en: Messages = {
     for_officials: 'A decision register you can search, print and export, with proof that it was not altered.',
     advisory: 'A consent decision taken in a local authority is advisory: the council decides by resolution.',
   },
+  ledger: {
+    chain_head_one: 'Chain: {{count}} event, last hash {{hash}}',
+    chain_head_other: 'Chain: {{count}} events, last hash {{hash}}',
+    chain_head_check: 'Copy as is into a heads file for “npm run verify-log -- --against FILE”:',
+  },
   errors: {
     not_found_title: 'Page not found',
     not_found: 'The page you asked for does not exist or has moved.',

@@ -23,6 +23,11 @@ export const fr = {
     for_officials: 'Un registre des décisions consultable, imprimable, exportable, dont on peut prouver qu’il n’a pas été modifié.',
     advisory: 'Une décision par consentement prise dans une collectivité est un avis consultatif : le conseil décide par délibération.',
   },
+  ledger: {
+    chain_head_one: 'Chaîne : {{count}} événement, dernière empreinte {{hash}}',
+    chain_head_other: 'Chaîne : {{count}} événements, dernière empreinte {{hash}}',
+    chain_head_check: 'À reporter tel quel dans un relevé pour « npm run verify-log -- --against FICHIER » :',
+  },
   errors: {
     not_found_title: 'Page introuvable',
     not_found: "La page demandée n'existe pas ou a été déplacée.",

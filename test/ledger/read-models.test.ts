@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import type { Command } from '../../src/consent/index.ts';
+import { verifyReadModels } from '../../src/ledger/read-models.ts';
+import { verifyLog } from '../../src/ledger/verify.ts';
+import { ProposalService } from '../../src/services/proposal.service.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createPeople } from '../helpers/people.ts';
+import { playAtelier3, type Atelier3People } from '../helpers/atelier3.ts';
+
+// Item 11 of issue 8: an UPDATE of events.actor_id, or of a read model, must not go unnoticed.
+const run = promisify(execFile);
+let database: TestDatabase;
+let people: Atelier3People;
+const proposalId = randomUUID();
+
+let clock = Date.parse('2026-11-25T09:00:00.000Z');
+const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
+  ({ type, actorId, at: new Date((clock += 1000)).toISOString(), ...fields }) as unknown as Command;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  people = await createPeople(database, { proposer: 'Marie Pradel', facilitator: 'Thierry Clément', secretary: 'Anne Jestin', alice: 'Aline Depernet', bob: 'Patrice Solier', carol: 'Laurent Badone' });
+  await playAtelier3(new ProposalService({ db: database.db }), people, proposalId, cmd);
+}, 120_000);
+afterAll(async () => {
+  await database.dispose();
+});
+
+const counts = async () => (await sql<{ n: number }>`select (select count(*) from contributions) + (select count(*) from objections) + (select count(*) from rounds) as n`.execute(database.db)).rows[0]!.n;
+
+describe('every column of the log and of the read models', () => {
+  it('when nothing was altered, then the read models rebuilt from the log are the stored ones, and nothing is left behind', async () => {
+    const before = await counts();
+    const report = await verifyReadModels(database.db);
+    expect(report.replayFailures).toEqual([]);
+    expect(report.differences).toEqual([]);
+    expect(report.tables).toBe(5);
+    expect(report.rows).toBe(25); // 1 proposal, 3 versions, 4 rounds, 15 contributions, 2 objections
+    expect(await counts()).toBe(before);
+    const scratch = await sql<{ n: number }>`select count(*)::int as n from pg_class where relpersistence = 't' and relname = 'proposals'`.execute(database.db);
+    expect(scratch.rows[0]!.n).toBe(0);
+  });
+
+  it('when events.actor_id is changed in SQL, then verification names the event and the column', async () => {
+    // Failed before the fix: actor_id is not in the hash input, and it was never compared with the event.
+    await sql`alter table events disable trigger events_append_only`.execute(database.db);
+    await sql`update events set actor_id = ${people.bob} where stream_id = ${proposalId} and seq = 4`.execute(database.db);
+    await sql`alter table events enable trigger events_append_only`.execute(database.db);
+    const report = await verifyLog(database.db);
+    expect(report.breaks).toEqual([{ streamId: proposalId, seq: 4, eventId: expect.any(Number), reason: 'column_mismatch', column: 'actor_id', stored: people.bob, expected: people.alice }]);
+  });
+
+  it('when an objection’s outcome is changed in SQL, then the rebuilt read models name the table, the row, the column and both values', async () => {
+    // Failed before the fix: no read model was ever compared with the log.
+    await sql`update objections set outcome = 'withdrawn' where proposal_id = ${proposalId} and id = 'o1'`.execute(database.db);
+    await sql`update contributions set body = 'Autre chose.' where proposal_id = ${proposalId} and kind = 'question'`.execute(database.db);
+    const report = await verifyReadModels(database.db);
+    expect(report.differences).toEqual([
+      { table: 'contributions', key: `proposal_id=${proposalId}, event_seq=4`, column: 'body', stored: '"Autre chose."', expected: '"Qui décide en cas de blocage ?"' },
+      { table: 'objections', key: `proposal_id=${proposalId}, id=o1`, column: 'outcome', stored: '"withdrawn"', expected: '"integrated"' },
+    ]);
+  });
+
+  it('when a read-model row is deleted, then the command line says which one and exits 1', async () => {
+    await sql`delete from proposal_versions where proposal_id = ${proposalId} and number = 3`.execute(database.db);
+    if (database.kind === 'pglite') await database.close();
+    const result = await run(process.execPath, ['--import', 'tsx', 'src/cli/verify-log.ts', '--read-models'], { env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`ALTÉRÉ : proposition ${proposalId}, événement n° 4 (id `);
+    expect(result.out).toContain('la colonne actor_id vaut');
+    expect(result.out).toContain(`DIFFÉRENT : table proposal_versions, ligne proposal_id=${proposalId}, number=3 : le journal donne cette ligne, elle manque dans la table.`);
+    expect(result.out).toContain(`DIFFÉRENT : table objections, ligne proposal_id=${proposalId}, id=o1, colonne outcome : enregistré "withdrawn", le journal donne "integrated".`);
+    expect(result.out).toContain('Tables de lecture : 3 différences avec le journal rejoué');
+  }, 120_000);
+});
