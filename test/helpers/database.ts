@@ -62,7 +62,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   let database: Database;
   let cleanup: () => Promise<void>;
   let env: Record<string, string>;
-  let migrated = false;
+  let migrated: boolean;
   if (serverUrl) {
     const name = `so_test_${randomBytes(6).toString('hex')}`;
     const prepared = templates();
