@@ -2,11 +2,29 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
-// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
-const ARGON2 = { algorithm: 2 /* Algorithm.Argon2id, a const enum */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export interface PasswordHashCost {
+  /** KiB of memory. */
+  readonly memoryCost: number;
+  readonly timeCost: number;
+  readonly parallelism: number;
+}
+
+/** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
+export const PASSWORD_HASH_COST: PasswordHashCost = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+
+let cost = PASSWORD_HASH_COST;
+
+/**
+ * Tests only (NODE_ENV=test): a cheaper cost, so that the hundreds of accounts the tests create
+ * and sign in do not spend the run in argon2. Verifying reads the cost from the hash itself.
+ */
+export function setPasswordHashCostForTests(next: PasswordHashCost): void {
+  if (process.env.NODE_ENV !== 'test') throw new Error('the password hash cost changes only under tests');
+  cost = next;
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+  return hash(password, { algorithm: 2 /* Algorithm.Argon2id, a const enum */, ...cost });
 }
 
 // Verified against when the account does not exist, so that the answer takes as long.

@@ -8,7 +8,8 @@ import { buildApp } from '../helpers/app.ts';
 import { anonymous, csrfOf, PASSWORD, seedAccount, signIn } from '../helpers/auth.ts';
 import { SIGN_IN_THROTTLE } from '../../src/http/limits.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../../src/auth/demo.ts';
-import { verifyPassword } from '../../src/auth/crypto.ts';
+import { PASSWORD_HASH_COST, setPasswordHashCostForTests, verifyPassword } from '../../src/auth/crypto.ts';
+import { TEST_PASSWORD_HASH_COST } from '../setup.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -170,6 +171,10 @@ describe('first run', () => {
 });
 
 describe('argon2id', () => {
+  // the production cost, not the cheap one test/setup.ts sets for the other tests
+  beforeAll(() => setPasswordHashCostForTests(PASSWORD_HASH_COST));
+  afterAll(() => setPasswordHashCostForTests(TEST_PASSWORD_HASH_COST));
+
   it('when a password is hashed, then it is argon2id and verifies only the right password', async () => {
     const member = await seedAccount(database.db, 'member');
     const row = await database.db.selectFrom('accounts').select('password_hash').where('person_id', '=', member.personId).executeTakeFirstOrThrow();
