@@ -4,8 +4,8 @@
 export { decide } from './decide.ts';
 /** Applies an event; `fold`/`replay` rebuild a state from a log; `initialState` is "no proposal". */
 export { evolve, fold, replay, initialState, LIVE_STAGES, openRound, currentVersion, speaker } from './evolve.ts';
-/** Refusals of the method, their FR/EN catalogue, a guard, and the exhaustiveness helper. */
-export { DomainError, ERROR_MESSAGES, isDomainError, assertNever, type ErrorCode } from './errors.ts';
+/** Refusals of the method as codes and parameters, a guard, and the exhaustiveness helper. */
+export { DomainError, ERROR_CODES, isDomainError, assertNever, type ErrorCode, type ErrorParams } from './errors.ts';
 /** Validity question sets (data) used when testing objections. */
 export { VALIDITY_SETS, isValiditySetId, type ValidityQuestion, type ValiditySet } from './validity.ts';
 /** Trainer mode: consensus, consent and majority read from the same positions. */

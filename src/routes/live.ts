@@ -18,6 +18,7 @@ import type { LiveMeetingService } from '../meetings/live.service.ts';
 import type { SseHub } from '../realtime/sse.ts';
 import { ConcurrencyError } from '../services/proposal.service.ts';
 import { diffWords } from '../meetings/diff.ts';
+import { errorKey, translateError } from '../i18n/index.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
 type ViewName = (typeof VIEWS)[number];
@@ -164,8 +165,8 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     try {
       await live.act(req.actor, meetingId, proposalId, action, input, f.cle || undefined);
     } catch (error) {
-      if (isDomainError(error)) return fail(res.locals.lang === 'en' ? error.en : error.fr);
-      if (error instanceof ConcurrencyError) return fail(res.locals.lang === 'en' ? error.en : error.fr, 409);
+      if (isDomainError(error)) return fail(translateError(error, t));
+      if (error instanceof ConcurrencyError) return fail(translateError(error, t), 409);
       throw error;
     }
     res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
@@ -190,7 +191,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     } catch (error) {
       if (!isDomainError(error)) throw error;
       const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<string, string>;
-      return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: `errors.${error.code.toLowerCase()}` } }, sets: VALIDITY_SETS });
+      return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: errorKey(error) } }, sets: VALIDITY_SETS });
     }
     res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
   });

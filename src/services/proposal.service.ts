@@ -7,12 +7,10 @@ import { appendEntries, isSequenceConflict, keyUsed, useKey, type NewLogEntry } 
 import { loadHead, project, type SequencedEvent } from '../repositories/proposals.repository.ts';
 import type { Publisher } from './signals.ts';
 
-/** Raised when a command kept losing the race for the next sequence number. */
+/** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
 export class ConcurrencyError extends Error {
   readonly code = 'CONCURRENT_CHANGE';
-  readonly messageKey = 'errors.concurrent_change';
-  readonly fr = 'La proposition a changé pendant votre action, et elle n’a pas pu être enregistrée. Réessayez.';
-  readonly en = 'The proposal changed while you acted and your action could not be recorded. Please try again.';
+  readonly params = {};
   constructor() {
     super('concurrent change: retries exhausted');
     this.name = 'ConcurrencyError';

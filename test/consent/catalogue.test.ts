@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DomainError,
-  ERROR_MESSAGES,
+  ERROR_CODES,
   VALIDITY_SETS,
   assertNever,
   decide,
@@ -14,32 +14,28 @@ import {
   isValiditySetId,
   openRound,
   replay,
-  type ErrorCode,
   type Event,
 } from '../../src/consent/index.ts';
 import { ALICE, FACILITATOR, PROPOSER, T, at, command } from './fixtures.ts';
 
 describe('domain errors', () => {
-  it('when a command is refused, then the error carries its code, i18n key and both messages', () => {
+  it('when a command is refused, then the error carries its code and parameters, and no sentence', () => {
     const error = decide(initialState, command('Present', FACILITATOR, {}));
     expect(isDomainError(error)).toBe(true);
-    expect(error).toMatchObject({
-      code: 'NO_PROPOSAL',
-      messageKey: 'errors.no_proposal',
-      fr: "Cette proposition n'existe pas.",
-      en: 'This proposal does not exist.',
-    });
+    expect(error).toMatchObject({ name: 'DomainError', code: 'NO_PROPOSAL', params: {}, message: 'NO_PROPOSAL' });
+    expect(Object.keys(error as object).sort()).toEqual(['code', 'name', 'params']);
   });
 
-  it('when every code is turned into an error, then each has a French and an English message', () => {
-    for (const code of Object.keys(ERROR_MESSAGES) as ErrorCode[]) {
+  it('when every code is turned into an error, then each keeps its code and the parameters given', () => {
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+    for (const code of ERROR_CODES) {
       const error = new DomainError(code);
-      expect(error.fr.length).toBeGreaterThan(0);
-      expect(error.en.length).toBeGreaterThan(0);
-      expect(error.message).toBe(error.en);
-      expect(error.messageKey).toBe(`errors.${code.toLowerCase()}`);
+      expect(error).toBeInstanceOf(Error);
+      expect(error.code).toBe(code);
+      expect(error.message).toBe(code);
+      expect(error.params).toEqual({});
     }
-    expect(ERROR_MESSAGES.NOT_YOUR_TURN.fr).toBe("Ce n'est pas votre tour de parole.");
+    expect(new DomainError('INVALID_POSITION', { max: 5 }).params).toEqual({ max: 5 });
   });
 
   it('when something else than a domain error is checked, then the guard says no', () => {
