@@ -9,6 +9,7 @@ import { loadStream } from '../../src/repositories/events.repository.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 
 let database: TestDatabase;
 let people: Record<'proposer' | 'facilitator' | 'secretary' | 'alice' | 'bob' | 'carol', string>;
@@ -35,9 +36,7 @@ afterAll(async () => {
 
 let clock = Date.parse('2026-11-25T09:00:00.000Z');
 const now = () => new Date((clock += 1000)).toISOString();
-function cmd<T extends Command['type']>(type: T, actorId: string, fields: Record<string, unknown> = {}): Command {
-  return { type, actorId, at: now(), ...fields } as unknown as Command;
-}
+const cmd = commandsAt(now);
 
 const TEXT_V1 = "Passer d'une culture du consensus à une culture du consentement pour les décisions de l'équipe de direction.";
 const TEXT_V2 = `${TEXT_V1} Une évaluation est faite au bout de six mois.`;
@@ -61,30 +60,30 @@ async function runAtelier3(proposalId: string) {
       validitySet: 'importante_argumentee',
     }),
   );
-  await run(cmd('Present', p.facilitator));
+  await run(cmd('Present', p.facilitator, {}));
   await run(cmd('StartClarificationRound', p.facilitator, { participants: all }));
   await run(cmd('AskQuestion', p.alice, { questionId: 'q1', text: 'Qui décide en cas de blocage ?' }));
   await run(cmd('AnswerQuestion', p.proposer, { questionId: 'q1', answer: 'Le groupe, par une nouvelle proposition.' }));
-  await run(cmd('Pass', p.bob));
+  await run(cmd('Pass', p.bob, {}));
   await run(cmd('Pass', p.facilitator, { onBehalfOf: p.carol }));
   await run(cmd('StartReactionRound', p.facilitator, { participants: all }));
   await run(cmd('React', p.alice, { reactionId: 'r1', text: 'Enthousiaste, mais il faudra se former.' }));
   await run(cmd('React', p.bob, { reactionId: 'r2', text: 'Je crains la lenteur.' }));
   await run(cmd('Pass', p.facilitator, { onBehalfOf: p.carol }));
-  await run(cmd('StartAmendment', p.facilitator));
+  await run(cmd('StartAmendment', p.facilitator, {}));
   await run(cmd('AmendProposal', p.proposer, { text: TEXT_V2, changeNote: 'Évaluation à six mois', motivatedBy: [{ kind: 'reaction', id: 'r2' }] }));
   await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
   await run(cmd('RaiseObjection', p.alice, { objectionId: 'o1', reasoning: 'Les élus ne seront pas informés.' }));
   await run(cmd('RaiseObjection', p.bob, { objectionId: 'o2', reasoning: 'Je préfère le vote.' }));
   await run(cmd('RecordConcern', p.facilitator, { onBehalfOf: p.carol, concernId: 'c1', text: 'Le temps de formation.' }));
-  await run(cmd('DeclareNoObjection', p.proposer));
+  await run(cmd('DeclareNoObjection', p.proposer, {}));
   await run(cmd('TestObjection', p.facilitator, { objectionId: 'o1', answers: { importante: true, argumentee: true }, ruling: 'valid' }));
   await run(cmd('TestObjection', p.facilitator, { objectionId: 'o2', answers: { importante: false, argumentee: false }, ruling: 'not_valid' }));
   await run(cmd('AmendProposal', p.proposer, { text: TEXT_V3, changeNote: 'Information des élus', motivatedBy: [{ kind: 'objection', id: 'o1' }] }));
   await run(cmd('ConfirmObjectionLifted', p.alice, { objectionId: 'o1' }));
   await run(cmd('ConfirmTensionAnswered', p.proposer, { objectionId: 'o1' }));
   await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
-  for (const who of [p.alice, p.bob, p.carol, p.proposer]) await run(cmd('DeclareNoObjection', who));
+  for (const who of [p.alice, p.bob, p.carol, p.proposer]) await run(cmd('DeclareNoObjection', who, {}));
 }
 
 async function counts() {
@@ -158,13 +157,13 @@ describe('the proposal service on a real database', () => {
     const error: unknown = await refusal.catch((e: unknown) => e);
     expect(isDomainError(error) && error.code).toBe('WRONG_STAGE');
     expect(isDomainError(error) && translateError(error, translator('fr'))).toContain("n'est pas le moment");
-    await expect(service.execute(other, cmd('Present', people.alice))).rejects.toMatchObject({ code: expect.stringMatching(/NOT_/) });
+    await expect(service.execute(other, cmd('Present', people.alice, {}))).rejects.toMatchObject({ code: expect.stringMatching(/NOT_/) });
     expect(await counts()).toEqual(before);
   });
 
   it('when a command names a proposal that does not exist, then it is refused and nothing is stored', async () => {
     const before = await counts();
-    await expect(service.execute(randomUUID(), cmd('Present', people.facilitator))).rejects.toMatchObject({ code: 'NO_PROPOSAL' });
+    await expect(service.execute(randomUUID(), cmd('Present', people.facilitator, {}))).rejects.toMatchObject({ code: 'NO_PROPOSAL' });
     expect(await counts()).toEqual(before);
   });
 
@@ -176,14 +175,14 @@ describe('the proposal service on a real database', () => {
       },
     });
     const before = await counts();
-    await expect(guarded.execute(proposalId, cmd('PostponeProposal', people.facilitator))).rejects.toThrow('refused by policy');
+    await expect(guarded.execute(proposalId, cmd('PostponeProposal', people.facilitator, {}))).rejects.toThrow('refused by policy');
     expect(await counts()).toEqual(before);
   });
 
   it('when the same submission arrives twice (a double click), then one contribution is stored', async () => {
     const id = randomUUID();
     await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'T', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
-    await service.execute(id, cmd('Present', people.facilitator));
+    await service.execute(id, cmd('Present', people.facilitator, {}));
     await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice, people.bob] }));
     const key = randomUUID();
     const ask = cmd('AskQuestion', people.alice, { questionId: key, text: 'Combien de temps ?' });
