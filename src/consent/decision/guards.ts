@@ -5,7 +5,19 @@ import type { Command, CommandOf, CommandType } from '../commands.ts';
 import { DomainError, assertNever, type ErrorCode } from '../errors.ts';
 import type { Event } from '../events.ts';
 import { isInStage, isOnBehalf, speaker, type Attribution, type InStage } from '../state.ts';
-import type { ClarificationState, IntegrationState, Motivation, Objection, ObjectionsState, PersonId, Proposal, Round, Stage, State, TestingState } from '../states.ts';
+import type {
+  ClarificationState,
+  IntegrationState,
+  Motivation,
+  Objection,
+  ObjectionsState,
+  PersonId,
+  Proposal,
+  Round,
+  Stage,
+  State,
+  TestingState,
+} from '../states.ts';
 
 /** Decides the events one command type produces; throws a DomainError to refuse. */
 export type Handlers = { [K in CommandType]: (state: State, command: CommandOf<K>) => Event[] };
