@@ -2,7 +2,7 @@
 // Consensus: everybody says yes. Consent: nobody says no. Majority: more for than against.
 
 import { DomainError } from './errors.ts';
-import type { PersonId } from './types.ts';
+import type { PersonId } from './states.ts';
 
 /** A step on the five-step gradient, from "Oui, pleinement" (1) to "Objection" (5). */
 export type Position = 1 | 2 | 3 | 4 | 5;

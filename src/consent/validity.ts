@@ -2,7 +2,7 @@
 // records an answer to each question when testing an objection. The test judges only
 // whether arguments were given, not whether they are right.
 
-import type { ValiditySetId } from './types.ts';
+import type { ValiditySetId } from './states.ts';
 
 export interface ValidityQuestion {
   id: string;

@@ -4,25 +4,22 @@ import { fr } from './locales/fr.ts';
 import { en } from './locales/en.ts';
 import { liveFr } from './locales/live.fr.ts';
 import { liveEn } from './locales/live.en.ts';
-import { ERROR_MESSAGES } from '../consent/index.ts';
+import { errorsFr } from './locales/fr/errors.ts';
+import { errorsEn } from './locales/en/errors.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'fr';
-
-function coreErrors(language: 'fr' | 'en'): Record<string, string> {
-  return Object.fromEntries(Object.entries(ERROR_MESSAGES).map(([code, m]) => [code.toLowerCase(), m[language]]));
-}
 
 const instance = i18next.createInstance();
 await instance.init({
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  // The consent core names its refusals; their texts join the catalogue under errors.<code>.
+  // The consent core names its refusals by code; their texts join the catalogue under errors.<code>.
   resources: {
-    fr: { translation: { ...fr, live: liveFr, errors: { ...fr.errors, ...coreErrors('fr') } } },
-    en: { translation: { ...en, live: liveEn, errors: { ...en.errors, ...coreErrors('en') } } },
+    fr: { translation: { ...fr, live: liveFr, errors: { ...fr.errors, ...errorsFr } } },
+    en: { translation: { ...en, live: liveEn, errors: { ...en.errors, ...errorsEn } } },
   },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,
@@ -47,6 +44,22 @@ export function translator(language: Language): TFunction {
     return text;
   }) as unknown as TFunction;
   return cached;
+}
+
+/** An error named by a code (the core's DomainError, the service's ConcurrencyError) and its parameters. */
+export interface CodedError {
+  code: string;
+  params?: Readonly<Record<string, string | number>>;
+}
+
+/** The catalogue key of a coded error: `errors.<code in lower case>`. */
+export function errorKey(error: CodedError): string {
+  return `errors.${error.code.toLowerCase()}`;
+}
+
+/** The sentence a person reads for a coded error, in the language of `t`. */
+export function translateError(error: CodedError, t: TFunction): string {
+  return t(errorKey(error), { ...error.params });
 }
 
 export function isLanguage(value: unknown): value is Language {

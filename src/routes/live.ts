@@ -19,6 +19,7 @@ import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
 import { sha256 } from '../auth/crypto.ts';
 import { ConcurrencyError, KeyReusedError } from '../services/proposal.service.ts';
 import { diffWords } from '../meetings/diff.ts';
+import { errorKey, translateError } from '../i18n/index.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
 type ViewName = (typeof VIEWS)[number];
@@ -183,9 +184,9 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     try {
       await live.act(req.actor, meetingId, proposalId, action, input, f.cle || undefined);
     } catch (error) {
-      if (isDomainError(error)) return fail(res.locals.lang === 'en' ? error.en : error.fr);
+      if (isDomainError(error)) return fail(translateError(error, t));
       if (error instanceof OnBehalfRefused) return fail(t(error.messageKey, { name: error.personName }), 403);
-      if (error instanceof ConcurrencyError || error instanceof KeyReusedError) return fail(res.locals.lang === 'en' ? error.en : error.fr, 409);
+      if (error instanceof ConcurrencyError || error instanceof KeyReusedError) return fail(translateError(error, t), 409);
       throw error;
     }
     res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
@@ -210,7 +211,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     } catch (error) {
       if (!isDomainError(error)) throw error;
       const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<string, string>;
-      return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: `errors.${error.code.toLowerCase()}` } }, sets: VALIDITY_SETS });
+      return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: errorKey(error) } }, sets: VALIDITY_SETS });
     }
     res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
   });

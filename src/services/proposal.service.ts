@@ -9,12 +9,10 @@ import { loadHead, type SequencedEvent } from '../repositories/proposals.reposit
 import { projectBatch } from './projection.ts';
 import type { Publisher } from './signals.ts';
 
-/** Raised when a command kept losing the race for the next sequence number. */
+/** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
 export class ConcurrencyError extends Error {
   readonly code = 'CONCURRENT_CHANGE';
-  readonly messageKey = 'errors.concurrent_change';
-  readonly fr = 'La proposition a changé pendant votre action, et elle n’a pas pu être enregistrée. Réessayez.';
-  readonly en = 'The proposal changed while you acted and your action could not be recorded. Please try again.';
+  readonly params = {};
   constructor() {
     super('concurrent change: retries exhausted');
     this.name = 'ConcurrencyError';
@@ -24,8 +22,7 @@ export class ConcurrencyError extends Error {
 /** Raised when a submission key this person already used on this proposal comes back with another content. */
 export class KeyReusedError extends Error {
   readonly code = 'KEY_REUSED';
-  readonly fr = 'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.';
-  readonly en = 'This form was already sent with a different content, and this new submission was not recorded. Reload the page, then send your text again.';
+  readonly params = {};
   constructor() {
     super('submission key reused with a different command');
     this.name = 'KeyReusedError';

@@ -10,18 +10,18 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { decide, fold, type Command, type Event } from '../../src/consent/index.ts';
+import { decide, fold, type Event } from '../../src/consent/index.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrator.ts';
 import { loadStream } from '../../src/repositories/events.repository.ts';
 import { ProposalService } from '../../src/services/proposal.service.ts';
 import { benchLive } from './live.ts';
 import { row, stats } from './stats.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 
 const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 200);
 let clock = Date.parse('2026-01-01T00:00:00Z');
-const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
-  ({ type, actorId, at: new Date((clock += 1)).toISOString(), ...fields }) as unknown as Command;
+const cmd = commandsAt(() => new Date((clock += 1)).toISOString());
 
 async function bench(database: Database, label: string): Promise<void> {
   await migrateToLatest(database.db);
@@ -34,9 +34,9 @@ async function bench(database: Database, label: string): Promise<void> {
   const service = new ProposalService({ db: database.db });
   const id = randomUUID();
   await service.execute(id, cmd('CreateProposal', proposer, { proposalId: id, proposerId: proposer, facilitatorId: facilitator, secretaryId: null, title: 'Bench', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
-  await service.execute(id, cmd('Present', facilitator));
-  await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]] }));
-  await service.execute(id, cmd('Pass', participants[0]!));
+  await service.execute(id, cmd('Present', facilitator, {}));
+  await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]!] }));
+  await service.execute(id, cmd('Pass', participants[0]!, {}));
   await service.execute(id, cmd('StartReactionRound', facilitator, { participants }));
 
   // Warm-up, then a full reaction round of PARTICIPANTS submissions, timed one by one.

@@ -7,10 +7,13 @@ import {
   fold,
   isDomainError,
   type Command,
+  type CommandOf,
   type CommandType,
   type ErrorCode,
   type Event,
   type EventType,
+  type IsoDateTime,
+  type PersonId,
   type Proposal,
   type State,
 } from '../../src/consent/index.ts';
@@ -27,11 +30,19 @@ export const T = '2025-03-14T09:00:00.000Z';
 export const V1 = 'Ouvrir le comité de pilotage déchets à trois habitants tirés au sort.';
 export const V2 = 'Ouvrir le comité de pilotage déchets à trois habitants tirés au sort, formés au préalable.';
 
-type Fields<K extends CommandType> = Omit<Extract<Command, { type: K }>, 'type' | 'at' | 'actorId'>;
+/** What a command of type K says besides who issues it and when. */
+export type Fields<K extends CommandType> = Omit<CommandOf<K>, 'type' | 'at' | 'actorId'>;
+/** A command of type K as the builders make it; the type checker checks it is a `CommandOf<K>`. */
+export type Built<K extends CommandType> = { type: K; at: IsoDateTime; actorId: PersonId } & Fields<K>;
 
-/** Builds a command of `type` issued by `actorId` at time T. */
-export function command<K extends CommandType>(type: K, actorId: string, fields: Fields<K>): Extract<Command, { type: K }> {
-  return { type, at: T, actorId, ...fields } as Extract<Command, { type: K }>;
+/** Builds a command of `type` issued by `actorId` at time `at` (T unless given). */
+export function command<K extends CommandType>(type: K, actorId: PersonId, fields: Fields<K>, at: IsoDateTime = T): Built<K> {
+  return { type, at, actorId, ...fields };
+}
+
+/** A command builder dated by `now()` at each call, for tests whose commands follow a clock. */
+export function commandsAt(now: () => IsoDateTime) {
+  return <K extends CommandType>(type: K, actorId: PersonId, fields: Fields<K>): Built<K> => command(type, actorId, fields, now());
 }
 
 export const create = (fields: Partial<Fields<'CreateProposal'>> = {}) =>

@@ -19,7 +19,7 @@ import {
   type Round,
   type State,
 } from '../../src/consent/index.ts';
-import { ALICE, BOB, CAROL, FACILITATOR, PROPOSER, SECRETARY, command, create } from './fixtures.ts';
+import { ALICE, BOB, CAROL, FACILITATOR, PROPOSER, SECRETARY, command, create, type Fields } from './fixtures.ts';
 
 const RUNS = Number(process.env.FC_RUNS ?? 1000);
 const PEOPLE = [PROPOSER, FACILITATOR, SECRETARY, ALICE, BOB, CAROL] as const;
@@ -69,8 +69,7 @@ function motivations(p: Proposal, b: number): Motivation[] {
 /** What the people in the room could plausibly do next. */
 function plausible(p: Proposal, s: Step, i: number): Command[] {
   const at = timeOf(i);
-  const c = <K extends CommandType>(type: K, actorId: string, fields: object) =>
-    ({ ...command(type, actorId, fields as never), at }) as Command;
+  const c = <K extends CommandType>(type: K, actorId: string, fields: Fields<K>) => command(type, actorId, fields, at);
   const chair = p.actingFacilitatorId;
   const amendText = pick(TEXTS, s.b);
   const amend = (actor: string, onBehalfOf?: string) =>

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ejs from 'ejs';
 import { sql } from 'kysely';
-import type { Command } from '../../src/consent/index.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { canonicalJson, eventHash } from '../../src/ledger/hash.ts';
@@ -26,8 +26,7 @@ const [A, B, C, D] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 const headsFile = path.join(os.tmpdir(), `so-heads-${randomUUID()}.txt`);
 
 let clock = Date.parse('2026-11-25T10:00:00.000Z');
-const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
-  ({ type, actorId, at: new Date((clock += 1000)).toISOString(), ...fields }) as unknown as Command;
+const cmd = commandsAt(() => new Date((clock += 1000)).toISOString());
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -36,7 +35,7 @@ beforeAll(async () => {
   const service = new ProposalService({ db });
   for (const id of [A, B, C, D]) {
     await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'Titre', tension: 'Tension', text: 'Texte', criteria: 'Critères', reviewDate: null, validitySet: 'holacracy' }));
-    await service.execute(id, cmd('Present', people.facilitator));
+    await service.execute(id, cmd('Present', people.facilitator, {}));
     await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice] }));
     await service.execute(id, cmd('AskQuestion', people.alice, { questionId: 'q1', text: 'Pourquoi ?' }));
     await service.execute(id, cmd('AnswerQuestion', people.proposer, { questionId: 'q1', answer: 'Parce que.' }));

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import type { Command } from '../../src/consent/index.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 import { verifyReadModels } from '../../src/ledger/read-models.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { ProposalService } from '../../src/services/proposal.service.ts';
@@ -18,8 +18,7 @@ let people: Atelier3People;
 const proposalId = randomUUID();
 
 let clock = Date.parse('2026-11-25T09:00:00.000Z');
-const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
-  ({ type, actorId, at: new Date((clock += 1000)).toISOString(), ...fields }) as unknown as Command;
+const cmd = commandsAt(() => new Date((clock += 1000)).toISOString());
 
 beforeAll(async () => {
   database = await createTestDatabase();

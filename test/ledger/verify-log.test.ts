@@ -3,12 +3,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import type { Command } from '../../src/consent/index.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../../src/ledger/hash.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { ProposalService } from '../../src/services/proposal.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 
 const run = promisify(execFile);
 let database: TestDatabase;
@@ -16,8 +16,7 @@ let people: Record<'proposer' | 'facilitator' | 'alice', string>;
 const proposals = [randomUUID(), randomUUID()];
 
 let clock = Date.parse('2026-11-25T10:00:00.000Z');
-const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
-  ({ type, actorId, at: new Date((clock += 1000)).toISOString(), ...fields }) as unknown as Command;
+const cmd = commandsAt(() => new Date((clock += 1000)).toISOString());
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,7 +24,7 @@ beforeAll(async () => {
   const service = new ProposalService({ db: database.db });
   for (const id of proposals) {
     await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'Titre', tension: 'Tension', text: 'Texte', criteria: 'Critères', reviewDate: null, validitySet: 'holacracy' }));
-    await service.execute(id, cmd('Present', people.facilitator));
+    await service.execute(id, cmd('Present', people.facilitator, {}));
     await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice] }));
     await service.execute(id, cmd('AskQuestion', people.alice, { questionId: 'q1', text: 'Pourquoi ?' }));
     await service.execute(id, cmd('AnswerQuestion', people.proposer, { questionId: 'q1', answer: 'Parce que.' }));

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { fold, isDomainError, type Command, type Event, type Proposal } from '../../src/consent/index.ts';
+import { fold, isDomainError, type Event, type Proposal } from '../../src/consent/index.ts';
 import { loadStream } from '../../src/repositories/events.repository.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { ProposalService } from '../../src/services/proposal.service.ts';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 
 // On PostgreSQL (CI) these commands really race on separate connections; on the embedded
 // database they are serialised by its single connection, and the same invariants must hold.
@@ -16,8 +17,7 @@ let proposer: string;
 let participants: string[];
 
 let clock = Date.parse('2026-11-25T11:00:00.000Z');
-const cmd = (type: string, actorId: string, fields: Record<string, unknown> = {}): Command =>
-  ({ type, actorId, at: new Date((clock += 1)).toISOString(), ...fields }) as unknown as Command;
+const cmd = commandsAt(() => new Date((clock += 1)).toISOString());
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -36,9 +36,9 @@ afterAll(async () => {
 async function newProposalInReactionRound(): Promise<string> {
   const id = randomUUID();
   await service.execute(id, cmd('CreateProposal', proposer, { proposalId: id, proposerId: proposer, facilitatorId: facilitator, secretaryId: null, title: 'Course', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
-  await service.execute(id, cmd('Present', facilitator));
-  await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]] }));
-  await service.execute(id, cmd('Pass', participants[0]!));
+  await service.execute(id, cmd('Present', facilitator, {}));
+  await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]!] }));
+  await service.execute(id, cmd('Pass', participants[0]!, {}));
   await service.execute(id, cmd('StartReactionRound', facilitator, { participants }));
   return id;
 }
@@ -86,9 +86,9 @@ describe(`50 concurrent commands on one proposal (${serverUrl ? 'PostgreSQL serv
 
   it('when the facilitator sends the same stage change 50 times at once, then exactly one is accepted and 49 are refused', async () => {
     const id = await newProposalInReactionRound();
-    for (const person of participants) await service.execute(id, cmd('Pass', person));
+    for (const person of participants) await service.execute(id, cmd('Pass', person, {}));
     const before = (await loadStream(database.db, id)).length;
-    const results = await Promise.allSettled(participants.map(() => service.execute(id, cmd('StartAmendment', facilitator))));
+    const results = await Promise.allSettled(participants.map(() => service.execute(id, cmd('StartAmendment', facilitator, {}))));
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
     expect(fulfilled).toHaveLength(1);
