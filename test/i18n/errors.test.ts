@@ -5,7 +5,7 @@ import { DomainError, ERROR_CODES, decide, initialState, isDomainError } from '.
 import { errorKey, translateError, translator } from '../../src/i18n/index.ts';
 import { errorsEn } from '../../src/i18n/locales/en/errors.ts';
 import { errorsFr } from '../../src/i18n/locales/fr/errors.ts';
-import { ConcurrencyError } from '../../src/services/proposal.service.ts';
+import { ConcurrencyError, KeyReusedError } from '../../src/services/proposal.service.ts';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -29,10 +29,17 @@ describe('error messages', () => {
       }
       expect(translateError(error, fr)).not.toBe(translateError(error, en));
     }
-    // Both catalogues name exactly the core's codes and the service's lost race.
-    const keys = [...ERROR_CODES.map((c) => c.toLowerCase()), 'concurrent_change'].sort();
+    // Both catalogues name exactly the core's codes and the service's two refusals (lost race, reused key).
+    const keys = [...ERROR_CODES.map((c) => c.toLowerCase()), 'concurrent_change', 'key_reused'].sort();
     expect(Object.keys(errorsFr).sort()).toEqual(keys);
     expect(Object.keys(errorsEn).sort()).toEqual(keys);
+  });
+
+  it('when a submission key comes back with another content, then the message says to reload and send again', () => {
+    const error = new KeyReusedError();
+    expect(errorKey(error)).toBe('errors.key_reused');
+    expect(translateError(error, fr)).toMatch(/^Ce formulaire a déjà été envoyé avec un autre contenu/);
+    expect(translateError(error, en)).toMatch(/^This form was already sent with a different content/);
   });
 
   it('when a command lost the race for its place in the log, then the message says to try again', () => {
