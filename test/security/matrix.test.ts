@@ -165,6 +165,7 @@ const CASES: readonly RouteCase[] = [
     path: async () => `/seances/${meeting.id}/invites/${(await joinAsGuest(app, database.db, meeting.code)).personId}/retirer`,
     allowed: RUNNERS,
   },
+  { method: 'get', route: '/registre', path: () => '/registre?q=objection&issue=adoptee', allowed: ACCOUNTS },
   { method: 'get', route: '/admin/comptes', path: () => '/admin/comptes', allowed: ADMIN },
   {
     method: 'post',
