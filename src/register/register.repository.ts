@@ -92,18 +92,6 @@ export async function listDecisions(db: Kysely<DB>, filters: RegisterFilters, op
   return (await decisionsQuery(db, filters, options).execute()) as DecisionRow[];
 }
 
-/** Every decision matching the filters, page after page (keyset): never all of them in memory. */
-export async function* streamDecisions(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): AsyncGenerator<DecisionRow> {
-  let after: Cursor | null = null;
-  for (;;) {
-    const rows = await listDecisions(db, { ...filters, after }, options);
-    for (const row of rows) yield row;
-    if (rows.length < options.limit) return;
-    const last = rows[rows.length - 1]!;
-    after = { closedAt: last.closed_key, id: last.id, ...(last.rank_key ? { rank: last.rank_key } : {}) };
-  }
-}
-
 export async function listCircles(db: Kysely<DB>): Promise<{ id: string; name: string }[]> {
   return db.selectFrom('circles').select(['id', 'name']).orderBy('name').execute();
 }
@@ -177,3 +165,33 @@ export async function objectionsOf(db: Kysely<DB>, proposalIds: readonly string[
     .execute()) as ObjectionExportRow[];
 }
 
+
+/** Decisions matching the filters, one keyset page at a time (for the exports). */
+export async function* decisionPages(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): AsyncGenerator<DecisionRow[]> {
+  let after: Cursor | null = null;
+  for (;;) {
+    const rows = await listDecisions(db, { ...filters, after }, options);
+    if (rows.length) yield rows;
+    if (rows.length < options.limit) return;
+    const last = rows[rows.length - 1]!;
+    after = { closedAt: last.closed_key, id: last.id, ...(last.rank_key ? { rank: last.rank_key } : {}) };
+  }
+}
+
+/** The final text of each given decision. */
+export async function finalTexts(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('proposal_versions as v')
+    .innerJoin('proposals as p', (j) => j.onRef('p.id', '=', 'v.proposal_id').onRef('p.current_version', '=', 'v.number'))
+    .select(['v.proposal_id', 'v.text'])
+    .where('v.proposal_id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.proposal_id, r.text]));
+}
+
+/** A stable number for every person, in the order they were created: the open data's pseudonyms. */
+export async function pseudonymNumbers(db: Kysely<DB>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('persons').select(['id', sql<number>`row_number() over (order by created_at, id)::int`.as('n')]).execute();
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
