@@ -19,6 +19,7 @@ import { joinRouter } from './routes/join.ts';
 import { meetingsRouter } from './routes/meetings.ts';
 import { adminRouter } from './routes/admin.ts';
 import { liveRouter } from './routes/live.ts';
+import { registerRouter } from './register/register.routes.ts';
 import { SignalBus } from './realtime/bus.ts';
 import { SSE_HUB, SseHub } from './realtime/sse.ts';
 import { SESSION_END_PUBLISHER } from './http/session-end.ts';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));
+  app.use(registerRouter(database.db));
   deps.extraRoutes?.(app);
 
   app.use(notFoundHandler);

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { DB } from './schema.ts';
 
 // Timestamps are exchanged as ISO strings and bigint ids as JS numbers on both databases,
@@ -42,7 +43,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const inMemory = options.pgliteDir.startsWith('memory://');
   if (!inMemory) await fs.mkdir(options.pgliteDir, { recursive: true });
-  const pglite = await PGlite.create(options.pgliteDir);
+  // unaccent: the decision register searches French without regard to accents (migration 0005)
+  const pglite = await PGlite.create(options.pgliteDir, { extensions: { unaccent } });
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return wrap(kysely, 'pglite', pglite, null);

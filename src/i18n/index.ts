@@ -6,6 +6,8 @@ import { liveFr } from './locales/live.fr.ts';
 import { liveEn } from './locales/live.en.ts';
 import { errorsFr } from './locales/fr/errors.ts';
 import { errorsEn } from './locales/en/errors.ts';
+import { registerFr } from './locales/register.fr.ts';
+import { registerEn } from './locales/register.en.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -18,8 +20,8 @@ await instance.init({
   supportedLngs: [...LANGUAGES],
   // The consent core names its refusals by code; their texts join the catalogue under errors.<code>.
   resources: {
-    fr: { translation: { ...fr, live: liveFr, errors: { ...fr.errors, ...errorsFr } } },
-    en: { translation: { ...en, live: liveEn, errors: { ...en.errors, ...errorsEn } } },
+    fr: { translation: { ...fr, live: liveFr, register: registerFr, errors: { ...fr.errors, ...errorsFr } } },
+    en: { translation: { ...en, live: liveEn, register: registerEn, errors: { ...en.errors, ...errorsEn } } },
   },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,

@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProposalService } from '../../src/services/proposal.service.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
+import { decisionMaker } from '../helpers/decisions.ts';
 
 type ActorName = 'anonymous' | 'guest' | 'other_guest' | 'member' | 'observer' | 'facilitator' | 'admin';
 const ACTORS: readonly ActorName[] = ['anonymous', 'guest', 'other_guest', 'member', 'observer', 'facilitator', 'admin'];
@@ -98,6 +99,13 @@ async function freshProposal(): Promise<string> {
   });
 }
 
+let decided: string | null = null;
+/** One decided proposal, for the register's record pages. */
+async function decidedProposal(): Promise<string> {
+  decided ??= await (await decisionMaker(database, { admin })).decide({ title: 'Décision du registre', text: 'Un texte adopté.' });
+  return decided;
+}
+
 /** Status of a streaming response, read from its head, then the connection is dropped. */
 async function streamStatus(session: Session, path: string): Promise<number> {
   const server = app.listen(0, '127.0.0.1');
@@ -166,6 +174,14 @@ const CASES: readonly RouteCase[] = [
     path: async () => `/seances/${meeting.id}/invites/${(await joinAsGuest(app, database.db, meeting.code)).personId}/retirer`,
     allowed: RUNNERS,
   },
+  { method: 'get', route: '/registre', path: () => '/registre?q=objection&issue=adoptee', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/:id', path: async () => `/registre/${await decidedProposal()}`, allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/export/decisions.csv', path: () => '/registre/export/decisions.csv', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/export/objections.csv', path: () => '/registre/export/objections.csv?separateur=point-virgule', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/export/decisions.json', path: () => '/registre/export/decisions.json', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/export/donnees-ouvertes.csv', path: () => '/registre/export/donnees-ouvertes.csv?textes=1', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/schema/decisions.json', path: () => '/registre/schema/decisions.json', allowed: EVERYONE },
+  { method: 'get', route: '/registre/:id/releve', path: async () => `/registre/${await decidedProposal()}/releve`, allowed: ACCOUNTS },
   { method: 'get', route: '/admin/comptes', path: () => '/admin/comptes', allowed: ADMIN },
   {
     method: 'post',

@@ -1,0 +1,186 @@
+/** One decision record (relevé de décision): everything the register keeps about a decided proposal. */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../auth/policy.ts';
+import { VALIDITY_SETS } from '../consent/index.ts';
+import { diffWords, type DiffPart } from '../meetings/diff.ts';
+import { decisionContributions, decisionEvents, decisionObjections, decisionVersions, findDecision, personNames } from './register.repository.ts';
+import { toSummary, type DecisionSummary } from './register.service.ts';
+import { parisToday } from './format.ts';
+
+export interface Said {
+  id: string | null;
+  by: string;
+  /** who typed it for them (« saisi pour … »), if someone did */
+  recordedBy: string | null;
+  text: string;
+  at: Date;
+}
+
+export interface RecordObjection extends Said {
+  versionNumber: number;
+  answers: { question: { fr: string; en: string }; yes: boolean }[];
+  ruling: string | null;
+  ruledBy: string | null;
+  ruledAt: Date | null;
+  outcome: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  followUpDate: string | null;
+  /** the version whose change note names this objection */
+  resolvedBy: number | null;
+  lifted: { by: string; at: Date } | null;
+  tensionAnswered: { by: string; at: Date } | null;
+}
+
+export interface RecordVersion {
+  number: number;
+  text: string;
+  changeNote: string | null;
+  author: string;
+  recordedBy: string | null;
+  at: Date;
+  diff: DiffPart[] | null;
+  motivatedBy: { kind: string; id: string; text: string | null }[];
+}
+
+export interface DecisionRecord extends DecisionSummary {
+  tension: string;
+  criteria: string;
+  proposer: string;
+  facilitator: string | null;
+  meeting: { id: string; title: string; at: Date } | null;
+  finalText: string;
+  versions: RecordVersion[];
+  objections: RecordObjection[];
+  questions: (Said & { answer: (Said & { declined: boolean }) | null })[];
+  reactions: Said[];
+  concerns: Said[];
+  present: string[];
+  onBehalf: { person: string; recordedBy: string; count: number }[];
+  stages: { stage: string; minutes: number }[];
+  chain: { count: number; lastHash: string };
+}
+
+const STAGE_OF_EVENT: Record<string, string> = {
+  ProposalPresented: 'presentation',
+  ClarificationRoundStarted: 'clarification',
+  ReactionRoundStarted: 'reactions',
+  AmendmentStarted: 'amendment',
+  ObjectionRoundStarted: 'objections',
+  ObjectionTestingStarted: 'testing',
+  ObjectionIntegrationStarted: 'integration',
+};
+const ENDS = new Set(['ProposalAdopted', 'ProposalWithdrawn', 'ProposalPostponed']);
+
+/** The record of a decided proposal; null when there is none (unknown, or not decided yet). */
+export async function decisionRecord(db: Kysely<DB>, actor: Actor, id: string, now = new Date()): Promise<DecisionRecord | null> {
+  authorize(actor, { type: 'register.read' });
+  const row = await findDecision(db, id);
+  if (!row) return null;
+  const [versions, objections, contributions, events] = await Promise.all([decisionVersions(db, id), decisionObjections(db, id), decisionContributions(db, id), decisionEvents(db, id)]);
+  const adopted = events.find((e) => e.type === 'ProposalAdopted');
+  const created = events.find((e) => e.type === 'ProposalCreated');
+  const presentIds = adopted ? ((adopted.data.presentIds as string[] | undefined) ?? []) : [];
+  const facilitatorId = (created?.data.facilitatorId as string | undefined) ?? null;
+  const ids = [row.proposer_id, ...(facilitatorId ? [facilitatorId] : []), ...presentIds, ...versions.flatMap((v) => [v.author_id, v.recorded_by ?? '']), ...objections.flatMap((o) => [o.objector_id, o.recorded_by ?? '', o.ruled_by ?? '', o.decided_by ?? '']), ...contributions.flatMap((c) => [c.person_id, c.recorded_by ?? '']), ...events.map((e) => e.actor_id ?? '')].filter(Boolean);
+  const names = await personNames(db, ids);
+  const name = (personId: string | null): string | null => (personId ? (names.get(personId) ?? '—') : null);
+
+  const said = (c: (typeof contributions)[number]): Said => ({ id: c.ref_id, by: name(c.person_id)!, recordedBy: c.kind === 'skipped' ? null : name(c.recorded_by), text: c.body ?? '', at: new Date(c.created_at) });
+  const of = (kind: string) => contributions.filter((c) => c.kind === kind);
+  const answers = contributions.filter((c) => c.kind === 'answer' || c.kind === 'declined');
+  const questions = of('question').map((q) => {
+    const a = answers.find((x) => x.in_reply_to === q.ref_id);
+    return { ...said(q), answer: a ? { ...said(a), declined: a.kind === 'declined' } : null };
+  });
+  const reactions = of('reaction').map(said);
+  const concerns = of('concern').map(said);
+
+  const textOf = (kind: string, refId: string): string | null => {
+    if (kind === 'objection') return objections.find((o) => o.id === refId)?.reasoning ?? null;
+    return contributions.find((c) => c.kind === kind && c.ref_id === refId)?.body ?? null;
+  };
+  const recordVersions: RecordVersion[] = versions.map((v, i) => ({
+    number: v.number,
+    text: v.text,
+    changeNote: v.change_note,
+    author: name(v.author_id)!,
+    recordedBy: name(v.recorded_by),
+    at: new Date(v.created_at),
+    diff: i > 0 ? diffWords(versions[i - 1]!.text, v.text) : null,
+    motivatedBy: ((v.motivated_by ?? []) as { kind: string; id: string }[]).map((m) => ({ kind: m.kind, id: m.id, text: textOf(m.kind, m.id) })),
+  }));
+
+  const questionsOfSet = VALIDITY_SETS[(created?.data.validitySet as keyof typeof VALIDITY_SETS) ?? 'importante_argumentee']?.questions ?? [];
+  const confirmation = (type: string, objectionId: string) => {
+    const e = events.find((x) => x.type === type && x.data.objectionId === objectionId);
+    return e ? { by: name(e.actor_id)!, at: new Date(e.occurred_at) } : null;
+  };
+  const recordObjections: RecordObjection[] = objections.map((o) => ({
+    id: o.id,
+    by: name(o.objector_id)!,
+    recordedBy: name(o.recorded_by),
+    text: o.reasoning,
+    at: new Date(o.raised_at),
+    versionNumber: o.version_number,
+    answers: Object.entries(o.test_answers ?? {}).map(([key, yes]) => {
+      const q = questionsOfSet.find((x) => x.id === key);
+      return { question: q ? { fr: q.fr, en: q.en } : { fr: key, en: key }, yes };
+    }),
+    ruling: o.ruling,
+    ruledBy: name(o.ruled_by),
+    ruledAt: o.ruled_at ? new Date(o.ruled_at) : null,
+    outcome: o.outcome,
+    decidedBy: name(o.decided_by),
+    decidedAt: o.decided_at ? new Date(o.decided_at) : null,
+    followUpDate: o.follow_up_date,
+    resolvedBy: recordVersions.find((v) => v.motivatedBy.some((m) => m.kind === 'objection' && m.id === o.id))?.number ?? null,
+    lifted: confirmation('ObjectionLiftConfirmed', o.id),
+    tensionAnswered: confirmation('TensionAnswerConfirmed', o.id),
+  }));
+
+  // Present: the adoption names them; otherwise, everyone who was in a round order or spoke.
+  const present = presentIds.length ? presentIds : [...new Set(contributions.map((c) => c.person_id))];
+  const onBehalf = new Map<string, { person: string; recordedBy: string; count: number }>();
+  for (const c of contributions) {
+    if (!c.recorded_by || c.kind === 'skipped') continue;
+    const key = `${c.person_id}/${c.recorded_by}`;
+    const entry = onBehalf.get(key) ?? { person: name(c.person_id)!, recordedBy: name(c.recorded_by)!, count: 0 };
+    entry.count += 1;
+    onBehalf.set(key, entry);
+  }
+
+  const stages: { stage: string; minutes: number }[] = [];
+  let current: { stage: string; since: number } | null = null;
+  for (const e of events) {
+    const at = Date.parse(e.occurred_at);
+    const next = STAGE_OF_EVENT[e.type];
+    if ((next || ENDS.has(e.type)) && current) {
+      const known = stages.find((s) => s.stage === current!.stage);
+      if (known) known.minutes += (at - current.since) / 60_000;
+      else stages.push({ stage: current.stage, minutes: (at - current.since) / 60_000 });
+      current = null;
+    }
+    if (next) current = { stage: next, since: at };
+  }
+
+  return {
+    ...toSummary(row, parisToday(now)),
+    tension: row.tension,
+    criteria: row.criteria,
+    proposer: name(row.proposer_id)!,
+    facilitator: name(facilitatorId),
+    meeting: row.meeting_id ? { id: row.meeting_id, title: row.meeting_title ?? '', at: new Date(row.meeting_at!) } : null,
+    finalText: versions[versions.length - 1]?.text ?? '',
+    versions: recordVersions,
+    objections: recordObjections,
+    questions,
+    reactions,
+    concerns,
+    present: present.map((p) => name(p)!).sort((a, b) => a.localeCompare(b, 'fr')),
+    onBehalf: [...onBehalf.values()],
+    stages,
+    chain: { count: row.last_seq, lastHash: row.last_hash },
+  };
+}

@@ -1,0 +1,197 @@
+/** The decision register's SQL: the list with its filters and full-text search, one decision, the exports. */
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { RegisterTables } from './schema.ts';
+import { toPrefixQuery, type Cursor, type RegisterFilters } from './search.ts';
+
+type RegisterDB = Kysely<DB & RegisterTables>;
+const withRegister = (db: Kysely<DB>): RegisterDB => db.withTables<RegisterTables>();
+
+export const TERMINAL_STAGES = ['adopted', 'withdrawn', 'postponed'] as const;
+
+/** Marks around the words ts_headline found; private-use characters, turned into <mark> after escaping. */
+export const HIT_START = '\uE000';
+export const HIT_END = '\uE001';
+const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxFragments=2, MaxWords=20, MinWords=8, FragmentDelimiter=" … "`;
+
+export interface DecisionRow {
+  id: string;
+  title: string;
+  stage: string;
+  closed_at: Date;
+  /** closed_at as PostgreSQL prints it: exact, for the page cursor */
+  closed_key: string;
+  review_date: string | null;
+  criteria: string;
+  tension: string;
+  circle_id: string | null;
+  circle_name: string | null;
+  meeting_id: string | null;
+  meeting_title: string | null;
+  meeting_at: Date | null;
+  proposer_id: string;
+  current_version: number;
+  objection_count: number;
+  last_seq: number;
+  last_hash: string;
+  rank_key: string | null;
+  snippet: string | null;
+}
+
+export interface ListOptions {
+  /** today in Paris, 'YYYY-MM-DD': what « révision à venir / dépassée » compares to */
+  today: string;
+  limit: number;
+}
+
+function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions) {
+  const tsquery = toPrefixQuery(filters.q);
+  const query = tsquery ? sql`to_tsquery('french_unaccent', ${tsquery})` : null;
+  let qb = withRegister(db)
+    .selectFrom('proposals as p')
+    .leftJoin('meetings as m', 'm.id', 'p.meeting_id')
+    .leftJoin('circles as c', 'c.id', 'm.circle_id')
+    .where('p.stage', 'in', [...TERMINAL_STAGES])
+    .select([
+      'p.id', 'p.title', 'p.stage', 'p.review_date', 'p.criteria', 'p.tension', 'p.proposer_id', 'p.current_version', 'p.last_seq', 'p.last_hash',
+      'c.id as circle_id', 'c.name as circle_name', 'm.id as meeting_id', 'm.title as meeting_title', 'm.scheduled_for as meeting_at',
+      sql<Date>`p.closed_at`.as('closed_at'),
+      sql<string>`p.closed_at::text`.as('closed_key'),
+      sql<number>`(select count(*)::int from objections o where o.proposal_id = p.id)`.as('objection_count'),
+    ]);
+  if (filters.circleId) qb = qb.where('m.circle_id', '=', filters.circleId);
+  if (filters.outcome) qb = qb.where('p.stage', '=', filters.outcome);
+  if (filters.from) qb = qb.where(sql<SqlBool>`p.closed_at >= (${filters.from}::date)::timestamp at time zone 'Europe/Paris'`);
+  if (filters.to) qb = qb.where(sql<SqlBool>`p.closed_at < (${filters.to}::date + 1)::timestamp at time zone 'Europe/Paris'`);
+  if (filters.withObjections) qb = qb.where(sql<SqlBool>`exists (select 1 from objections o where o.proposal_id = p.id)`);
+  if (filters.review === 'upcoming') qb = qb.where('p.stage', '=', 'adopted').where(sql<SqlBool>`p.review_date >= ${options.today}::date`);
+  if (filters.review === 'overdue') qb = qb.where('p.stage', '=', 'adopted').where(sql<SqlBool>`p.review_date < ${options.today}::date`);
+
+  if (!query) {
+    const after = filters.after;
+    if (after) qb = qb.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+    return qb
+      .select([sql<string | null>`null`.as('rank_key'), sql<string | null>`null`.as('snippet')])
+      .orderBy(sql`p.closed_at desc, p.id desc`)
+      .limit(options.limit);
+  }
+  // Searching: best match first, then newest; the rank travels in the cursor as text so it compares exactly.
+  const rank = sql<number>`ts_rank(d.search, ${query})`;
+  let searched = qb
+    .innerJoin('register_documents as d', 'd.proposal_id', 'p.id')
+    .where(sql<SqlBool>`d.search @@ ${query}`)
+    .select([sql<string>`${rank}::text`.as('rank_key'), sql<string>`ts_headline('french_unaccent', d.body, ${query}, ${HEADLINE_OPTIONS})`.as('snippet')]);
+  const after = filters.after;
+  if (after?.rank) searched = searched.where(sql<SqlBool>`(${rank}, p.closed_at, p.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  else if (after) searched = searched.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  return searched.orderBy(sql`${rank} desc, p.closed_at desc, p.id desc`).limit(options.limit);
+}
+
+/** One page of decisions, newest first (best match first when searching). */
+export async function listDecisions(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): Promise<DecisionRow[]> {
+  return (await decisionsQuery(db, filters, options).execute()) as DecisionRow[];
+}
+
+export async function listCircles(db: Kysely<DB>): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('circles').select(['id', 'name']).orderBy('name').execute();
+}
+
+/** A decided proposal with its meeting and circle; null for an unknown or undecided one. */
+export async function findDecision(db: Kysely<DB>, id: string): Promise<DecisionRow | null> {
+  const rows = await decisionsQuery(db, { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null }, { today: '1970-01-01', limit: 1 })
+    .where('p.id', '=', id)
+    .execute();
+  return (rows[0] as DecisionRow | undefined) ?? null;
+}
+
+export async function decisionVersions(db: Kysely<DB>, id: string) {
+  return db.selectFrom('proposal_versions').selectAll().where('proposal_id', '=', id).orderBy('number').execute();
+}
+
+export async function decisionObjections(db: Kysely<DB>, id: string) {
+  return db.selectFrom('objections').selectAll().where('proposal_id', '=', id).orderBy('raised_at').orderBy('id').execute();
+}
+
+export async function decisionContributions(db: Kysely<DB>, id: string) {
+  return db.selectFrom('contributions').selectAll().where('proposal_id', '=', id).orderBy('event_seq').execute();
+}
+
+/** The events of the proposal's log the record reads: stage changes, confirmations, the adoption. */
+export async function decisionEvents(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('events')
+    .select(['seq', 'type', 'data', 'actor_id', sql<string>`occurred_at::text`.as('occurred_at')])
+    .where('stream_id', '=', id)
+    .orderBy('seq')
+    .execute();
+}
+
+/** Display names of the given people. */
+export async function personNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('persons').select(['id', 'display_name']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+export interface ObjectionExportRow {
+  proposal_id: string;
+  proposal_title: string;
+  id: string;
+  objector_id: string;
+  recorded_by: string | null;
+  reasoning: string;
+  raised_at: Date;
+  version_number: number;
+  test_answers: Record<string, boolean> | null;
+  ruling: string | null;
+  ruled_by: string | null;
+  ruled_at: Date | null;
+  outcome: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  follow_up_date: string | null;
+}
+
+/** The objections of the given decisions (one page of them at a time). */
+export async function objectionsOf(db: Kysely<DB>, proposalIds: readonly string[]): Promise<ObjectionExportRow[]> {
+  if (proposalIds.length === 0) return [];
+  return (await db
+    .selectFrom('objections as o')
+    .innerJoin('proposals as p', 'p.id', 'o.proposal_id')
+    .select(['o.proposal_id', 'p.title as proposal_title', 'o.id', 'o.objector_id', 'o.recorded_by', 'o.reasoning', 'o.raised_at', 'o.version_number', 'o.test_answers', 'o.ruling', 'o.ruled_by', 'o.ruled_at', 'o.outcome', 'o.decided_by', 'o.decided_at', 'o.follow_up_date'])
+    .where('o.proposal_id', 'in', [...proposalIds])
+    .orderBy('o.proposal_id')
+    .orderBy('o.raised_at')
+    .execute()) as ObjectionExportRow[];
+}
+
+
+/** Decisions matching the filters, one keyset page at a time (for the exports). */
+export async function* decisionPages(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): AsyncGenerator<DecisionRow[]> {
+  let after: Cursor | null = null;
+  for (;;) {
+    const rows = await listDecisions(db, { ...filters, after }, options);
+    if (rows.length) yield rows;
+    if (rows.length < options.limit) return;
+    const last = rows[rows.length - 1]!;
+    after = { closedAt: last.closed_key, id: last.id, ...(last.rank_key ? { rank: last.rank_key } : {}) };
+  }
+}
+
+/** The final text of each given decision. */
+export async function finalTexts(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('proposal_versions as v')
+    .innerJoin('proposals as p', (j) => j.onRef('p.id', '=', 'v.proposal_id').onRef('p.current_version', '=', 'v.number'))
+    .select(['v.proposal_id', 'v.text'])
+    .where('v.proposal_id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.proposal_id, r.text]));
+}
+
+/** A stable number for every person, in the order they were created: the open data's pseudonyms. */
+export async function pseudonymNumbers(db: Kysely<DB>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('persons').select(['id', sql<number>`row_number() over (order by created_at, id)::int`.as('n')]).execute();
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
