@@ -4,6 +4,8 @@ import { fr } from './locales/fr.ts';
 import { en } from './locales/en.ts';
 import { liveFr } from './locales/live.fr.ts';
 import { liveEn } from './locales/live.en.ts';
+import { trainingFr } from './locales/training.fr.ts';
+import { trainingEn } from './locales/training.en.ts';
 import { ERROR_MESSAGES } from '../consent/index.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
@@ -21,8 +23,8 @@ await instance.init({
   supportedLngs: [...LANGUAGES],
   // The consent core names its refusals; their texts join the catalogue under errors.<code>.
   resources: {
-    fr: { translation: { ...fr, live: liveFr, errors: { ...fr.errors, ...coreErrors('fr') } } },
-    en: { translation: { ...en, live: liveEn, errors: { ...en.errors, ...coreErrors('en') } } },
+    fr: { translation: { ...fr, live: liveFr, training: trainingFr, errors: { ...fr.errors, ...coreErrors('fr') } } },
+    en: { translation: { ...en, live: liveEn, training: trainingEn, errors: { ...en.errors, ...coreErrors('en') } } },
   },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,
