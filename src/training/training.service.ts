@@ -68,7 +68,9 @@ const scripted = (s: Scenario) => s.personas.map((p) => ({ id: p.id, position: p
 export const projects = (): Scenario[] => [...scenarios().values()].filter((s) => s.kind === 'projet');
 
 export class TrainingService {
-  constructor(private readonly deps: TrainingDeps) {}
+  constructor(private readonly deps: TrainingDeps) {
+    scenarios(); // a broken scenario file stops the app at start, with its name and the field
+  }
 
   /** What a trainer needs to start a session: the scenarios, the circles, the sessions already started. */
   async startPage(actor: Actor): Promise<{ scenarios: Scenario[]; circles: { id: string; name: string }[]; sessions: repo.SessionRow[] }> {

@@ -111,3 +111,21 @@ describe('the comparison', () => {
     expect(r.rules!.majority.decided).toBe(false);
   });
 });
+
+describe('the trainer mode catalogues', () => {
+  it('when the French texts are read, then they follow French typography', async () => {
+    const { trainingFr } = await import('../../src/i18n/locales/training.fr.ts');
+    for (const s of strings(trainingFr)) {
+      expect(s, s).not.toMatch(/'/);
+      expect(s, s).not.toMatch(/ [:;!?»]/);
+      expect(s, s).not.toMatch(/« /);
+    }
+  });
+
+  it('when the English catalogue is compared with the French one, then every text exists in both', async () => {
+    const { trainingFr } = await import('../../src/i18n/locales/training.fr.ts');
+    const { trainingEn } = await import('../../src/i18n/locales/training.en.ts');
+    const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+    expect(keys(trainingEn).sort()).toEqual(keys(trainingFr).sort());
+  });
+});

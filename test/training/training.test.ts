@@ -243,3 +243,24 @@ describe('a session with trainees', () => {
     expect(page).toContain('Pas de consensus.');
   });
 });
+
+describe('live signals', () => {
+  it('when a command is accepted, then one meeting-changed signal follows the commit; a refused one sends none', async () => {
+    const { TrainingService } = await import('../../src/training/training.service.ts');
+    const { LocalPublisher } = await import('../../src/services/signals.ts');
+    const publisher = new LocalPublisher();
+    const seen: { name: string; meetingId: string; phase: string | undefined }[] = [];
+    const service = new TrainingService({ db: database.db, publisher });
+    const fac = await seedAccount(database.db, 'facilitator');
+    const id = await service.start(fac.actor, { scenarioId: 'eau-groupe-citoyen', circleId });
+    // the listener reads the database: the change is already committed when the signal arrives
+    publisher.subscribe((signal) => {
+      if (signal.name !== 'meeting-changed') return;
+      void database.db.selectFrom('training_sessions').select('phase').where('meeting_id', '=', signal.meetingId).executeTakeFirst().then((r) => seen.push({ ...signal, phase: r?.phase }));
+    });
+    await service.handle(fac.actor, id, { type: 'reveal' });
+    await expect(service.handle(fac.actor, id, { type: 'reveal' })).rejects.toThrow('already_revealed');
+    await expect.poll(() => seen.length).toBe(1);
+    expect(seen[0]).toEqual({ name: 'meeting-changed', meetingId: id, phase: 'revealed' });
+  });
+});
