@@ -20,6 +20,8 @@ import { meetingsRouter } from './routes/meetings.ts';
 import { adminRouter } from './routes/admin.ts';
 import { liveRouter } from './routes/live.ts';
 import { registerRouter } from './register/register.routes.ts';
+import { trainingRouter } from './training/training.routes.ts';
+import { TrainingService } from './training/training.service.ts';
 import { SignalBus } from './realtime/bus.ts';
 import { SSE_HUB, SseHub } from './realtime/sse.ts';
 import { SESSION_END_PUBLISHER } from './http/session-end.ts';
@@ -88,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRouter());
   app.use(authRouter(database.db));
   app.use(joinRouter(database.db, bus));
+  app.use(trainingRouter({ config, training: new TrainingService({ db: database.db, publisher: bus }) })); // before meetings: a training séance opens as one
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));

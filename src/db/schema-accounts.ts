@@ -80,6 +80,8 @@ export interface MeetingsTable {
   created_by: string;
   created_at: Timestamp;
   status: Generated<MeetingStatus>;
+  /** A training session (trainer mode, migration 0005): never a decision, kept out of the register. */
+  is_training: Generated<boolean>;
 }
 
 export interface MeetingMembersTable {

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EventTables } from './schema-events.ts';
 import type { AccountTables } from './schema-accounts.ts';
+import type { TrainingTables } from './schema-training.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -12,6 +13,6 @@ export interface PersonsTable {
   created_at: Timestamp;
 }
 
-export interface DB extends EventTables, AccountTables {
+export interface DB extends EventTables, AccountTables, TrainingTables {
   persons: PersonsTable;
 }

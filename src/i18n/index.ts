@@ -8,6 +8,8 @@ import { errorsFr } from './locales/fr/errors.ts';
 import { errorsEn } from './locales/en/errors.ts';
 import { registerFr } from './locales/register.fr.ts';
 import { registerEn } from './locales/register.en.ts';
+import { trainingFr } from './locales/training.fr.ts';
+import { trainingEn } from './locales/training.en.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -20,8 +22,8 @@ await instance.init({
   supportedLngs: [...LANGUAGES],
   // The consent core names its refusals by code; their texts join the catalogue under errors.<code>.
   resources: {
-    fr: { translation: { ...fr, live: liveFr, register: registerFr, errors: { ...fr.errors, ...errorsFr } } },
-    en: { translation: { ...en, live: liveEn, register: registerEn, errors: { ...en.errors, ...errorsEn } } },
+    fr: { translation: { ...fr, live: liveFr, register: registerFr, training: trainingFr, errors: { ...fr.errors, ...errorsFr } } },
+    en: { translation: { ...en, live: liveEn, register: registerEn, training: trainingEn, errors: { ...en.errors, ...errorsEn } } },
   },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,

@@ -52,6 +52,8 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
     .leftJoin('meetings as m', 'm.id', 'p.meeting_id')
     .leftJoin('circles as c', 'c.id', 'm.circle_id')
     .where('p.stage', 'in', [...TERMINAL_STAGES])
+    // a training session's outcomes are exercises, not decisions
+    .where(sql<SqlBool>`coalesce(m.is_training, false) = false`)
     .select([
       'p.id', 'p.title', 'p.stage', 'p.review_date', 'p.criteria', 'p.tension', 'p.proposer_id', 'p.current_version', 'p.last_seq', 'p.last_hash',
       'c.id as circle_id', 'c.name as circle_name', 'm.id as meeting_id', 'm.title as meeting_title', 'm.scheduled_for as meeting_at',

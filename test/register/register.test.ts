@@ -61,6 +61,16 @@ describe('the register list', () => {
     expect(res.headers.vary).toMatch(/HX-Request/);
   });
 
+  it('when a proposal is adopted in a training session, then it is an exercise and not in the register', async () => {
+    const practice = await decisionMaker(database, { circleName: 'Formation', admin: town.admin });
+    const exercise = await practice.decide({ title: 'Exercice de formation', text: 'Un texte d’exercice.' });
+    expect(await reader.agent.get(`/registre/${exercise}`).expect(200)).toBeTruthy(); // a decision, as long as its séance is a real one
+    await database.db.updateTable('meetings').set({ is_training: true }).where('id', '=', practice.meetingId).execute();
+    const res = await reader.agent.get('/registre?q=exercice').expect(200);
+    expect(res.text).not.toContain(exercise);
+    await reader.agent.get(`/registre/${exercise}`).expect(404);
+  });
+
   it('when a proposal is still under discussion, then it is not in the register', async () => {
     const ongoing = await town.decide({ title: 'Proposition en cours de discussion', text: 'Pas encore décidée.', outcome: 'ongoing' });
     const res = await reader.agent.get('/registre').expect(200);

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { ProposalService } from '../../src/services/proposal.service.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
 import { decisionMaker } from '../helpers/decisions.ts';
+import { TrainingService } from '../../src/training/training.service.ts';
 
 type ActorName = 'anonymous' | 'guest' | 'other_guest' | 'member' | 'observer' | 'facilitator' | 'admin';
 const ACTORS: readonly ActorName[] = ['anonymous', 'guest', 'other_guest', 'member', 'observer', 'facilitator', 'admin'];
@@ -104,6 +105,11 @@ let decided: string | null = null;
 async function decidedProposal(): Promise<string> {
   decided ??= await (await decisionMaker(database, { admin })).decide({ title: 'Décision du registre', text: 'Un texte adopté.' });
   return decided;
+}
+
+/** A fresh training session run by the meeting's facilitator (trainer mode). */
+async function trainingSession(): Promise<string> {
+  return new TrainingService({ db: database.db }).start(facilitator.actor, { scenarioId: 'atelier-3-consentement', circleId });
 }
 
 /** Status of a streaming response, read from its head, then the connection is dropped. */
@@ -218,6 +224,22 @@ const CASES: readonly RouteCase[] = [
     body: () => ({ password: 'un nouveau mot de passe', confirm: 'un nouveau mot de passe' }),
     allowed: EVERYONE,
   },
+  // trainer mode: a guest of the matrix's meeting is a guest of another session, to whom these do not exist
+  { method: 'get', route: '/formation', path: () => '/formation', allowed: RUNNERS },
+  { method: 'post', route: '/formation', path: () => '/formation', body: () => ({ scenario: 'plan-climat', cercle: circleId }), allowed: RUNNERS },
+  { method: 'get', route: '/formation/:id', path: async () => `/formation/${await trainingSession()}`, allowed: ACCOUNTS },
+  { method: 'get', route: '/formation/:id/projection', path: async () => `/formation/${await trainingSession()}/projection`, allowed: ACCOUNTS },
+  { method: 'get', route: '/formation/:id/bilan', path: async () => `/formation/${await trainingSession()}/bilan`, allowed: ACCOUNTS },
+  { method: 'post', route: '/formation/:id/personas/:persona/prendre', path: async () => `/formation/${await trainingSession()}/personas/dgs/prendre`, allowed: ['facilitator'] },
+  { method: 'post', route: '/formation/:id/personas/:persona/reprendre', path: async () => `/formation/${await trainingSession()}/personas/dgs/reprendre`, allowed: RUNNERS },
+  { method: 'post', route: '/formation/:id/personas/:persona/position', path: async () => `/formation/${await trainingSession()}/personas/dgs/position`, body: () => ({ position: '4' }), allowed: RUNNERS },
+  // the facilitator takes part, but plays no persona yet: the method refuses a position without one
+  { method: 'post', route: '/formation/:id/position', path: async () => `/formation/${await trainingSession()}/position`, body: () => ({ position: '2' }), allowed: ['facilitator'], methodRefuses: ['facilitator'] },
+  { method: 'post', route: '/formation/:id/observer', path: async () => `/formation/${await trainingSession()}/observer`, allowed: ['facilitator'] },
+  { method: 'post', route: '/formation/:id/reveler', path: async () => `/formation/${await trainingSession()}/reveler`, allowed: RUNNERS },
+  { method: 'post', route: '/formation/:id/reinitialiser', path: async () => `/formation/${await trainingSession()}/reinitialiser`, allowed: RUNNERS },
+  { method: 'post', route: '/formation/:id/voix', path: async () => `/formation/${await trainingSession()}/voix`, body: () => ({ projet: 'plan-climat', sens: 'ajouter' }), allowed: ['facilitator'] },
+  { method: 'post', route: '/formation/:id/scenario', path: async () => `/formation/${await trainingSession()}/scenario`, body: () => ({ scenario: 'plan-climat' }), allowed: RUNNERS },
 ];
 
 describe('the route list', () => {

@@ -1,0 +1,225 @@
+/**
+ * Trainer mode: start a training session from a scenario, then `handle(actor, meetingId, command)`:
+ * in one transaction load the session (locked), authorise through the policy, change; publish
+ * `meeting-changed` after commit so every open view of the session refreshes.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../auth/policy.ts';
+import { newJoinCode } from '../auth/crypto.ts';
+import type { Position } from '../consent/rules.ts';
+import type { Publisher } from '../services/signals.ts';
+import { compare, type Comparison } from './comparison.ts';
+import { findScenario, scenarios, type Persona, type Scenario } from './scenarios.ts';
+import * as repo from './training.repository.ts';
+
+/** A refusal of trainer mode; its text is `training.errors.<code>`. */
+export class TrainingError extends Error {
+  constructor(readonly code: 'persona_taken' | 'no_persona' | 'already_revealed' | 'no_votes_left' | 'no_vote_here' | 'unknown_project' | 'unknown_persona' | 'unknown_scenario' | 'unknown_circle') {
+    super(code);
+    this.name = 'TrainingError';
+  }
+}
+
+export type TrainingCommand =
+  | { type: 'take'; personaId: string }
+  | { type: 'observe' }
+  | { type: 'choose'; position: Position }
+  | { type: 'move'; personaId: string; position: Position }
+  | { type: 'reclaim'; personaId: string }
+  | { type: 'reveal' }
+  | { type: 'reset' }
+  | { type: 'vote'; projectId: string; delta: 1 | -1 }
+  | { type: 'switch'; scenarioId: string };
+
+const TRAINER_COMMANDS: ReadonlySet<TrainingCommand['type']> = new Set(['move', 'reclaim', 'reveal', 'reset', 'switch']);
+
+export interface PersonaView {
+  persona: Persona;
+  /** Shown to everyone once revealed; before that, only to the trainee who plays it. */
+  position: Position | null;
+  chosen: boolean;
+  takenBy: string | null;
+  takenByName: string | null;
+  mine: boolean;
+}
+
+export interface TrainingView {
+  session: repo.SessionRow;
+  scenario: Scenario;
+  personas: PersonaView[];
+  revealed: boolean;
+  chosenCount: number;
+  /** Once revealed: the three rules read from the same positions. */
+  comparison: Comparison | null;
+  me: { personId: string; isTrainer: boolean; canParticipate: boolean; persona: PersonaView | null };
+  trainees: number;
+  observers: number;
+  votes: { perPerson: number; left: number; mine: Record<string, number>; voters: number; tally: { scenario: Scenario; dots: number }[] };
+}
+
+export interface TrainingDeps {
+  db: Kysely<DB>;
+  publisher?: Publisher;
+}
+
+const scripted = (s: Scenario) => s.personas.map((p) => ({ id: p.id, position: p.position }));
+/** The candidate projects of the dot vote: the scenarios' « C’est mon choix » projects. */
+export const projects = (): Scenario[] => [...scenarios().values()].filter((s) => s.kind === 'projet');
+
+export class TrainingService {
+  constructor(private readonly deps: TrainingDeps) {
+    scenarios(); // a broken scenario file stops the app at start, with its name and the field
+  }
+
+  /** What a trainer needs to start a session: the scenarios, the circles, the sessions already started. */
+  async startPage(actor: Actor): Promise<{ scenarios: Scenario[]; circles: { id: string; name: string }[]; sessions: repo.SessionRow[] }> {
+    authorize(actor, { type: 'meeting.create' });
+    const [circles, sessions] = await Promise.all([repo.listCircles(this.deps.db), repo.listSessions(this.deps.db)]);
+    return { scenarios: [...scenarios().values()], circles, sessions };
+  }
+
+  /** A facilitator (or an admin) starts a training session: a meeting flagged as training, joined by code. */
+  async start(actor: Actor, input: { scenarioId: string; circleId: string }): Promise<string> {
+    authorize(actor, { type: 'meeting.create' });
+    if (actor.kind !== 'account') throw new AccessDenied('forbidden');
+    const scenario = findScenario(input.scenarioId);
+    if (!scenario) throw new TrainingError('unknown_scenario');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deps.db.transaction().execute(async (tx) => {
+          if (!(await repo.circleExists(tx, input.circleId))) throw new TrainingError('unknown_circle');
+          return repo.insertSession(tx, { circleId: input.circleId, title: `Formation : ${scenario.title}`, joinCode: newJoinCode(), facilitatorPersonId: actor.personId, scenarioId: scenario.id, personas: scripted(scenario) });
+        });
+      } catch (error) {
+        // two sessions drew the same join code at the same moment: draw again
+        if (attempt < 5 && (error as { code?: string }).code === '23505') continue;
+        throw error;
+      }
+    }
+  }
+
+  private async facts(db: Kysely<DB> | Transaction<DB>, actor: Actor, session: repo.SessionRow): Promise<MeetingFacts> {
+    const role = actor.kind === 'anonymous' ? null : await repo.findMemberRole(db, session.meetingId, actor.personId);
+    return { id: session.meetingId, facilitatorPersonId: session.facilitatorPersonId, secretaryPersonId: session.secretaryPersonId, actorRole: role };
+  }
+
+  /** Whether a meeting is a training session (a guest who joins by code is sent to its view). */
+  isTraining(meetingId: string): Promise<boolean> {
+    return repo.isTrainingMeeting(this.deps.db, meetingId);
+  }
+
+  /** What one person sees of the session now. */
+  async view(actor: Actor, meetingId: string): Promise<TrainingView> {
+    if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
+    const session = await repo.findSession(this.deps.db, meetingId);
+    if (!session) throw new AccessDenied('not_found');
+    const facts = await this.facts(this.deps.db, actor, session);
+    authorize(actor, { type: 'meeting.view', meeting: facts });
+    const scenario = findScenario(session.scenarioId);
+    if (!scenario) throw new Error(`scenario ${session.scenarioId} is no longer shipped`);
+    const [rows, members, votes] = await Promise.all([repo.listPersonas(this.deps.db, meetingId), repo.listMembers(this.deps.db, meetingId), repo.listVotes(this.deps.db, meetingId)]);
+    const revealed = session.phase === 'revealed';
+    const byId = new Map(scenario.personas.map((p) => [p.id, p]));
+    const personas: PersonaView[] = rows.flatMap((r) => {
+      const persona = byId.get(r.personaId);
+      if (!persona) return [];
+      const mine = r.takenBy === actor.personId;
+      return [{ persona, position: revealed || mine ? (r.position as Position | null) : null, chosen: r.position !== null, takenBy: r.takenBy, takenByName: r.takenByName, mine }];
+    });
+    const isTrainer = can(actor, { type: 'meeting.facilitate', meeting: facts });
+    const mine: Record<string, number> = {};
+    const totals = new Map<string, number>();
+    for (const v of votes) {
+      if (v.personId === actor.personId) mine[v.projectId] = v.dots;
+      totals.set(v.projectId, (totals.get(v.projectId) ?? 0) + v.dots);
+    }
+    const used = Object.values(mine).reduce((a, b) => a + b, 0);
+    // the agenda: most dots first, the scenario files' order among equals
+    const tally = projects()
+      .map((s) => ({ scenario: s, dots: totals.get(s.id) ?? 0 }))
+      .sort((a, b) => b.dots - a.dots);
+    return {
+      session,
+      scenario,
+      personas,
+      revealed,
+      chosenCount: rows.filter((r) => r.position !== null).length,
+      comparison: revealed ? compare(rows.filter((r) => byId.has(r.personaId)).map((r) => ({ personaId: r.personaId, position: r.position as Position | null }))) : null,
+      me: { personId: actor.personId, isTrainer, canParticipate: can(actor, { type: 'meeting.participate', meeting: facts }), persona: personas.find((p) => p.mine) ?? null },
+      trainees: members.filter((m) => m.role === 'participant').length,
+      observers: members.filter((m) => m.role === 'observer').length,
+      votes: { perPerson: session.votesPerPerson, left: session.votesPerPerson - used, mine, voters: new Set(votes.map((v) => v.personId)).size, tally },
+    };
+  }
+
+  /** Runs one command of trainer mode; refusals change nothing. */
+  async handle(actor: Actor, meetingId: string, command: TrainingCommand): Promise<void> {
+    if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
+    await this.deps.db.transaction().execute(async (tx) => {
+      const session = await repo.findSession(tx, meetingId, { lock: true });
+      if (!session) throw new AccessDenied('not_found');
+      const facts = await this.facts(tx, actor, session);
+      authorize(actor, { type: TRAINER_COMMANDS.has(command.type) ? 'meeting.facilitate' : 'meeting.participate', meeting: facts });
+      const scenario = findScenario(session.scenarioId);
+      const persona = (id: string) => {
+        if (!scenario?.personas.some((p) => p.id === id)) throw new TrainingError('unknown_persona');
+      };
+      switch (command.type) {
+        case 'take':
+          persona(command.personaId);
+          await repo.releasePersonasOf(tx, meetingId, actor.personId);
+          if (!(await repo.takePersona(tx, meetingId, command.personaId, actor.personId))) throw new TrainingError('persona_taken');
+          return;
+        case 'observe':
+          await repo.releasePersonasOf(tx, meetingId, actor.personId);
+          await repo.makeObserver(tx, meetingId, actor.personId);
+          return;
+        case 'choose': {
+          const mine = (await repo.listPersonas(tx, meetingId)).find((p) => p.takenBy === actor.personId);
+          if (!mine) throw new TrainingError('no_persona');
+          await repo.setPosition(tx, meetingId, mine.personaId, command.position);
+          return;
+        }
+        case 'move':
+          persona(command.personaId);
+          await repo.setPosition(tx, meetingId, command.personaId, command.position);
+          return;
+        case 'reclaim':
+          persona(command.personaId);
+          await repo.reclaimPersona(tx, meetingId, command.personaId);
+          return;
+        case 'reveal':
+          if (session.phase === 'revealed') throw new TrainingError('already_revealed');
+          await repo.setPhase(tx, meetingId, 'revealed');
+          return;
+        case 'reset':
+          await repo.resetSession(tx, meetingId, scenario ? scripted(scenario) : []);
+          return;
+        case 'vote': {
+          if (!projects().some((p) => p.id === command.projectId)) throw new TrainingError('unknown_project');
+          if (command.delta === -1) {
+            if (!(await repo.removeDot(tx, meetingId, actor.personId, command.projectId))) throw new TrainingError('no_vote_here');
+            return;
+          }
+          const used = (await repo.listVotes(tx, meetingId)).filter((v) => v.personId === actor.personId).reduce((a, v) => a + v.dots, 0);
+          if (used >= session.votesPerPerson) throw new TrainingError('no_votes_left');
+          await repo.addDot(tx, meetingId, actor.personId, command.projectId);
+          return;
+        }
+        case 'switch': {
+          const next = findScenario(command.scenarioId);
+          if (!next) throw new TrainingError('unknown_scenario');
+          await repo.switchScenario(tx, meetingId, next.id, scripted(next));
+          return;
+        }
+        default: {
+          const unknown: never = command;
+          throw new Error(`unknown training command ${JSON.stringify(unknown)}`);
+        }
+      }
+    });
+    // after commit: a lost signal never undoes a change (views also refresh on reconnection)
+    await Promise.resolve(this.deps.publisher?.publish({ name: 'meeting-changed', meetingId })).catch(() => {});
+  }
+}
