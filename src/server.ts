@@ -6,9 +6,9 @@ import { SignalBus } from './realtime/bus.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { createLogger } from './http/logger.ts';
-import { DEMO_PASSWORD, seedDemo } from './auth/demo.ts';
-import { schedulePruning } from './auth/sessions.ts';
-import { SIGN_IN_THROTTLE } from './http/limits.ts';
+import { DEMO_PASSWORD, seedDemo } from './accounts/demo.ts';
+import { schedulePruning } from './accounts/sessions.ts';
+import { SIGN_IN_THROTTLE } from './accounts/throttle.ts';
 
 let config;
 try {

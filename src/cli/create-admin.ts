@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrator.ts';
-import { upsertAdmin } from '../auth/accounts.ts';
+import { upsertAdmin } from '../accounts/account.service.ts';
 import { LIMITS } from '../http/limits.ts';
 
 const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } }, strict: true });

@@ -1,6 +1,6 @@
 /** CSRF: a synchronizer token per session (or a signed token per visitor), in the `_csrf` field of a form or the `X-CSRF-Token` header (htmx). */
 import type { RequestHandler } from 'express';
-import { sameToken } from '../auth/crypto.ts';
+import { sameToken } from '../accounts/crypto.ts';
 import { HttpError } from './errors.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

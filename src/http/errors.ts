@@ -1,6 +1,6 @@
 /** HTTP errors and the one middleware that maps every error to a French (or English) page. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AccessDenied } from '../auth/policy.ts';
+import { AccessDenied } from '../accounts/policy.ts';
 
 /** An error with an HTTP status and the i18n keys of its page title and message. */
 export class HttpError extends Error {

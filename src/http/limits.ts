@@ -24,9 +24,3 @@ export const LIMITS = {
   body: '256kb',
 } as const;
 
-/** Sign-in throttle: failures counted over a sliding window, per (account, address) and per address, then a doubling wait (src/auth/throttle.ts). */
-export const SIGN_IN_THROTTLE = {
-  windowMinutes: 15,
-  perAccountAndAddress: 5,
-  perAddress: 30,
-} as const;

@@ -4,7 +4,7 @@
  * a role change. Idle sessions are found by the streams' own periodic check.
  */
 import type { Request } from 'express';
-import type { Publisher } from '../services/signals.ts';
+import type { Publisher } from '../realtime/signals.ts';
 
 /** The app setting that holds the publisher (createApp sets it to the signal bus). */
 export const SESSION_END_PUBLISHER = 'session end publisher';

@@ -4,9 +4,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SessionKind } from '../db/schema-accounts.ts';
 import type { SessionNotice } from '../db/schema-accounts.ts';
-import { clearNotice, closeSession, openSession, resolveSession, visitorCsrfToken, type OpenSession } from '../auth/sessions.ts';
-import { newToken, sha256 } from '../auth/crypto.ts';
-import { ANONYMOUS, type Actor } from '../auth/policy.ts';
+import { clearNotice, closeSession, openSession, resolveSession, visitorCsrfToken, type OpenSession } from '../accounts/sessions.ts';
+import { newToken, sha256 } from '../accounts/crypto.ts';
+import { ANONYMOUS, type Actor } from '../accounts/policy.ts';
 import { sessionsEnded } from './session-end.ts';
 
 export const SESSION_COOKIE = 'so_session';

@@ -1,6 +1,6 @@
 /**
  * verify-log --read-models: replays the log through the one projection code path
- * (services/projection.ts) into temporary copies of the read models, compares them with the
+ * (proposals/proposal.projection.ts) into temporary copies of the read models, compares them with the
  * stored tables, and rolls everything back. Names each difference: table, row, column, stored
  * value, value the log gives.
  */
@@ -8,9 +8,9 @@ import type { Kysely } from 'kysely';
 import type { Event, State } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import { canonicalJson } from './hash.ts';
-import { listStreams, loadStream, type LogEntry } from '../repositories/events.repository.ts';
-import { BOOKKEEPING_COLUMNS, createScratchReadModels, READ_MODELS, readModelRows, type ReadModel, type Row } from '../repositories/read-models.repository.ts';
-import { projectBatch } from '../services/projection.ts';
+import { listStreams, loadStream, type LogEntry } from '../proposals/events.repository.ts';
+import { BOOKKEEPING_COLUMNS, createScratchReadModels, READ_MODELS, readModelRows, type ReadModel, type Row } from '../proposals/read-models.repository.ts';
+import { projectBatch } from '../proposals/proposal.projection.ts';
 
 export interface ReadModelDifference {
   table: ReadModel;

@@ -6,8 +6,8 @@
  */
 import { eventHash, GENESIS_HASH } from './hash.ts';
 import type { ChainHead } from './head.ts';
-import { listStreams, loadStream, type Executor, type LogEntry } from '../repositories/events.repository.ts';
-import { listRecordedHeads } from '../repositories/proposals.repository.ts';
+import { listStreams, loadStream, type Executor, type LogEntry } from '../proposals/events.repository.ts';
+import { listRecordedHeads } from '../proposals/proposals.repository.ts';
 
 export type BreakReason =
   /** the chain itself */

@@ -7,12 +7,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { openRound, type Proposal, type Round } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
-import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../auth/policy.ts';
-import * as meetings from '../repositories/meetings.repository.ts';
-import { findPersonName, hasLiveSession, insertPerson } from '../repositories/accounts.repository.ts';
-import type { ProposalService } from '../services/proposal.service.ts';
-import type { Publisher } from '../services/signals.ts';
-import { allowedActions, toCommand, type ActionInput, type ActionName, type AllowedAction } from './actions.ts';
+import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
+import * as meetings from './meetings.repository.ts';
+import { findPersonName, hasLiveSession, insertPerson } from '../accounts/accounts.repository.ts';
+import type { ProposalService } from '../proposals/proposal.service.ts';
+import type { Publisher } from '../realtime/signals.ts';
+import { allowedActions, toCommand, type ActionInput, type ActionName, type AllowedAction } from '../proposals/actions.ts';
 
 const TERMINAL = new Set(['adopted', 'withdrawn', 'postponed']);
 /** Actions that run the meeting rather than speak in it. */

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../http/logger.ts';
-import type { Publisher, Signal } from '../services/signals.ts';
+import type { Publisher, Signal } from './signals.ts';
 
 export const CHANNEL = 'sans_objection_signals';
 

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import type { DB } from '../db/schema.ts';
-import { authorize, type Actor } from '../auth/policy.ts';
+import { authorize, type Actor } from '../accounts/policy.ts';
 import { decisionPages, finalTexts, objectionsOf, personNames, pseudonymNumbers, type DecisionRow } from './register.repository.ts';
 import type { RegisterFilters } from './search.ts';
 import { parisToday } from './format.ts';

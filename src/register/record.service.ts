@@ -1,9 +1,9 @@
 /** One decision record (relevé de décision): everything the register keeps about a decided proposal. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { authorize, type Actor } from '../auth/policy.ts';
+import { authorize, type Actor } from '../accounts/policy.ts';
 import { VALIDITY_SETS } from '../consent/index.ts';
-import { diffWords, type DiffPart } from '../meetings/diff.ts';
+import { diffWords, type DiffPart } from '../proposals/diff.ts';
 import { decisionContributions, decisionEvents, decisionObjections, decisionVersions, findDecision, personNames } from './register.repository.ts';
 import { toSummary, type DecisionSummary } from './register.service.ts';
 import { parisToday } from './format.ts';

@@ -1,7 +1,7 @@
 /** The decision register, as elected officials read it: authorise, query, map rows to what the pages show. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { authorize, type Actor } from '../auth/policy.ts';
+import { authorize, type Actor } from '../accounts/policy.ts';
 import { HIT_END, HIT_START, listCircles, listDecisions, type DecisionRow } from './register.repository.ts';
 import { encodeCursor, type RegisterFilters } from './search.ts';
 import { parisToday } from './format.ts';

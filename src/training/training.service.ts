@@ -5,10 +5,10 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../auth/policy.ts';
-import { newJoinCode } from '../auth/crypto.ts';
+import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
+import { newJoinCode } from '../accounts/crypto.ts';
 import type { Position } from '../consent/rules.ts';
-import type { Publisher } from '../services/signals.ts';
+import type { Publisher } from '../realtime/signals.ts';
 import { compare, type Comparison } from './comparison.ts';
 import { findScenario, scenarios, type Persona, type Scenario } from './scenarios.ts';
 import * as repo from './training.repository.ts';

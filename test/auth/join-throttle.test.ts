@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
-import { SIGN_IN_THROTTLE } from '../../src/http/limits.ts';
+import { SIGN_IN_THROTTLE } from '../../src/accounts/throttle.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, seedAccount, seedCircle, seedMeeting } from '../helpers/auth.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, type Actor, type MeetingFacts } from '../../src/auth/policy.ts';
+import { check, type Actor, type MeetingFacts } from '../../src/accounts/policy.ts';
 
 const meeting = (actorRole: MeetingFacts['actorRole'] = null): MeetingFacts => ({ id: 'm1', facilitatorPersonId: 'fac', secretaryPersonId: 'sec', actorRole });
 const account = (role: 'admin' | 'facilitator' | 'member' | 'observer', personId = 'p'): Actor => ({ kind: 'account', personId, role, displayName: 'x' });

@@ -6,9 +6,9 @@ import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { anonymous, csrfOf, PASSWORD, seedAccount, signIn } from '../helpers/auth.ts';
-import { SIGN_IN_THROTTLE } from '../../src/http/limits.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../../src/auth/demo.ts';
-import { PASSWORD_HASH_COST, setPasswordHashCostForTests, verifyPassword } from '../../src/auth/crypto.ts';
+import { SIGN_IN_THROTTLE } from '../../src/accounts/throttle.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../../src/accounts/demo.ts';
+import { PASSWORD_HASH_COST, setPasswordHashCostForTests, verifyPassword } from '../../src/accounts/crypto.ts';
 import { TEST_PASSWORD_HASH_COST } from '../setup.ts';
 
 let database: TestDatabase;

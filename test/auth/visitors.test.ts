@@ -4,8 +4,8 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { anonymous, csrfOf, PASSWORD, seedAccount, signIn } from '../helpers/auth.ts';
-import { pruneExpired } from '../../src/auth/sessions.ts';
-import { sha256 } from '../../src/auth/crypto.ts';
+import { pruneExpired } from '../../src/accounts/sessions.ts';
+import { sha256 } from '../../src/accounts/crypto.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {

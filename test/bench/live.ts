@@ -12,9 +12,9 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { SignalBus } from '../../src/realtime/bus.ts';
-import { createAccount, createCircle } from '../../src/auth/accounts.ts';
-import { createMeeting } from '../../src/meetings/service.ts';
-import { ProposalService } from '../../src/services/proposal.service.ts';
+import { createAccount, createCircle } from '../../src/accounts/account.service.ts';
+import { createMeeting } from '../../src/meetings/meeting.service.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
 import { row, stats } from './stats.ts';
 

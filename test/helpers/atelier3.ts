@@ -1,7 +1,7 @@
 /** The Atelier 3 proposal taken through the whole method by the real service: two objections, one integrated, one not valid. */
 import type { Command } from '../../src/consent/index.ts';
 import type { commandsAt } from '../consent/fixtures.ts';
-import type { ProposalService } from '../../src/services/proposal.service.ts';
+import type { ProposalService } from '../../src/proposals/proposal.service.ts';
 
 export type Atelier3People = Record<'proposer' | 'facilitator' | 'secretary' | 'alice' | 'bob' | 'carol', string>;
 

@@ -4,9 +4,9 @@ import request from 'supertest';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import type { AccountRole } from '../../src/db/schema-accounts.ts';
-import { createAccount, createCircle } from '../../src/auth/accounts.ts';
-import { createMeeting } from '../../src/meetings/service.ts';
-import type { Actor } from '../../src/auth/policy.ts';
+import { createAccount, createCircle } from '../../src/accounts/account.service.ts';
+import { createMeeting } from '../../src/meetings/meeting.service.ts';
+import type { Actor } from '../../src/accounts/policy.ts';
 
 export const PASSWORD = 'un mot de passe assez long';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from '../../src/consent/index.ts';
-import { ProposalService } from '../../src/services/proposal.service.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import type { Database } from '../../src/db/database.ts';
 import { seedAccount, seedCircle, seedMeeting, type SeededAccount } from './auth.ts';
 import { createPeople } from './people.ts';

@@ -13,7 +13,7 @@ import { translator } from '../../src/i18n/index.ts';
 import { canonicalJson, eventHash } from '../../src/ledger/hash.ts';
 import { chainHead, HeadsFileError, parseHeads } from '../../src/ledger/head.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
-import { ProposalService } from '../../src/services/proposal.service.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
 

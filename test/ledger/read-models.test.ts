@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { commandsAt } from '../consent/fixtures.ts';
 import { verifyReadModels } from '../../src/ledger/read-models.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
-import { ProposalService } from '../../src/services/proposal.service.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
 import { playAtelier3, type Atelier3People } from '../helpers/atelier3.ts';

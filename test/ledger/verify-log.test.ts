@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../../src/ledger/hash.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
-import { ProposalService } from '../../src/services/proposal.service.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
 import { commandsAt } from '../consent/fixtures.ts';

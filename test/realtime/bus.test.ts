@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { SignalBus } from '../../src/realtime/bus.ts';
-import type { Signal } from '../../src/services/signals.ts';
+import type { Signal } from '../../src/realtime/signals.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 let database: TestDatabase;

@@ -11,7 +11,7 @@ import type { Express } from 'express';
 import { sql } from 'kysely';
 import { SignalBus } from '../../src/realtime/bus.ts';
 import { SSE_HUB, STREAMS_PER_SESSION, type SseHub } from '../../src/realtime/sse.ts';
-import { sha256 } from '../../src/auth/crypto.ts';
+import { sha256 } from '../../src/accounts/crypto.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session, type SeededAccount } from '../helpers/auth.ts';

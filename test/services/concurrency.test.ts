@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { fold, isDomainError, type Event, type Proposal } from '../../src/consent/index.ts';
-import { loadStream } from '../../src/repositories/events.repository.ts';
+import { loadStream } from '../../src/proposals/events.repository.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
-import { ProposalService } from '../../src/services/proposal.service.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
 import { commandsAt } from '../consent/fixtures.ts';

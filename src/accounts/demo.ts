@@ -2,9 +2,9 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { AccountRole } from '../db/schema-accounts.ts';
-import { countAccounts } from '../repositories/accounts.repository.ts';
-import { findCircleByName, insertCircle } from '../repositories/meetings.repository.ts';
-import { createAccount } from './accounts.ts';
+import { countAccounts } from './accounts.repository.ts';
+import { findCircleByName, insertCircle } from '../meetings/meetings.repository.ts';
+import { createAccount } from './account.service.ts';
 
 export const DEMO_PASSWORD = 'demo-consentement';
 

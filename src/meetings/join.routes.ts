@@ -2,11 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { joinMeeting } from '../meetings/service.ts';
+import { joinMeeting } from './meeting.service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text } from '../http/validate.ts';
 import { ensureSession, startSession } from '../http/session.ts';
-import type { Publisher } from '../services/signals.ts';
+import type { Publisher } from '../realtime/signals.ts';
 
 const joinForm = z.object({
   code: text(LIMITS.joinCode),
@@ -19,7 +19,7 @@ export function joinRouter(db: Kysely<DB>, publisher?: Publisher): Router {
 
   async function showForm(req: Request, res: Response, code: string): Promise<void> {
     await ensureSession(db, req, res);
-    res.render('join', { title: res.locals.t('join.title'), values: { code, displayName: '' }, errors: {} });
+    res.render('meetings/join', { title: res.locals.t('join.title'), values: { code, displayName: '' }, errors: {} });
   }
 
   router.get('/rejoindre', async (req, res) => {
@@ -35,7 +35,7 @@ export function joinRouter(db: Kysely<DB>, publisher?: Publisher): Router {
   router.post('/rejoindre', async (req, res) => {
     const form = parseForm(joinForm, req.body);
     const render = (status: number, errors: Record<string, { key: string }>, values: Record<string, string>) =>
-      res.status(status).render('join', { title: res.locals.t('join.title'), values: { code: '', displayName: '', ...values }, errors });
+      res.status(status).render('meetings/join', { title: res.locals.t('join.title'), values: { code: '', displayName: '', ...values }, errors });
     if (!form.ok) return render(400, form.errors, form.values);
     const needsName = req.actor.kind !== 'account';
     if (needsName && !form.data.displayName) return render(400, { displayName: { key: 'validation.required' } }, form.data as Record<string, string>);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
-import { circlesForNewMeeting, createMeeting, listMeetings, removeGuest, secretaryCandidates, showMeeting } from '../meetings/service.ts';
+import { circlesForNewMeeting, createMeeting, listMeetings, removeGuest, secretaryCandidates, showMeeting } from './meeting.service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
 import { formatDateTime, parisLocalToDate, uuidParam } from '../http/forms.ts';

@@ -5,8 +5,8 @@
  * (--read-models) replays the log through it to rebuild them and compare.
  */
 import { evolve, openRound, type Proposal, type Round, type State } from '../consent/index.ts';
-import type { Executor } from '../repositories/events.repository.ts';
-import { project, type SequencedEvent } from '../repositories/proposals.repository.ts';
+import type { Executor } from './events.repository.ts';
+import { project, type SequencedEvent } from './proposals.repository.ts';
 
 export interface Batch {
   before: State;

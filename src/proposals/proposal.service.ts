@@ -4,10 +4,10 @@ import { decide, isDomainError, type Command, type Proposal, type State } from '
 import type { DB } from '../db/schema.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from '../repositories/events.repository.ts';
-import { loadHead, type SequencedEvent } from '../repositories/proposals.repository.ts';
-import { projectBatch } from './projection.ts';
-import type { Publisher } from './signals.ts';
+import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from './events.repository.ts';
+import { loadHead, type SequencedEvent } from './proposals.repository.ts';
+import { projectBatch } from './proposal.projection.ts';
+import type { Publisher } from '../realtime/signals.ts';
 
 /** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
 export class ConcurrencyError extends Error {

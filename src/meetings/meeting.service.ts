@@ -1,11 +1,11 @@
 /** Meetings as far as issue 4 needs them: create, show, join as a guest, remove a guest. Every function authorises first. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../auth/policy.ts';
-import { newJoinCode, normaliseJoinCode } from '../auth/crypto.ts';
-import * as repo from '../repositories/meetings.repository.ts';
-import { deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../repositories/accounts.repository.ts';
-import { addressThrottled } from '../auth/throttle.ts';
+import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../accounts/policy.ts';
+import { newJoinCode, normaliseJoinCode } from '../accounts/crypto.ts';
+import * as repo from './meetings.repository.ts';
+import { deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../accounts/accounts.repository.ts';
+import { addressThrottled } from '../accounts/throttle.ts';
 
 async function factsFor(db: Kysely<DB>, actor: Actor, meeting: repo.MeetingRow): Promise<MeetingFacts> {
   const personId = actor.kind === 'anonymous' ? null : actor.personId;

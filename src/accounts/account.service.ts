@@ -2,8 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { AccountRole } from '../db/schema-accounts.ts';
-import * as repo from '../repositories/accounts.repository.ts';
-import * as circles from '../repositories/meetings.repository.ts';
+import * as repo from './accounts.repository.ts';
+import * as circles from '../meetings/meetings.repository.ts';
 import { hashPassword, newToken, sha256, verifyPassword } from './crypto.ts';
 import { authorize, type Actor } from './policy.ts';
 import { signInThrottled } from './throttle.ts';

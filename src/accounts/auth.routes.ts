@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { findReset, resetPassword, signIn } from '../auth/accounts.ts';
+import { findReset, resetPassword, signIn } from './account.service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, type FieldError } from '../http/validate.ts';
 import { endSession, ensureSession, startSession } from '../http/session.ts';
@@ -34,14 +34,14 @@ export function authRouter(db: Kysely<DB>): Router {
     const next = safeNext(req.query.next);
     if (req.actor.kind === 'account') return res.redirect(303, next);
     await ensureSession(db, req, res);
-    res.render('auth/sign-in', { title: res.locals.t('auth.title'), values: { email: '', next }, errors: {}, notice: req.query.reinitialise === '1' ? 'reset.done' : null });
+    res.render('accounts/sign-in', { title: res.locals.t('auth.title'), values: { email: '', next }, errors: {}, notice: req.query.reinitialise === '1' ? 'reset.done' : null });
   });
 
   router.post('/connexion', async (req, res) => {
     const form = parseForm(signInForm, req.body);
     const next = safeNext((req.body as { next?: unknown } | undefined)?.next);
     const render = (status: number, errors: Record<string, FieldError>, email: string) =>
-      res.status(status).render('auth/sign-in', { title: res.locals.t('auth.title'), values: { email, next }, errors, notice: null });
+      res.status(status).render('accounts/sign-in', { title: res.locals.t('auth.title'), values: { email, next }, errors, notice: null });
     if (!form.ok) return render(400, form.errors, form.values.email ?? '');
     const result = await signIn(db, { email: form.data.email, password: form.data.password, address: req.ip ?? 'unknown' });
     if (!result.ok) {
@@ -66,7 +66,7 @@ export function authRouter(db: Kysely<DB>): Router {
     if (!token.success || !account) throw invalidLink();
     await ensureSession(db, req, res);
     res.set('Referrer-Policy', 'no-referrer');
-    res.render('auth/reset', { title: res.locals.t('reset.title'), account, errors: {} });
+    res.render('accounts/reset', { title: res.locals.t('reset.title'), account, errors: {} });
   });
 
   router.post('/reinitialiser/:token', async (req, res) => {
@@ -74,7 +74,7 @@ export function authRouter(db: Kysely<DB>): Router {
     const account = token.success ? await findReset(db, token.data) : null;
     if (!token.success || !account) throw invalidLink();
     const form = parseForm(resetForm, req.body);
-    if (!form.ok) return res.status(400).render('auth/reset', { title: res.locals.t('reset.title'), account, errors: form.errors });
+    if (!form.ok) return res.status(400).render('accounts/reset', { title: res.locals.t('reset.title'), account, errors: form.errors });
     if (!(await resetPassword(db, token.data, form.data.password))) throw invalidLink();
     await sessionsEnded(req, { personId: account.personId });
     res.redirect(303, '/connexion?reinitialise=1');

@@ -7,8 +7,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { SIGN_IN_THROTTLE } from '../http/limits.ts';
-import { recentFailures } from '../repositories/accounts.repository.ts';
+import { recentFailures } from './accounts.repository.ts';
+
+/** Sign-in throttle: failures counted over a sliding window, per (account, address) and per address, then a doubling wait. */
+export const SIGN_IN_THROTTLE = {
+  windowMinutes: 15,
+  perAccountAndAddress: 5,
+  perAddress: 30,
+} as const;
 
 /** When a count of failures, the last at `last`, may try again; null when it need not wait. */
 export function waitUntil(failures: { count: number; last: Date | null }, threshold: number, now = new Date()): Date | null {

@@ -9,21 +9,21 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
-import { AccessDenied } from '../auth/policy.ts';
+import { AccessDenied } from '../accounts/policy.ts';
 import { LIMITS } from '../http/limits.ts';
 import { uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
-import { isActionName, type ActionInput, type ActionName } from '../meetings/actions.ts';
-import { OnBehalfRefused, type LiveMeetingService } from '../meetings/live.service.ts';
+import { isActionName, type ActionInput, type ActionName } from '../proposals/actions.ts';
+import { OnBehalfRefused, type LiveMeetingService } from './live.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
-import { sha256 } from '../auth/crypto.ts';
-import { ConcurrencyError, KeyReusedError } from '../services/proposal.service.ts';
-import { diffWords } from '../meetings/diff.ts';
+import { sha256 } from '../accounts/crypto.ts';
+import { ConcurrencyError, KeyReusedError } from '../proposals/proposal.service.ts';
+import { diffWords } from '../proposals/diff.ts';
 import { errorKey, translateError } from '../i18n/index.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
 type ViewName = (typeof VIEWS)[number];
-const VIEW_TEMPLATES: Record<ViewName, string> = { console: 'live/console', participant: 'live/participant', porteur: 'live/proposer', projection: 'live/projector' };
+const VIEW_TEMPLATES: Record<ViewName, string> = { console: 'meetings/live/console', participant: 'meetings/live/participant', porteur: 'meetings/live/proposer', projection: 'meetings/live/projector' };
 
 const optional = (max: number) => z.string().max(max).optional().transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim());
 
@@ -102,7 +102,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
     res.vary('HX-Target');
-    res.status(extra.status ?? 200).render(fragment ? 'live/_live' : VIEW_TEMPLATES[view], {
+    res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : VIEW_TEMPLATES[view], {
       title: model.meeting.title,
       view,
       m: model,
@@ -195,7 +195,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   router.get('/seances/:id/propositions/nouvelle', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
     const model = await live.view(req.actor, meetingId);
-    res.render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values: { validitySet: 'importante_argumentee' }, errors: {}, sets: VALIDITY_SETS });
+    res.render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: { validitySet: 'importante_argumentee' }, errors: {}, sets: VALIDITY_SETS });
   });
 
   router.post('/seances/:id/propositions', async (req, res) => {
@@ -203,7 +203,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const model = await live.view(req.actor, meetingId);
     const form = parseForm(draftForm, req.body);
     if (!form.ok) {
-      return res.status(400).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values: form.values, errors: form.errors, sets: VALIDITY_SETS });
+      return res.status(400).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: form.values, errors: form.errors, sets: VALIDITY_SETS });
     }
     const d = form.data;
     try {
@@ -211,7 +211,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     } catch (error) {
       if (!isDomainError(error)) throw error;
       const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<string, string>;
-      return res.status(422).render('live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: errorKey(error) } }, sets: VALIDITY_SETS });
+      return res.status(422).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: errorKey(error) } }, sets: VALIDITY_SETS });
     }
     res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
   });

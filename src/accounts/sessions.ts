@@ -2,8 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SessionKind, SessionNotice } from '../db/schema-accounts.ts';
-import * as repo from '../repositories/accounts.repository.ts';
-import { findMembership } from '../repositories/meetings.repository.ts';
+import * as repo from './accounts.repository.ts';
+import { findMembership } from '../meetings/meetings.repository.ts';
 import { newToken, sha256, signToken } from './crypto.ts';
 import { ANONYMOUS, type Actor } from './policy.ts';
 
