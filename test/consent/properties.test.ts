@@ -306,8 +306,10 @@ function allRounds(p: Proposal): Round[] {
 }
 
 const runs = { numRuns: RUNS };
+// Each property plays RUNS random meetings: the time allowed grows with them (CI runs 10 000 on a shared machine).
+const PROPERTY_TIMEOUT = Math.max(30_000, RUNS * 30);
 
-describe('properties of random meetings', () => {
+describe('properties of random meetings', { timeout: PROPERTY_TIMEOUT }, () => {
   it('when any sequence of commands is played, then refused commands change nothing, events are plain JSON, and versions are numbered 1..n and never change', () => {
     // playMeeting throws on the first broken step-wise property
     fc.assert(
