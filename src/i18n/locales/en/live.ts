@@ -1,4 +1,4 @@
-import type { liveFr } from './live.fr.ts';
+import type { liveFr } from '../fr/live.ts';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 

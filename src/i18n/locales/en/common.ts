@@ -1,4 +1,4 @@
-import type { Messages } from './fr.ts';
+import type { Messages } from '../fr/common.ts';
 
 /** Interface texts in English (second language). */
 export const en: Messages = {

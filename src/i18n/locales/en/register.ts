@@ -1,5 +1,5 @@
 /** Texts of the decision register, in English. */
-import type { registerFr } from './register.fr.ts';
+import type { registerFr } from '../fr/register.ts';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 

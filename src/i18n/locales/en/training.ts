@@ -1,4 +1,4 @@
-import type { trainingFr } from './training.fr.ts';
+import type { trainingFr } from '../fr/training.ts';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
