@@ -8,6 +8,7 @@ export const en: Messages = {
     skip: 'Skip to content',
     language: 'Language',
     switch_to: 'Français',
+    colon: ':',
   },
   home: {
     title: 'Deciding together, with nobody saying no',
