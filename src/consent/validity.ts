@@ -39,7 +39,7 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
       },
       {
         id: 'present_data',
-        fr: 'L’objection repose-t-elle sur des faits présents, ou le tort pourrait-il survenir avant qu’on puisse s’adapter (pas assez sûr pour essayer) ?',
+        fr: 'L’objection repose-t-elle sur des faits présents, ou le tort pourrait-il survenir avant qu’on puisse s’adapter (la proposition n’est alors pas suffisamment sûre pour être essayée) ?',
         en: 'Is the objection based on present data, or could the harm occur before we can adapt (not safe enough to try)?',
       },
     ],

@@ -1,6 +1,7 @@
 /** Translation: i18next with the French and English catalogues, one instance for the process. */
 import i18next, { type TFunction } from 'i18next';
 import { catalogues } from './locales/index.ts';
+import { ELIDING_WORDS, elide } from './elision.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -17,6 +18,8 @@ await instance.init({
   initAsync: false,
   showSupportNotice: false,
 });
+// « {{name, de}} » reads « d’Alix » or « de Bob »: one elision rule for every French sentence.
+for (const word of ELIDING_WORDS) instance.services.formatter?.add(word, (value: unknown) => elide(word, String(value ?? '')));
 
 const fixed = { fr: instance.getFixedT('fr'), en: instance.getFixedT('en') };
 const plain = { fr: new Map<string, string>(), en: new Map<string, string>() };

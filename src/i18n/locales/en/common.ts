@@ -9,6 +9,7 @@ export const en: Messages = {
     language: 'Language',
     switch_to: 'Français',
     colon: ':',
+    quoted: '“{{text}}”',
   },
   home: {
     title: 'Deciding together, with nobody saying no',

@@ -6,7 +6,8 @@ export const fr = {
     skip: 'Aller au contenu',
     language: 'Langue',
     switch_to: 'English',
-    colon: ' :', // before a list that follows a label
+    colon: ' :', // after a label
+    quoted: '« {{text}} »',
   },
   home: {
     title: 'Décider ensemble, sans que personne ne dise non',
@@ -101,7 +102,7 @@ export const fr = {
   },
   reset: {
     title: 'Choisir un mot de passe',
-    lead: 'Compte de {{name}} ({{email}}). Ce lien ne sert qu’une fois.',
+    lead: 'Compte {{name, de}} ({{email}}). Ce lien ne sert qu’une fois.',
     password: 'Nouveau mot de passe',
     password_hint: 'Au moins {{min, number}} caractères. Une phrase de plusieurs mots est plus sûre et plus facile à retenir.',
     confirm: 'Confirmer le mot de passe',
@@ -163,7 +164,7 @@ export const fr = {
     new_account_hint: 'La personne choisira son mot de passe grâce au lien à usage unique affiché après la création.',
     create_account: 'Créer le compte',
     save_role: 'Changer le rôle',
-    role_of: 'Rôle de {{name}}',
+    role_of: 'Rôle {{name, de}}',
     reset_button: 'Lien de réinitialisation',
     reset_title: 'Lien de réinitialisation',
     reset_lead: 'Transmettez ce lien à {{name}} ({{email}}) par un canal sûr. Il ne sert qu’une fois, expire dans {{hours}} heures et ne sera plus affiché.',
