@@ -2,6 +2,8 @@
 // (U+00A0 or the narrow U+202F) before ; : ! ? and inside « guillemets », so that no sign or
 // guillemet ever starts a phone line alone. Every French text the app shows is read here.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogueFr } from '../../src/i18n/locales/fr/index.ts';
 import { VALIDITY_SETS } from '../../src/consent/validity.ts';
@@ -71,5 +73,39 @@ describe('French typography', () => {
     const texts = otherFrenchTexts();
     expect(texts.length).toBeGreaterThan(100);
     expect(report(texts)).toEqual([]);
+  });
+});
+
+/** The text a template writes itself, outside its EJS tags, HTML tags, scripts and styles. */
+function templateText(source: string): string {
+  return source
+    .replace(/<%[\s\S]*?%>/g, '\u0001')
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]*>/g, '\u0001');
+}
+
+function templates(dir = path.resolve('views')): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templates(path.join(dir, e.name)) : e.name.endsWith('.ejs') ? [path.join(dir, e.name)] : []));
+}
+
+describe('French typography in the templates', () => {
+  it('when a template writes punctuation or guillemets itself, then it never puts an ordinary space before a sign or inside « »', () => {
+    const faults = /[ ][:;!?»]|« /;
+    expect(faults.test(templateText('<strong><%= t("live.tension") %> :</strong>'))).toBe(true);
+    const found = templates().flatMap((file) =>
+      templateText(fs.readFileSync(file, 'utf8'))
+        .split('\n')
+        .filter((line) => faults.test(line) || line.includes("'"))
+        .map((line) => `${path.relative('views', file)}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
+});
+
+describe('French register', () => {
+  it('when every French string of the catalogues is read, then the person is addressed as « vous », never « tu »', () => {
+    const familiar = /(?:^|[\s«(’-])(tu|ta|ton|tes|toi|te|t’)(?=[\s,.;:!?»)\u00a0\u202f]|$)/i;
+    expect(familiar.test('«\u00a0Souhaites-tu bonifier ta proposition\u202f?\u00a0»')).toBe(true);
+    expect(leaves(catalogueFr, '').filter(([, text]) => familiar.test(text))).toEqual([]);
   });
 });
