@@ -15,6 +15,8 @@ export default tseslint.config(
     // imports name their .ts files, so node's resolution finds them
     settings: { 'import-x/extensions': ['.ts', '.js'], 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })] },
     rules: {
+      // French texts and their comments hold non-breaking spaces on purpose (before : ; ! ? and inside « »).
+      'no-irregular-whitespace': ['error', { skipStrings: true, skipComments: true, skipTemplates: true }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -16,7 +16,7 @@ export const POSITION_LABELS: Readonly<Record<Position, { fr: string; en: string
     en: 'I would prefer something else, but I can live with it (range of tolerance)',
   },
   4: { fr: 'Préoccupation (réserve)', en: 'Concern (reservation)' },
-  5: { fr: 'Objection : cela nuirait', en: 'Objection: it would cause harm' },
+  5: { fr: 'Objection : cela nuirait', en: 'Objection: it would cause harm' },
 };
 
 /** All positions, in gradient order. */

@@ -24,22 +24,22 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
     questions: [
       {
         id: 'reduces_capacity',
-        fr: 'La proposition réduirait-elle la capacité du groupe à remplir sa raison d’être, ou causerait-elle un tort ?',
+        fr: 'La proposition réduirait-elle la capacité du groupe à remplir sa raison d’être, ou causerait-elle un tort ?',
         en: 'Would the proposal reduce the group’s capacity to fulfil its purpose, or cause harm?',
       },
       {
         id: 'limits_role',
-        fr: 'L’objection porte-t-elle sur un rôle de l’objecteur ou de l’objectrice, que la proposition limiterait ?',
+        fr: 'L’objection porte-t-elle sur un rôle de l’objecteur ou de l’objectrice, que la proposition limiterait ?',
         en: 'Does the objection concern one of the objector’s roles, which the proposal would limit?',
       },
       {
         id: 'created_by_proposal',
-        fr: 'La tension n’existerait-elle pas sans la proposition (créée par elle, et non préexistante) ?',
+        fr: 'La tension n’existerait-elle pas sans la proposition (créée par elle, et non préexistante) ?',
         en: 'Would the tension not exist without the proposal (created by it, not pre-existing)?',
       },
       {
         id: 'present_data',
-        fr: 'L’objection repose-t-elle sur des faits présents, ou le tort pourrait-il survenir avant qu’on puisse s’adapter (pas assez sûr pour essayer) ?',
+        fr: 'L’objection repose-t-elle sur des faits présents, ou le tort pourrait-il survenir avant qu’on puisse s’adapter (la proposition n’est alors pas suffisamment sûre pour être essayée) ?',
         en: 'Is the objection based on present data, or could the harm occur before we can adapt (not safe enough to try)?',
       },
     ],
@@ -50,27 +50,27 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
     questions: [
       {
         id: 'about_this_proposal',
-        fr: 'L’argument porte-t-il sur cette proposition précise ?',
+        fr: 'L’argument porte-t-il sur cette proposition précise ?',
         en: 'Does the argument relate to this specific proposal?',
       },
       {
         id: 'reveals_harm_or_risk',
-        fr: 'Révèle-t-il un tort ou un risque que la proposition ferait courir ?',
+        fr: 'Révèle-t-il un tort ou un risque que la proposition ferait courir ?',
         en: 'Does it reveal a harm or a risk the proposal would create?',
       },
       {
         id: 'unintended_consequences',
-        fr: 'Révèle-t-il des conséquences non voulues que l’on souhaite éviter ?',
+        fr: 'Révèle-t-il des conséquences non voulues que l’on souhaite éviter ?',
         en: 'Does it reveal unintended consequences we want to avoid?',
       },
       {
         id: 'worthwhile_improvement',
-        fr: 'Révèle-t-il une amélioration qui vaut la peine d’être faite maintenant ?',
+        fr: 'Révèle-t-il une amélioration qui vaut la peine d’être faite maintenant ?',
         en: 'Does it reveal a worthwhile way to improve the proposal now?',
       },
       {
         id: 'beyond_preference',
-        fr: 'Va-t-il au-delà d’une supposition ou d’une préférence personnelle ?',
+        fr: 'Va-t-il au-delà d’une supposition ou d’une préférence personnelle ?',
         en: 'Does it go beyond an assumption or a personal preference?',
       },
     ],
@@ -79,8 +79,8 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
     id: 'importante_argumentee',
     label: { fr: 'Importante et argumentée', en: 'Important and reasoned' },
     questions: [
-      { id: 'importante', fr: 'L’objection est-elle importante ?', en: 'Is the objection important?' },
-      { id: 'argumentee', fr: 'Est-elle argumentée ?', en: 'Is it reasoned?' },
+      { id: 'importante', fr: 'L’objection est-elle importante ?', en: 'Is the objection important?' },
+      { id: 'argumentee', fr: 'Est-elle argumentée ?', en: 'Is it reasoned?' },
     ],
   },
 };

@@ -1,30 +1,35 @@
-/** Small helpers shared by the routes: safe `next` targets, uuid parameters, Paris time. */
+/** Small helpers shared by the routes: safe `next` targets, uuid parameters, Paris time typed in a form. */
 import { z } from 'zod';
 import { notFound } from './errors.ts';
+import { TIME_ZONE } from '../i18n/dates.ts';
 
-/** The pages a sign-in may go back to: the home page, or a path under one of these. */
-const NEXT_PREFIXES = ['/seances', '/admin', '/rejoindre'] as const;
+/** The pages a sign-in may go back to: a path under one of these. */
+const NEXT_PREFIXES = ['/seances', '/admin', '/rejoindre', '/registre', '/formation'] as const;
+
+/** Where a sign-in lands when no page asked for it: the séances, where the work is. */
+export const AFTER_SIGN_IN = '/seances';
 
 /**
- * A local path to go back to after sign-in, or "/" for anything that could leave the site.
+ * A local path to go back to after sign-in, or the séances for anything else (the home page, or a
+ * path that could leave the site).
  * The URL parser resolves dot segments ("/.//x", "/%2e%2e//x" become "//x"), so the check runs
  * on what is returned, not only on what was sent.
  */
 export function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return '/';
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return AFTER_SIGN_IN;
   // "//evil", "/\\evil" and control characters are read as another host by some browsers
-  if (!raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  if (!raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return AFTER_SIGN_IN;
   try {
     const base = 'http://sans-objection.invalid';
     const parsed = new URL(raw, base);
-    if (parsed.origin !== base) return '/';
+    if (parsed.origin !== base) return AFTER_SIGN_IN;
     const path = parsed.pathname;
-    const known = path === '/' || NEXT_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    const known = NEXT_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
     const result = path + parsed.search + parsed.hash;
-    if (!known || result.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(result)) return '/';
+    if (!known || result.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(result)) return AFTER_SIGN_IN;
     return result;
   } catch {
-    return '/';
+    return AFTER_SIGN_IN;
   }
 }
 
@@ -37,8 +42,6 @@ export function uuidParam(value: unknown): string {
   return parsed.data.toLowerCase();
 }
 
-export const TIME_ZONE = 'Europe/Paris';
-
 /** "2026-03-14T09:30" typed in a datetime-local field, read as Paris time. */
 export function parisLocalToDate(local: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return null;
@@ -47,8 +50,4 @@ export function parisLocalToDate(local: string): Date | null {
   const paris = asUtc.toLocaleString('sv-SE', { timeZone: TIME_ZONE }).replace(' ', 'T');
   const offset = new Date(`${paris}Z`).getTime() - asUtc.getTime();
   return new Date(asUtc.getTime() - offset);
-}
-
-export function formatDateTime(date: Date | string, lang: string): string {
-  return new Date(date).toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { timeZone: TIME_ZONE, dateStyle: 'full', timeStyle: 'short' });
 }

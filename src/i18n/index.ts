@@ -1,15 +1,7 @@
 /** Translation: i18next with the French and English catalogues, one instance for the process. */
 import i18next, { type TFunction } from 'i18next';
-import { fr } from './locales/fr.ts';
-import { en } from './locales/en.ts';
-import { liveFr } from './locales/live.fr.ts';
-import { liveEn } from './locales/live.en.ts';
-import { errorsFr } from './locales/fr/errors.ts';
-import { errorsEn } from './locales/en/errors.ts';
-import { registerFr } from './locales/register.fr.ts';
-import { registerEn } from './locales/register.en.ts';
-import { trainingFr } from './locales/training.fr.ts';
-import { trainingEn } from './locales/training.en.ts';
+import { catalogues } from './locales/index.ts';
+import { ELIDING_WORDS, elide } from './elision.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -20,16 +12,14 @@ await instance.init({
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  // The consent core names its refusals by code; their texts join the catalogue under errors.<code>.
-  resources: {
-    fr: { translation: { ...fr, live: liveFr, register: registerFr, training: trainingFr, errors: { ...fr.errors, ...errorsFr } } },
-    en: { translation: { ...en, live: liveEn, register: registerEn, training: trainingEn, errors: { ...en.errors, ...errorsEn } } },
-  },
+  resources: { fr: { translation: catalogues.fr }, en: { translation: catalogues.en } },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,
   initAsync: false,
   showSupportNotice: false,
 });
+// « {{name, de}} » reads « d’Alix » or « de Bob »: one elision rule for every French sentence.
+for (const word of ELIDING_WORDS) instance.services.formatter?.add(word, (value: unknown) => elide(word, String(value ?? '')));
 
 const fixed = { fr: instance.getFixedT('fr'), en: instance.getFixedT('en') };
 const plain = { fr: new Map<string, string>(), en: new Map<string, string>() };

@@ -11,7 +11,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../accounts/policy.ts';
 import { decisionPages, finalTexts, objectionsOf, personNames, pseudonymNumbers, type DecisionRow } from './register.repository.ts';
 import type { RegisterFilters } from './search.ts';
-import { parisToday } from './format.ts';
+import { parisToday } from '../i18n/dates.ts';
 
 const EXPORT_PAGE = 500;
 

@@ -6,7 +6,7 @@ import { VALIDITY_SETS } from '../consent/index.ts';
 import { diffWords, type DiffPart } from '../proposals/diff.ts';
 import { decisionContributions, decisionEvents, decisionObjections, decisionVersions, findDecision, personNames } from './register.repository.ts';
 import { toSummary, type DecisionSummary } from './register.service.ts';
-import { parisToday } from './format.ts';
+import { parisToday } from '../i18n/dates.ts';
 
 export interface Said {
   id: string | null;

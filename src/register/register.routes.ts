@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { registerPage } from './register.service.ts';
 import { parseFilters, registerUrl } from './search.ts';
-import { formatDay, formatMinutes, formatMoment } from './format.ts';
+import { formatDay, formatMinutes, formatMoment } from '../i18n/dates.ts';
 import { decisionRecord } from './record.service.ts';
 import { DECISIONS_JSON_SCHEMA, decisionsCsv, decisionsJson, objectionsCsv, openDataCsv, type CsvDialect } from './export.service.ts';
 import { pipeline } from 'node:stream/promises';

@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../accounts/policy.ts';
 import { HIT_END, HIT_START, listCircles, listDecisions, type DecisionRow } from './register.repository.ts';
 import { encodeCursor, type RegisterFilters } from './search.ts';
-import { parisToday } from './format.ts';
+import { parisToday } from '../i18n/dates.ts';
 
 export const PAGE_SIZE = 25;
 

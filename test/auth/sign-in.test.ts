@@ -18,7 +18,7 @@ describe('sign-in and sessions', () => {
     const member = await seedAccount(database.db, 'member', { name: 'Marie Pradel' });
     const anon = await anonymous(app);
     const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: member.email.toUpperCase(), password: PASSWORD }).expect(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toBe('/seances'); // the séances, not the home page
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/so_session=[A-Za-z0-9_-]{43}/);
     expect(cookie).toMatch(/HttpOnly/);
@@ -26,6 +26,18 @@ describe('sign-in and sessions', () => {
     expect(cookie).not.toMatch(/Secure/);
     const home = await anon.agent.get('/').expect(200);
     expect(home.text).toContain('Marie Pradel');
+  });
+
+  it('when a page asked for sign-in, then sign-in lands back on that page', async () => {
+    const app = buildApp(database);
+    const member = await seedAccount(database.db, 'member');
+    const anon = await anonymous(app);
+    const asked = await anon.agent.get('/registre?q=eau').expect(303);
+    expect(asked.headers.location).toBe('/connexion?next=%2Fregistre%3Fq%3Deau');
+    const page = await anon.agent.get(String(asked.headers.location)).expect(200);
+    expect(page.text).toContain('name="next" value="/registre?q=eau"');
+    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email: member.email, password: PASSWORD, next: '/registre?q=eau' }).expect(303);
+    expect(res.headers.location).toBe('/registre?q=eau');
   });
 
   it('when a session id is stored, then only its hash is in the database', async () => {

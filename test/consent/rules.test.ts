@@ -110,7 +110,7 @@ describe('labels', () => {
       'D’accord',
       'Je préférerais autre chose, mais je peux vivre avec (zone de tolérance)',
       'Préoccupation (réserve)',
-      'Objection : cela nuirait',
+      'Objection\u00a0: cela nuirait',
     ]);
     for (const p of POSITIONS) expect(POSITION_LABELS[p].en).not.toBe('');
   });

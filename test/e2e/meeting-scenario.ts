@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { join, Person, signIn, WAIT, type BrowserDocument } from './meeting-support.ts';
+import { elide } from '../../src/i18n/elision.ts';
 
 declare const document: BrowserDocument;
 
@@ -150,7 +151,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await turnOf(alice);
   expect(await projector.text('#turn-banner')).toContain(NAMES.alice);
   expect(await bob.text('#turn-banner')).toContain(NAMES.alice);
-  expect(await facilitator.text('#turn-banner')).toContain(`Ensuite : ${NAMES.bob}`);
+  expect(await facilitator.text('#turn-banner')).toContain(`Ensuite\u00a0: ${NAMES.bob}`);
   expect(await proposer.page.$('#btn-question')).toBeNull(); // the proposer does not ask questions
   trace('checkpoint');
   await options.checkpoint?.('clarification', { id: meetingId, code, people });
@@ -180,7 +181,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   expect(announceBefore).toContain("C'est votre tour de parole.");
   await proposer.fill('textarea[id^="f-answer-"]', 'Personne ne tranche : on cherche ensemble ce qui lève l’objection.');
   await step(proposer, () => proposer.press('#btn-repondre'));
-  await expect.poll(() => alice.text('#announce'), { timeout: WAIT }).toBe(`Tour de clarification. C'est au tour de ${NAMES.bob}`);
+  await expect.poll(() => alice.text('#announce'), { timeout: WAIT }).toBe(`Tour de clarification. C’est au tour de ${NAMES.bob}`);
   expect(await alice.page.evaluate(() => document.activeElement?.matches('.views-nav a[aria-current="page"]'))).toBe(true);
   expect(await alice.page.getAttribute('#announce', 'aria-live')).toBe('polite');
   await allSee('.said-answer:has-text("Personne ne tranche")', talk());
@@ -243,7 +244,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
 
   // ---- testing: Alice's objection is valid, Bob's is not (kept as a concern) ----
   const testForm = async (objector: string) => {
-    const form = facilitator.page.locator('form.action-tester', { hasText: `Tester l'objection de ${objector}` });
+    const form = facilitator.page.locator('form.action-tester', { hasText: `Tester l’objection ${elide('de', objector)}` });
     return (await form.getAttribute('id'))!.replace('form-tester-', '');
   };
   const aliceObjection = await testForm(NAMES.alice);
@@ -271,7 +272,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await options.checkpoint?.('integration', { id: meetingId, code, people });
   await alice.see('#btn-levee');
   await step(alice, () => alice.press('#btn-levee'));
-  await allSee(`#objection-${aliceObjection} :text("L'objecteur ou l'objectrice confirme")`, [projector, facilitator]);
+  await allSee(`#objection-${aliceObjection} :text("L’objecteur ou l’objectrice confirme")`, [projector, facilitator]);
   await proposer.see('#btn-tension-resolue');
   await step(proposer, () => proposer.press('#btn-tension-resolue'));
   await allSee(`#objection-${aliceObjection}[data-outcome="integrated"]`, live());
@@ -287,7 +288,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await facilitator.see('#btn-pas-objection-pour');
   await step(facilitator, () => facilitator.press('#btn-pas-objection-pour'), 'adopted');
   await allSee('#live[data-stage="adopted"] .decision');
-  expect(await projector.text('.decision')).toContain('Version adoptée : 3');
+  expect(await projector.text('.decision')).toContain('Version adoptée\u00a0: 3');
   trace('checkpoint');
   await options.checkpoint?.('adopted', { id: meetingId, code, people });
 

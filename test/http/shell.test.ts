@@ -26,13 +26,31 @@ describe('the app shell', () => {
     expect(res.text).toContain('consent decision');
   });
 
-  it('when the language is switched with ?lang=en, then a cookie keeps the choice', async () => {
+  it('when the language is switched with ?lang=en, then a cookie keeps the choice and the page reloads without the parameter', async () => {
     const app = buildApp(database);
-    const res = await request(app).get('/?lang=en').expect(200);
+    const res = await request(app).get('/registre?q=eau&lang=en').expect(303);
+    expect(res.headers.location).toBe('/registre?q=eau');
     const cookie = res.headers['set-cookie'];
     expect(String(cookie)).toMatch(/lang=en/);
+    expect(String(cookie)).toMatch(/HttpOnly/);
     const next = await request(app).get('/').set('Cookie', 'lang=en').expect(200);
     expect(next.text).toContain('<html lang="en">');
+  });
+
+  it('when someone switches to English then back to French and goes back in history, then the page stays in French', async () => {
+    const agent = request.agent(buildApp(database));
+    await agent.get('/?lang=en').expect(303);
+    expect((await agent.get('/').expect(200)).text).toContain('<html lang="en">');
+    await agent.get('/?lang=fr').expect(303);
+    // « back » reloads the address in history, which no longer carries ?lang=en
+    expect((await agent.get('/').expect(200)).text).toContain('<html lang="fr">');
+    // the link in the header still offers the other language
+    expect((await agent.get('/').expect(200)).text).toContain('href="?lang=en"');
+  });
+
+  it('when the address tries to leave the site through the language switch, then the reload stays on it', async () => {
+    const res = await request(buildApp(database)).get('/.//evil.example/?lang=en').expect(303);
+    expect(res.headers.location).toBe('/evil.example/');
   });
 
   it('when htmx is requested, then the pinned 2.0 release is served', async () => {

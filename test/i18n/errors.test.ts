@@ -14,9 +14,9 @@ describe('error messages', () => {
   it('when a refusal is translated, then the person reads its sentence in their language', () => {
     const refusal = decide(initialState, { type: 'Present', at: '2025-03-14T09:00:00.000Z', actorId: 'p-facilitateur' });
     if (!isDomainError(refusal)) throw new Error('expected a refusal');
-    expect(translateError(refusal, fr)).toBe("Cette proposition n'existe pas.");
+    expect(translateError(refusal, fr)).toBe('Cette proposition n’existe pas.');
     expect(translateError(refusal, en)).toBe('This proposal does not exist.');
-    expect(translateError(new DomainError('NOT_YOUR_TURN'), fr)).toBe("Ce n'est pas votre tour de parole.");
+    expect(translateError(new DomainError('NOT_YOUR_TURN'), fr)).toBe('Ce n’est pas votre tour de parole.');
   });
 
   it('when every code is translated, then each has its own French and English sentence, never the bare key', () => {

@@ -101,12 +101,12 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
     const before = await counts();
     const res = await act(bob, proposalId, 'question', { texte: 'Ma question hors tour' });
     expect(res.status).toBe(422);
-    expect(readable(res.text)).toContain("Ce n'est pas votre tour de parole.");
+    expect(readable(res.text)).toContain('Ce n’est pas votre tour de parole.');
     expect(res.text).toContain('Ma question hors tour');
     expect(await counts()).toBe(before);
     const wrongStage = await act(alice, proposalId, 'objection', { texte: 'Trop tôt' });
     expect(wrongStage.status).toBe(422);
-    expect(readable(wrongStage.text)).toContain("n'appartient pas à l'étape en cours");
+    expect(readable(wrongStage.text)).toContain('n’appartient pas à l’étape en cours');
     expect(wrongStage.text).toContain('Trop tôt');
     expect(await counts()).toBe(before);
   });

@@ -185,7 +185,7 @@ describe('the decision record', () => {
     expect(page).toMatch(/<ins title="ajouté">[^<]*par roulement des équipes\.<\/ins>/);
     expect(page).toContain('Objection intégrée');
     expect(page).toContain('l’objection «\u00a0Les agents ne peuvent pas travailler tous les samedis.\u00a0»');
-    expect(page).toContain(`Objection de ${town.names.alice}`);
+    expect(page).toContain(`Objection d’${town.names.alice}`); // « Aline » takes the elision
     expect(page).toContain('objection valide');
     expect(page).toContain(`statuée par ${town.names.facilitator}`);
     expect(page).toContain('Résolue par la version 2');
@@ -204,7 +204,7 @@ describe('the decision record', () => {
     expect(page).toContain(`Réponse de ${schools.names.proposer}`);
     expect(page).toContain('La cuisine centrale.');
     expect(page).toContain('Les parents seront contents.');
-    expect(page).toContain(`${schools.names.facilitator} a saisi 1 intervention(s) pour ${schools.names.bob}`);
+    expect(page).toContain(`${schools.names.facilitator} a saisi 1\u00a0intervention pour ${schools.names.bob}`);
     expect(page).toContain(schools.names.alice);
     expect(page).toContain('Tour de clarification');
   });

@@ -65,11 +65,11 @@ describe('CSRF', () => {
 
 describe('open redirects', () => {
   it.each(['https://evil.example/', '//evil.example/', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'http:evil.example'])(
-    'when next is %j, then sign-in lands on the home page',
+    'when next is %j, then sign-in lands on the séances',
     async (next) => {
       const anon = await anonymous(app);
       const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next }).expect(303);
-      expect(res.headers.location).toBe('/');
+      expect(res.headers.location).toBe('/seances');
     },
   );
 
@@ -82,24 +82,24 @@ describe('open redirects', () => {
   // the URL parser resolves dot segments: each of these becomes "//evil.example" once parsed
   const DOT_SEGMENTS = ['/.//evil.example', '/..//evil.example', '/x/..//evil.example', '/%2e//evil.example', '/%2e%2e//evil.example', '/seances/..//evil.example'];
 
-  it.each(DOT_SEGMENTS)('when a signed-in person opens /connexion?next=%s, then they land on the home page', async (next) => {
+  it.each(DOT_SEGMENTS)('when a signed-in person opens /connexion?next=%s, then they land on the séances', async (next) => {
     const session = await signIn(app, admin.email);
     const res = await session.agent.get(`/connexion?next=${encodeURIComponent(next)}`).expect(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toBe('/seances');
   });
 
   it.each(DOT_SEGMENTS)('when a visitor signs in from /connexion?next=%s, then the form does not carry it and sign-in lands on the home page', async (next) => {
     const agent = request.agent(app);
     const page = await agent.get(`/connexion?next=${encodeURIComponent(next)}`).expect(200);
-    expect(page.text).toContain('name="next" value="/"');
+    expect(page.text).toContain('name="next" value="/seances"');
     const res = await agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email: admin.email, password: PASSWORD, next }).expect(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toBe('/seances');
   });
 
-  it.each(['/connexion', '/deconnexion', '/healthz', '/inconnue', '/seancesX'])('when next is %s, a path outside the pages one goes back to, then sign-in lands on the home page', async (next) => {
+  it.each(['/connexion', '/deconnexion', '/healthz', '/inconnue', '/seancesX'])('when next is %s, a path outside the pages one goes back to, then sign-in lands on the séances', async (next) => {
     const anon = await anonymous(app);
     const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next }).expect(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toBe('/seances');
   });
 
   it('when next is a meeting page with dot segments that stay on the site, then sign-in goes there', async () => {
@@ -111,7 +111,7 @@ describe('open redirects', () => {
   it('when a signed-in person opens /connexion with an outside next, then they stay on the site', async () => {
     const session = await signIn(app, admin.email);
     const res = await session.agent.get('/connexion?next=//evil.example').expect(303);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toBe('/seances');
   });
 });
 

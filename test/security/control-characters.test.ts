@@ -128,7 +128,7 @@ describe('a text longer than its action allows', () => {
     const res = await alice.agent.post(`/seances/${meetingId}/propositions/${proposalId}/question`).type('form').send({ _csrf: alice.csrf, retour: 'participant', texte: long });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="f-question-error"[^>]*>Au plus 2\u202f000 caractères\./);
-    expect(res.text).not.toContain("Le formulaire envoyé n'est pas valide.");
+    expect(res.text).not.toContain('Le formulaire envoyé n’est pas valide.');
     expect(res.text).toContain(`${long}</textarea>`);
     expect(await fingerprint(database.db)).toEqual(before);
   });

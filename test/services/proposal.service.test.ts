@@ -111,7 +111,7 @@ describe('the proposal service on a real database', () => {
     await expect(refusal).rejects.toBeInstanceOf(DomainError);
     const error: unknown = await refusal.catch((e: unknown) => e);
     expect(isDomainError(error) && error.code).toBe('WRONG_STAGE');
-    expect(isDomainError(error) && translateError(error, translator('fr'))).toContain("n'est pas le moment");
+    expect(isDomainError(error) && translateError(error, translator('fr'))).toContain('n’est pas le moment');
     await expect(service.execute(other, cmd('Present', people.alice, {}))).rejects.toMatchObject({ code: expect.stringMatching(/NOT_/) });
     expect(await counts()).toEqual(before);
   });

@@ -114,7 +114,7 @@ describe('the comparison', () => {
 
 describe('the trainer mode catalogues', () => {
   it('when the French texts are read, then they follow French typography', async () => {
-    const { trainingFr } = await import('../../src/i18n/locales/training.fr.ts');
+    const { trainingFr } = await import('../../src/i18n/locales/fr/training.ts');
     for (const s of strings(trainingFr)) {
       expect(s, s).not.toMatch(/'/);
       expect(s, s).not.toMatch(/ [:;!?»]/);
@@ -123,8 +123,8 @@ describe('the trainer mode catalogues', () => {
   });
 
   it('when the English catalogue is compared with the French one, then every text exists in both', async () => {
-    const { trainingFr } = await import('../../src/i18n/locales/training.fr.ts');
-    const { trainingEn } = await import('../../src/i18n/locales/training.en.ts');
+    const { trainingFr } = await import('../../src/i18n/locales/fr/training.ts');
+    const { trainingEn } = await import('../../src/i18n/locales/en/training.ts');
     const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
     expect(keys(trainingEn).sort()).toEqual(keys(trainingFr).sort());
   });

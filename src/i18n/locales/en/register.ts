@@ -1,5 +1,5 @@
 /** Texts of the decision register, in English. */
-import type { registerFr } from './register.fr.ts';
+import type { registerFr } from '../fr/register.ts';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -95,7 +95,8 @@ export const registerEn: Shape<typeof registerFr> = {
     said_by: '{{name}}, on {{date}}',
     present: 'People present',
     on_behalf: 'Recorded on behalf of others',
-    on_behalf_line: '{{recordedBy}} recorded {{count}} turn(s) for {{person}}',
+    on_behalf_line_one: '{{recordedBy}} recorded {{count}} turn for {{person}}',
+    on_behalf_line_other: '{{recordedBy}} recorded {{count}} turns for {{person}}',
     no_on_behalf: 'Everyone recorded their own turns.',
     stages: 'Time spent in each stage',
     total: 'Total',

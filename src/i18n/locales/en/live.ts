@@ -1,4 +1,4 @@
-import type { liveFr } from './live.fr.ts';
+import type { liveFr } from '../fr/live.ts';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
@@ -63,7 +63,8 @@ export const liveEn: Widen<typeof liveFr> = {
   turn_of: 'It is {{name}}’s turn',
   next: 'Next: {{name}}',
   round_order: 'Speaking order',
-  round_progress: '{{done}} of {{total}} have taken their turn',
+  round_progress_one: '{{count}} of {{total}} has taken their turn',
+  round_progress_other: '{{count}} of {{total}} have taken their turn',
   not_in_round: 'You will take part in the next round.',
   waiting: 'Waiting: it is not your turn yet.',
   spoke: 'spoke',
@@ -117,7 +118,8 @@ export const liveEn: Widen<typeof liveFr> = {
   join_code: 'Code',
   join_link: 'Link',
   qr_label: 'QR code to join the meeting',
-  here: '{{count}} people present',
+  here_one: '{{count}} person present',
+  here_other: '{{count}} people present',
   decision: 'Decision',
   decision_version: 'Adopted version: {{n}}',
   advisory: 'Advisory opinion: the council decides by resolution.',

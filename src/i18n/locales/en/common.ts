@@ -1,4 +1,4 @@
-import type { Messages } from './fr.ts';
+import type { Messages } from '../fr/common.ts';
 
 /** Interface texts in English (second language). */
 export const en: Messages = {
@@ -8,6 +8,8 @@ export const en: Messages = {
     skip: 'Skip to content',
     language: 'Language',
     switch_to: 'Français',
+    colon: ':',
+    quoted: '“{{text}}”',
   },
   home: {
     title: 'Deciding together, with nobody saying no',

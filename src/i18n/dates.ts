@@ -1,5 +1,8 @@
-/** Dates of the register in words (« 26 novembre 2027 »), in Paris time. */
-const TIME_ZONE = 'Europe/Paris';
+/**
+ * Dates and times as people read them, in Paris time: the one place that formats them.
+ * French in words with « h » for the time (« jeudi 26 novembre 2027 à 14 h 30 »), English alike.
+ */
+export const TIME_ZONE = 'Europe/Paris';
 
 const locale = (lang: string): string => (lang === 'en' ? 'en-GB' : 'fr-FR');
 
@@ -7,7 +10,9 @@ const locale = (lang: string): string => (lang === 'en' ? 'en-GB' : 'fr-FR');
 export function formatDay(value: string | Date | null, lang: string): string {
   if (value === null) return '';
   const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
-  return date.toLocaleDateString(locale(lang), { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' });
+  const parts = new Intl.DateTimeFormat(locale(lang), { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' }).formatToParts(date);
+  // French writes the first of the month as an ordinal: « 1er juillet 2027 »
+  return parts.map((p) => (lang !== 'en' && p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
 }
 
 /** An instant as a date in words and a time (« 14 mars 2026 à 10 h 05 »). */
@@ -19,6 +24,13 @@ export function formatMoment(value: string | Date | null, lang: string): string 
   const hour = parts.find((p) => p.type === 'hour')!.value;
   const minute = parts.find((p) => p.type === 'minute')!.value;
   return lang === 'en' ? `${day} at ${hour}:${minute}` : `${day} à ${Number(hour)}\u00a0h\u00a0${minute}`;
+}
+
+/** An instant with its weekday (« jeudi 26 novembre 2027 à 14 h 30 »), for meetings to come. */
+export function formatDateTime(value: string | Date | null, lang: string): string {
+  if (value === null) return '';
+  const weekday = new Date(value).toLocaleDateString(locale(lang), { timeZone: TIME_ZONE, weekday: 'long' });
+  return `${weekday} ${formatMoment(value, lang)}`;
 }
 
 /** Today in Paris, 'YYYY-MM-DD'. */

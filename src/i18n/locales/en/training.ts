@@ -1,4 +1,4 @@
-import type { trainingFr } from './training.fr.ts';
+import type { trainingFr } from '../fr/training.ts';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
@@ -16,7 +16,8 @@ export const trainingEn: Widen<typeof trainingFr> = {
     circle_hint: 'The session is a training meeting of this circle: it never enters the decision register.',
     no_circle: 'No circle exists yet: an administrator must create one first.',
     submit: 'Start the session',
-    personas: '{{count}} personas',
+    personas_one: '{{count}} persona',
+    personas_other: '{{count}} personas',
   },
   sessions: { heading: 'Training sessions', none: 'No training session yet.', open: 'Open' },
   kinds: { atelier: 'Question of workshop 3', projet: '“C’est mon choix” project' },
@@ -26,7 +27,8 @@ export const trainingEn: Widen<typeof trainingFr> = {
   proposal: 'Proposal',
   question: 'The question',
   phase: {
-    secret: 'Secret positions: {{chosen}} of {{total}} personas have a position.',
+    secret_one: 'Secret positions: {{count}} of {{total}} personas has a position.',
+    secret_other: 'Secret positions: {{count}} of {{total}} personas have a position.',
     revealed: 'Positions revealed.',
   },
   people: '{{trainees}} trainees, {{observers}} observers',
@@ -82,8 +84,8 @@ export const trainingEn: Widen<typeof trainingFr> = {
       motto: '“Nobody says no.”',
       explain: 'It is enough that nobody has a reasoned objection: people can live with it, concerns are recorded, objections are integrated to improve the proposal.',
       yes: 'Adopted: nobody says no.',
-      no: 'Not yet: {{count}} objection to integrate before a new round.',
-      no_plural: 'Not yet: {{count}} objections to integrate before a new round.',
+      no_one: 'Not yet: {{count}} objection to integrate before a new round.',
+      no_other: 'Not yet: {{count}} objections to integrate before a new round.',
       objectors: 'Objections to integrate:',
       concerns: 'Concerns recorded with the decision:',
       next_adopt: 'Next: the decision is made; concerns will be reviewed at the review date.',
@@ -130,7 +132,8 @@ export const trainingEn: Widen<typeof trainingFr> = {
     remove: 'Take a vote back',
     count: '{{count}} votes',
     mine: '{{count}} of them yours',
-    voters: '{{count}} voters',
+    voters_one: '{{count}} voter',
+    voters_other: '{{count}} voters',
     agenda: 'Agenda from the vote',
   },
   debrief: {
