@@ -1,9 +1,7 @@
 /** Accounts, sessions, the sign-in throttle and password resets: the only SQL about them. */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Executor } from '../db/schema.ts';
 import type { AccountRole, SessionKind, SessionNotice } from '../db/schema-accounts.ts';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface AccountRow {
   personId: string;

@@ -1,4 +1,5 @@
 /** Small helpers shared by the routes: safe `next` targets, uuid parameters, Paris time. */
+import type { Request } from 'express';
 import { z } from 'zod';
 import { notFound } from './errors.ts';
 
@@ -35,6 +36,16 @@ export function uuidParam(value: unknown): string {
   const parsed = uuidSchema.safeParse(value);
   if (!parsed.success) throw notFound();
   return parsed.data.toLowerCase();
+}
+
+/** Where the site is reached from outside: PUBLIC_URL when set, else the host of the request. */
+export function publicBase(publicUrl: string | null, req: Request): string {
+  return publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+/** The link (and QR code) by which people join a meeting with its code. */
+export function joinUrl(publicUrl: string | null, req: Request, joinCode: string): string {
+  return `${publicBase(publicUrl, req)}/rejoindre/${joinCode}`;
 }
 
 export const TIME_ZONE = 'Europe/Paris';

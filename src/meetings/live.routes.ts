@@ -11,7 +11,7 @@ import type { Config } from '../config.ts';
 import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
 import { AccessDenied } from '../accounts/policy.ts';
 import { LIMITS } from '../http/limits.ts';
-import { uuidParam } from '../http/forms.ts';
+import { joinUrl, uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { isActionName, type ActionInput, type ActionName } from '../proposals/actions.ts';
 import { OnBehalfRefused, type LiveMeetingService } from './live.service.ts';
@@ -97,16 +97,15 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
     const model = await live.view(req.actor, meetingId, proposalId);
     if (view === 'console' && !model.me.canFacilitate) throw new AccessDenied('forbidden');
-    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    const joinUrl = `${base}/rejoindre/${model.meeting.joinCode}`;
-    const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
+    const link = joinUrl(config.publicUrl, req, model.meeting.joinCode);
+    const qr = view === 'projection' ? await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
     res.vary('HX-Target');
     res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : VIEW_TEMPLATES[view], {
       title: model.meeting.title,
       view,
       m: model,
-      joinUrl,
+      joinUrl: link,
       qr,
       validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
       diff: model.proposal ? versionDiff(model.proposal) : null,

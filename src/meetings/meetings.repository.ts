@@ -1,9 +1,7 @@
 /** Circles, meetings and their members: the only SQL about them. */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Executor } from '../db/schema.ts';
 import type { MeetingRole, MeetingStatus } from '../db/schema-accounts.ts';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface Circle {
   id: string;

@@ -1,7 +1,7 @@
 /** Read models of proposals: the only SQL that writes or reads proposals, versions, rounds, contributions, objections. */
 import type { Event, Objection, Proposal, Round, State } from '../consent/index.ts';
 import { openRound } from '../consent/index.ts';
-import type { Executor } from './events.repository.ts';
+import type { Executor } from '../db/schema.ts';
 
 export interface ProposalHead {
   state: Proposal;
