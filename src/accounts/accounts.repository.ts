@@ -215,6 +215,13 @@ export async function findPersonName(db: Executor, personId: string): Promise<st
   return r?.display_name ?? null;
 }
 
+/** Display names of these persons, by id (unknown ids are left out). */
+export async function findPersonNames(db: Executor, ids: readonly string[]): Promise<Record<string, string>> {
+  if (ids.length === 0) return {};
+  const rows = await db.selectFrom('persons').select(['id', 'display_name']).where('id', 'in', [...ids]).execute();
+  return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
+}
+
 export async function deleteOldFailures(db: Executor, windowMinutes: number): Promise<void> {
   await db.deleteFrom('sign_in_failures').where('failed_at', '<', sql<Date>`now() - make_interval(mins => ${windowMinutes})`).execute();
 }

@@ -21,6 +21,20 @@ export async function loadHead(db: Executor, proposalId: string): Promise<Propos
   return { state: row.state as Proposal, meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
 }
 
+export interface AgendaRow {
+  id: string;
+  title: string;
+  stage: string;
+  proposerId: string;
+  lastSeq: number;
+}
+
+/** The meeting's proposals in the order they were drafted: titles and stages, not their states. */
+export async function listAgenda(db: Executor, meetingId: string): Promise<AgendaRow[]> {
+  const rows = await db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'last_seq']).where('meeting_id', '=', meetingId).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, lastSeq: r.last_seq }));
+}
+
 /** The head of the chain every proposal records (`last_seq`, `last_hash`), for verification. */
 export async function listRecordedHeads(db: Executor): Promise<{ proposalId: string; lastSeq: number; lastHash: string }[]> {
   const rows = await db.selectFrom('proposals').select(['id', 'last_seq', 'last_hash']).orderBy('id').execute();
