@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.set(SSE_HUB, hub);
   app.set(SESSION_END_PUBLISHER, bus);
-  const proposals = new ProposalService({ db: database.db, publisher: bus });
+  const proposals = new ProposalService({ db: database.db, publisher: bus, idleMinutes: config.sessionIdleMinutes });
   const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus, idleMinutes: config.sessionIdleMinutes });
   // Graceful shutdown ends the open streams first, so the server can close.
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());

@@ -1,9 +1,7 @@
 /** Accounts, sessions, the sign-in throttle and password resets: the only SQL about them. */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Executor } from '../db/schema.ts';
 import type { AccountRole, SessionKind, SessionNotice } from '../db/schema-accounts.ts';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface AccountRow {
   personId: string;
@@ -215,6 +213,13 @@ export async function invalidateResetsOf(db: Executor, personId: string): Promis
 export async function findPersonName(db: Executor, personId: string): Promise<string | null> {
   const r = await db.selectFrom('persons').select('display_name').where('id', '=', personId).executeTakeFirst();
   return r?.display_name ?? null;
+}
+
+/** Display names of these persons, by id (unknown ids are left out). */
+export async function findPersonNames(db: Executor, ids: readonly string[]): Promise<Record<string, string>> {
+  if (ids.length === 0) return {};
+  const rows = await db.selectFrom('persons').select(['id', 'display_name']).where('id', 'in', [...ids]).execute();
+  return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
 }
 
 export async function deleteOldFailures(db: Executor, windowMinutes: number): Promise<void> {

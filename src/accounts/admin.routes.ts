@@ -6,7 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { ACCOUNT_ROLES, changeRole, createAccount, createCircle, issuePasswordReset, listAccounts, listCirclesForAdmin, RESET_VALID_HOURS } from './account.service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
-import { uuidParam } from '../http/forms.ts';
+import { publicBase, uuidParam } from '../http/forms.ts';
 import { notFound } from '../http/errors.ts';
 import { sessionsEnded } from '../http/session-end.ts';
 
@@ -29,7 +29,6 @@ const circleForm = z.object({
 export function adminRouter(db: Kysely<DB>, config: Config): Router {
   const router = Router();
 
-  const linkBase = (req: Request) => config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
   async function accountsPage(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, FieldError>) {
     const accounts = await listAccounts(db, req.actor);
@@ -41,7 +40,7 @@ export function adminRouter(db: Kysely<DB>, config: Config): Router {
     res.status(status).render('accounts/admin-reset-link', {
       title: res.locals.t('admin.reset_title'),
       account: issued.account,
-      link: `${linkBase(req)}/reinitialiser/${issued.token}`,
+      link: `${publicBase(config.publicUrl, req)}/reinitialiser/${issued.token}`,
       hours: RESET_VALID_HOURS,
     });
   }

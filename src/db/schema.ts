@@ -1,5 +1,5 @@
 /** Row types of the database, as Kysely sees them. Timestamps travel as ISO strings or Date. */
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { EventTables } from './schema-events.ts';
 import type { AccountTables } from './schema-accounts.ts';
 import type { TrainingTables } from './schema-training.ts';
@@ -16,3 +16,6 @@ export interface PersonsTable {
 export interface DB extends EventTables, AccountTables, TrainingTables {
   persons: PersonsTable;
 }
+
+/** What a repository function runs on: the database, or the caller's transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;

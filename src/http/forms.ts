@@ -1,4 +1,5 @@
-/** Small helpers shared by the routes: safe `next` targets, uuid parameters, Paris time typed in a form. */
+/** Small helpers shared by the routes: safe `next` targets, uuid parameters, join links, Paris time typed in a form. */
+import type { Request } from 'express';
 import { z } from 'zod';
 import { notFound } from './errors.ts';
 import { TIME_ZONE } from '../i18n/dates.ts';
@@ -40,6 +41,16 @@ export function uuidParam(value: unknown): string {
   const parsed = uuidSchema.safeParse(value);
   if (!parsed.success) throw notFound();
   return parsed.data.toLowerCase();
+}
+
+/** Where the site is reached from outside: PUBLIC_URL when set, else the host of the request. */
+export function publicBase(publicUrl: string | null, req: Request): string {
+  return publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+/** The link (and QR code) by which people join a meeting with its code. */
+export function joinUrl(publicUrl: string | null, req: Request, joinCode: string): string {
+  return `${publicBase(publicUrl, req)}/rejoindre/${joinCode}`;
 }
 
 /** "2026-03-14T09:30" typed in a datetime-local field, read as Paris time. */

@@ -4,7 +4,8 @@
  * checked against the log years later with `npm run verify-log -- --against FILE`, even if
  * someone with SQL access rewrote both the events and the proposals table since.
  */
-import { lastEntry, type Executor } from '../proposals/events.repository.ts';
+import type { Executor } from '../db/schema.ts';
+import { lastEntry } from '../proposals/events.repository.ts';
 
 export interface ChainHead {
   proposalId: string;

@@ -6,7 +6,8 @@
  */
 import { eventHash, GENESIS_HASH } from './hash.ts';
 import type { ChainHead } from './head.ts';
-import { listStreams, loadStream, type Executor, type LogEntry } from '../proposals/events.repository.ts';
+import type { Executor } from '../db/schema.ts';
+import { listStreams, loadStream, type LogEntry } from '../proposals/events.repository.ts';
 import { listRecordedHeads } from '../proposals/proposals.repository.ts';
 
 export type BreakReason =

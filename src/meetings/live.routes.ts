@@ -11,10 +11,11 @@ import type { Config } from '../config.ts';
 import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
 import { AccessDenied } from '../accounts/policy.ts';
 import { LIMITS } from '../http/limits.ts';
-import { uuidParam } from '../http/forms.ts';
+import { joinUrl, uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
-import { isActionName, type ActionInput, type ActionName } from '../proposals/actions.ts';
-import { OnBehalfRefused, type LiveMeetingService } from './live.service.ts';
+import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
+import type { LiveMeetingService } from './live.service.ts';
+import { OnBehalfRefused } from './meeting.facts.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
 import { sha256 } from '../accounts/crypto.ts';
 import { ConcurrencyError, KeyReusedError } from '../proposals/proposal.service.ts';
@@ -27,33 +28,11 @@ const VIEW_TEMPLATES: Record<ViewName, string> = { console: 'meetings/live/conso
 
 const optional = (max: number) => z.string().max(max).optional().transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim());
 
-const actionForm = z.object({
-  texte: optional(LIMITS.proposalText),
-  note: optional(LIMITS.changeNote),
-  question: z.string().max(100).optional(),
-  objection: z.string().max(100).optional(),
-  personne: z.uuid().optional().or(z.literal('')),
-  pour: z.uuid().optional().or(z.literal('')),
-  decision: z.enum(['valid', 'not_valid']).optional(),
-  date: z.string().max(10).optional(),
-  raison: optional(LIMITS.concern),
-  motive: z.union([z.string().max(200), z.array(z.string().max(200)).max(200)]).optional(),
+/** What every action form carries besides the action's own fields (see the action table). */
+const ACTION_ENVELOPE = {
   retour: z.enum(VIEWS).optional(),
   cle: z.uuid().optional().or(z.literal('')),
-});
-
-/** Longest text each action accepts, so a 5 000-character objection is refused with a clear message. */
-const TEXT_LIMITS: Partial<Record<ActionName, number>> = {
-  question: LIMITS.question,
-  repondre: LIMITS.answer,
-  reaction: LIMITS.reaction,
-  objection: LIMITS.objection,
-  preoccupation: LIMITS.concern,
-  amender: LIMITS.proposalText,
 };
-/** The fields people type in an action form, kept on the page when the form comes back. */
-const TYPED_FIELDS = ['texte', 'note', 'raison', 'date'] as const;
-const NEEDS_TEXT: ReadonlySet<ActionName> = new Set(['question', 'repondre', 'reaction', 'objection', 'preoccupation', 'amender']);
 
 const draftForm = z.object({
   title: text(LIMITS.proposalTitle),
@@ -72,17 +51,6 @@ const presenceForm = z.object({
   present: z.enum(['oui', 'non']).optional(),
 });
 
-function motivations(raw: string | string[] | undefined): ActionInput['motivatedBy'] {
-  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  const out: NonNullable<ActionInput['motivatedBy']> = [];
-  for (const v of values) {
-    const [kind, ...rest] = v.split(':');
-    const id = rest.join(':');
-    if ((kind === 'question' || kind === 'reaction' || kind === 'objection') && id) out.push({ kind, id });
-  }
-  return out;
-}
-
 export interface LiveRouterDeps {
   config: Config;
   live: LiveMeetingService;
@@ -97,16 +65,15 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
     const model = await live.view(req.actor, meetingId, proposalId);
     if (view === 'console' && !model.me.canFacilitate) throw new AccessDenied('forbidden');
-    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    const joinUrl = `${base}/rejoindre/${model.meeting.joinCode}`;
-    const qr = view === 'projection' ? await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
+    const link = joinUrl(config.publicUrl, req, model.meeting.joinCode);
+    const qr = view === 'projection' ? await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
     res.vary('HX-Target');
     res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : VIEW_TEMPLATES[view], {
       title: model.meeting.title,
       view,
       m: model,
-      joinUrl,
+      joinUrl: link,
       qr,
       validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
       diff: model.proposal ? versionDiff(model.proposal) : null,
@@ -148,41 +115,26 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     if (!isActionName(action)) throw new AccessDenied('not_found');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const back: ViewName = (VIEWS as readonly unknown[]).includes(body.retour) ? (body.retour as ViewName) : 'participant';
-    const parsed = parseForm(actionForm, body);
+    const entry = ACTION_TABLE[action];
+    const parsed = parseForm(entry.schema.extend(ACTION_ENVELOPE), body);
     const values: Record<string, string> = {};
     const typed = parsed.ok ? body : parsed.values;
     for (const key of TYPED_FIELDS) if (typeof typed[key] === 'string') values[`${action}.${key}`] = typed[key] as string;
     const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values });
     const t = res.locals.t;
-    const limit = TEXT_LIMITS[action];
     // a typed field in error: the message goes next to it, what was typed stays in it
     const failField = (field: (typeof TYPED_FIELDS)[number], error: FieldError) =>
       render(req, res, back, { status: 400, error: t('forms.has_errors'), values, fieldErrors: { [`${action}.${field}`]: error } });
     if (!parsed.ok) {
       const field = TYPED_FIELDS.find((k) => parsed.errors[k]);
-      if (!field) return fail(t('live.errors.invalid'), 400);
-      const error = parsed.errors[field]!;
-      return failField(field, field === 'texte' && error.key === 'validation.too_long' && limit !== undefined ? { key: error.key, params: { max: limit } } : error);
+      return field ? failField(field, parsed.errors[field]!) : fail(t('live.errors.invalid'), 400);
     }
     const f = parsed.data;
-    if (limit !== undefined && (f.texte ?? '').length > limit) return failField('texte', { key: 'validation.too_long', params: { max: limit } });
-    if (NEEDS_TEXT.has(action) && !f.texte) return failField('texte', { key: 'live.errors.text_required' });
-    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: f.texte ?? '' });
-    const input: ActionInput = {
-      ...(f.texte ? { text: f.texte } : {}),
-      ...(f.note ? { changeNote: f.note } : {}),
-      ...(f.question ? { questionId: f.question } : {}),
-      ...(f.objection ? { objectionId: f.objection } : {}),
-      ...(f.personne ? { personId: f.personne } : {}),
-      ...(f.pour ? { onBehalfOf: f.pour } : {}),
-      ...(f.decision ? { ruling: f.decision } : {}),
-      ...(f.date ? { followUpDate: f.date } : {}),
-      ...(f.raison ? { reason: f.raison } : {}),
-      motivatedBy: motivations(f.motive),
-      answers: testAnswers(req.body),
-    };
+    const texte = typeof f.texte === 'string' ? f.texte : '';
+    if (entry.needsText && !texte) return failField('texte', { key: 'live.errors.text_required' });
+    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: texte });
     try {
-      await live.act(req.actor, meetingId, proposalId, action, input, f.cle || undefined);
+      await live.act(req.actor, meetingId, proposalId, actionCommand(action, { ...f, reponses: testAnswers(body) }), typeof f.cle === 'string' && f.cle ? f.cle : undefined);
     } catch (error) {
       if (isDomainError(error)) return fail(translateError(error, t));
       if (error instanceof OnBehalfRefused) return fail(t(error.messageKey, { name: error.personName }), 403);
@@ -241,16 +193,6 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   });
 
   return router;
-}
-
-/** `reponses[question_id]=oui|non` fields of the objection test form. */
-function testAnswers(body: unknown): Record<string, boolean> {
-  const answers: Record<string, boolean> = {};
-  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    const match = /^reponses\[([a-z_]{1,60})\]$/.exec(key);
-    if (match && (value === 'oui' || value === 'non')) answers[match[1]!] = value === 'oui';
-  }
-  return answers;
 }
 
 /** Word-level difference between the last two versions, for the proposer and the projector. */

@@ -4,14 +4,9 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { newJoinCode, normaliseJoinCode } from '../accounts/crypto.ts';
 import * as repo from './meetings.repository.ts';
+import { readMeetingFacts } from './meeting.facts.ts';
 import { deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../accounts/accounts.repository.ts';
 import { addressThrottled } from '../accounts/throttle.ts';
-
-async function factsFor(db: Kysely<DB>, actor: Actor, meeting: repo.MeetingRow): Promise<MeetingFacts> {
-  const personId = actor.kind === 'anonymous' ? null : actor.personId;
-  const membership = personId ? await repo.findMembership(db, meeting.id, personId) : null;
-  return { id: meeting.id, facilitatorPersonId: meeting.facilitatorPersonId, secretaryPersonId: meeting.secretaryPersonId, actorRole: membership?.role ?? null };
-}
 
 /** Loads a meeting the actor may see; a missing meeting and a hidden one look the same (404). */
 async function loadVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<{ meeting: repo.MeetingRow; facts: MeetingFacts } | null> {
@@ -19,7 +14,7 @@ async function loadVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<{ 
   if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
   const meeting = await repo.findMeeting(db, id);
   if (!meeting) return null;
-  const facts = await factsFor(db, actor, meeting);
+  const facts = await readMeetingFacts(db, actor, meeting);
   authorize(actor, { type: 'meeting.view', meeting: facts });
   return { meeting, facts };
 }
@@ -113,7 +108,7 @@ export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: s
     return { ok: false, field: 'code', key: 'join.unknown_code' };
   }
   if (actor.kind === 'account') {
-    const facts = await factsFor(db, actor, meeting);
+    const facts = await readMeetingFacts(db, actor, meeting);
     if (!facts.actorRole) {
       const role = actor.role === 'observer' ? 'observer' : 'participant';
       await repo.insertMember(db, { meetingId: meeting.id, personId: actor.personId, role, isGuest: false, present: true });

@@ -1,9 +1,7 @@
 /** Circles, meetings and their members: the only SQL about them. */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { Executor } from '../db/schema.ts';
 import type { MeetingRole, MeetingStatus } from '../db/schema-accounts.ts';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface Circle {
   id: string;
@@ -77,8 +75,10 @@ function toMeeting(r: MeetingSelect): MeetingRow {
   };
 }
 
-export async function findMeeting(db: Executor, id: string): Promise<MeetingRow | null> {
-  const r = await meetingQuery(db).where('meetings.id', '=', id).executeTakeFirst();
+/** A meeting; with `lock`, its row stays locked (FOR SHARE) until the caller's transaction ends. */
+export async function findMeeting(db: Executor, id: string, options: { lock?: boolean } = {}): Promise<MeetingRow | null> {
+  const query = meetingQuery(db).where('meetings.id', '=', id);
+  const r = await (options.lock ? query.forShare('meetings') : query).executeTakeFirst();
   return r ? toMeeting(r) : null;
 }
 
@@ -132,22 +132,27 @@ export async function listMembers(db: Executor, meetingId: string): Promise<Memb
   return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present, hasDevice: r.has_device }));
 }
 
-/** The person's current (not removed) membership of the meeting. */
-export async function findMembership(db: Executor, meetingId: string, personId: string): Promise<{ role: MeetingRole; isGuest: boolean; hasDevice: boolean } | null> {
-  const r = await db
+/**
+ * The person's current (not removed) membership of the meeting. With `lock`, the row stays locked
+ * (FOR SHARE) until the caller's transaction ends: a concurrent removal or change of role waits for
+ * it, and a removal already under way is waited for and then seen.
+ */
+export async function findMembership(db: Executor, meetingId: string, personId: string, options: { lock?: boolean } = {}): Promise<{ role: MeetingRole; isGuest: boolean; hasDevice: boolean } | null> {
+  const query = db
     .selectFrom('meeting_members')
     .select(['role', 'is_guest', 'has_device'])
     .where('meeting_id', '=', meetingId)
     .where('person_id', '=', personId)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
+    .where('removed_at', 'is', null);
+  const r = await (options.lock ? query.forShare() : query).executeTakeFirst();
   return r ? { role: r.role, isGuest: r.is_guest, hasDevice: r.has_device } : null;
 }
 
-export async function insertMember(db: Executor, m: { meetingId: string; personId: string; role: MeetingRole; isGuest: boolean; present: boolean }): Promise<void> {
+/** Adds a member (or brings a removed one back); `hasDevice: false` for someone in the room without one. */
+export async function insertMember(db: Executor, m: { meetingId: string; personId: string; role: MeetingRole; isGuest: boolean; present: boolean; hasDevice?: boolean }): Promise<void> {
   await db
     .insertInto('meeting_members')
-    .values({ meeting_id: m.meetingId, person_id: m.personId, role: m.role, is_guest: m.isGuest, present: m.present })
+    .values({ meeting_id: m.meetingId, person_id: m.personId, role: m.role, is_guest: m.isGuest, present: m.present, ...(m.hasDevice === undefined ? {} : { has_device: m.hasDevice }) })
     .onConflict((oc) => oc.columns(['meeting_id', 'person_id']).doUpdateSet({ removed_at: null, present: m.present }))
     .execute();
 }
@@ -161,6 +166,26 @@ export async function removeGuest(db: Executor, meetingId: string, personId: str
     .where('person_id', '=', personId)
     .where('is_guest', '=', true)
     .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Marks a current member present or absent; false when there is no such member. */
+export async function setPresent(db: Executor, meetingId: string, personId: string, present: boolean): Promise<boolean> {
+  const r = await db.updateTable('meeting_members').set({ present }).where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('removed_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Marks a member who is not an observer present as they open the meeting; false when nothing changed. */
+export async function markArrived(db: Executor, meetingId: string, personId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('meeting_members')
+    .set({ present: true })
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', '=', personId)
+    .where('present', '=', false)
+    .where('removed_at', 'is', null)
+    .where(sql<boolean>`role <> 'observer'`)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

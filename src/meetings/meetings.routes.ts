@@ -6,7 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { circlesForNewMeeting, createMeeting, listMeetings, removeGuest, secretaryCandidates, showMeeting } from './meeting.service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
-import { parisLocalToDate, uuidParam } from '../http/forms.ts';
+import { joinUrl, parisLocalToDate, uuidParam } from '../http/forms.ts';
 import { notFound } from '../http/errors.ts';
 import { sessionsEnded } from '../http/session-end.ts';
 
@@ -49,8 +49,7 @@ export function meetingsRouter(db: Kysely<DB>, config: Config): Router {
   router.get('/seances/:id', async (req, res) => {
     const page = await showMeeting(db, req.actor, uuidParam(req.params.id));
     if (!page) throw notFound();
-    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    res.render('meetings/show', { title: page.meeting.title, ...page, joinUrl: `${base}/rejoindre/${page.meeting.joinCode}` });
+    res.render('meetings/show', { title: page.meeting.title, ...page, joinUrl: joinUrl(config.publicUrl, req, page.meeting.joinCode) });
   });
 
   router.post('/seances/:id/invites/:personId/retirer', async (req, res) => {

@@ -1,8 +1,5 @@
 /** The consent log: the only SQL that writes or reads the events table. */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
-
-export type Executor = Kysely<DB> | Transaction<DB>;
+import type { Executor } from '../db/schema.ts';
 
 export interface NewLogEntry {
   streamId: string;

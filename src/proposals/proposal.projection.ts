@@ -4,8 +4,8 @@
  * read models are written: the proposal service uses it for every command, and verify-log
  * (--read-models) replays the log through it to rebuild them and compare.
  */
-import { evolve, openRound, type Proposal, type Round, type State } from '../consent/index.ts';
-import type { Executor } from './events.repository.ts';
+import { fold, openRound, type Proposal, type Round, type State } from '../consent/index.ts';
+import type { Executor } from '../db/schema.ts';
 import { project, type SequencedEvent } from './proposals.repository.ts';
 
 export interface Batch {
@@ -16,20 +16,15 @@ export interface Batch {
   lastHash: string;
 }
 
-/** The state after the batch, and the round open just before each of its events. */
-export function fold(before: State, events: readonly SequencedEvent[]): { after: State; openRounds: (Round | null)[] } {
-  let state = before;
-  const openRounds: (Round | null)[] = [];
-  for (const { event } of events) {
-    openRounds.push(state ? openRound(state) : null);
-    state = evolve(state, event);
-  }
-  return { after: state, openRounds };
-}
-
-/** Folds the batch and brings the read models in line, in the caller's transaction; returns the new state. */
+/** Folds the batch (the core's fold, one event at a time) and brings the read models in line, in the caller's transaction; returns the new state. */
 export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal> {
-  const { after, openRounds } = fold(batch.before, batch.events);
+  // A contribution belongs to the round open just before its event: note it on the way.
+  const openRounds: (Round | null)[] = [];
+  let after: State = batch.before;
+  for (const { event } of batch.events) {
+    openRounds.push(after ? openRound(after) : null);
+    after = fold([event], after);
+  }
   if (after === null) throw new Error('a command produced no proposal');
   await project(db, { before: batch.before, after, events: batch.events, openRounds, meetingId: batch.meetingId, lastSeq: batch.lastSeq, lastHash: batch.lastHash });
   return after;

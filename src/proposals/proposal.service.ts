@@ -1,11 +1,14 @@
-/** The proposal service: authorise, load, decide, append and project in one transaction, publish after commit. */
+/** The proposal service: one transaction loads, authorises, decides, appends and projects; publish after commit. */
 import type { Kysely } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
 import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
-import type { DB } from '../db/schema.ts';
-import { createHash } from 'node:crypto';
+import type { DB, Executor } from '../db/schema.ts';
+import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
+import { behalfRefusal, loadMeetingFacts, roundCandidates } from '../meetings/meeting.facts.ts';
+import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
 import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from './events.repository.ts';
-import { loadHead, type SequencedEvent } from './proposals.repository.ts';
+import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
 import { projectBatch } from './proposal.projection.ts';
 import type { Publisher } from '../realtime/signals.ts';
 
@@ -45,31 +48,107 @@ export interface CommandResult {
   events: SequencedEvent[];
 }
 
-/** Decides whether the actor may send this command at all (meeting membership etc.); throws to refuse. */
-export type Authorize = (command: Command, state: State, context: { meetingId: string | null }) => void | Promise<void>;
+/** The proposal a command is about, in its meeting; `key` is the submission key of the form that sent it. */
+export interface Target {
+  meetingId: string;
+  proposalId: string;
+  key?: string;
+}
+
+/** The meeting permissions a command may be sent under: any one of them is enough. */
+export type Permission = 'meeting.facilitate' | 'meeting.participate';
+
+/** What the command is built from, read inside its transaction. */
+export interface CommandContext {
+  actorId: string;
+  at: string;
+  /** Id for the new question, reaction, objection or concern: drawn from the submission key. */
+  newId: string;
+  /** Who takes turns in a round started now: present members, not observers, not the facilitator. */
+  participants: string[];
+  /** Who facilitates the meeting and keeps its record (a new proposal starts with them). */
+  meeting: Pick<MeetingRow, 'facilitatorPersonId' | 'secretaryPersonId'>;
+}
+
+/** What a person asks of a proposal: who may ask it, and the core command it becomes once the facts are read. */
+export interface ProposalCommand {
+  may: readonly Permission[];
+  /** The command starts a round: its order is who is present when the transaction reads it. */
+  startsRound: boolean;
+  /** The command creates the proposal (a draft): there is no proposal to find in the meeting yet. */
+  creates: boolean;
+  /** Recorded for this person by whoever facilitates (a person in the room without a device). */
+  onBehalfOf: string | null;
+  /** The person settles their own objection: never typed for them while they are connected. */
+  ownObjection: boolean;
+  toCommand(context: CommandContext): Command;
+}
 
 export interface ProposalServiceDeps {
   db: Kysely<DB>;
   publisher?: Publisher;
-  authorize?: Authorize;
+  now?: () => Date;
+  /** SESSION_IDLE_MINUTES: a person whose session was seen within it is connected (default 120). */
+  idleMinutes?: number;
   /** Attempts against a concurrently moving stream before giving up (default 60). */
   maxAttempts?: number;
 }
 
+type Prepare = (trx: Executor, head: ProposalHead | null) => Promise<{ command: Command; meetingId: string | null }>;
+
 export class ProposalService {
-  constructor(private readonly deps: ProposalServiceDeps) {}
+  private readonly now: () => Date;
+  constructor(private readonly deps: ProposalServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
 
   /**
-   * Runs one command. A refusal of the method throws the core's DomainError and stores nothing.
-   * A lost race for the next sequence number is retried against the new state.
+   * Runs what a person asks, in one transaction: loads the proposal and the facts the policy needs
+   * (the meeting, the actor's membership, who is present), authorises, decides, appends and
+   * projects; publishes after commit. A permission changed by another transaction is either seen
+   * here or waits for this one (the memberships read are locked until commit).
    */
-  async execute(proposalId: string, command: Command, options: { meetingId?: string | null; idempotencyKey?: string } = {}): Promise<CommandResult> {
+  handle(actor: Actor, target: Target, command: ProposalCommand): Promise<CommandResult> {
+    return this.transact(target.proposalId, target.key, async (trx, head) => {
+      const { meeting, facts } = await loadMeetingFacts(trx, actor, target.meetingId, { lock: true });
+      if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
+      const behalf = command.onBehalfOf !== null && command.onBehalfOf !== actor.personId ? command.onBehalfOf : null;
+      authorizeAny(actor, behalf ? ['meeting.facilitate'] : command.may, facts);
+      if (behalf) {
+        const refusal = await behalfRefusal(trx, meeting.id, behalf, command.ownObjection, this.deps.idleMinutes ?? 120);
+        if (refusal) throw refusal;
+      }
+      if (!command.creates && head?.meetingId !== meeting.id) throw new AccessDenied('not_found');
+      const participants = command.startsRound ? roundCandidates(await listMembers(trx, meeting.id), head?.state.actingFacilitatorId ?? meeting.facilitatorPersonId) : [];
+      // The new question, reaction or objection is named after the key of the form that sent it,
+      // within this person's keys on this proposal: two people sending the same key never collide.
+      const newId = target.key ? scopedId(actor.personId, target.proposalId, target.key) : randomUUID();
+      const at = this.now().toISOString();
+      return { command: command.toCommand({ actorId: actor.personId, at, newId, participants, meeting }), meetingId: meeting.id };
+    });
+  }
+
+  /**
+   * Runs a core command already authorised by its caller (seeds, imports, tests): the same
+   * transaction as `handle`, without reading a policy. A refusal of the method throws the core's
+   * DomainError and stores nothing.
+   */
+  execute(proposalId: string, command: Command, options: { meetingId?: string | null; idempotencyKey?: string } = {}): Promise<CommandResult> {
+    return this.transact(proposalId, options.idempotencyKey, async (_trx, head) => ({ command, meetingId: head?.meetingId ?? options.meetingId ?? null }));
+  }
+
+  /** One transaction per attempt; a lost race for the next sequence number is retried against the new state. */
+  private async transact(proposalId: string, key: string | undefined, prepare: Prepare): Promise<CommandResult> {
     const maxAttempts = this.deps.maxAttempts ?? 60;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.db.transaction().execute((trx) => this.attempt(trx, proposalId, command, options.meetingId ?? null, options.idempotencyKey));
-        await this.publish(result.result);
-        return result.result;
+        const result = await this.deps.db.transaction().execute(async (trx) => {
+          const head = await loadHead(trx, proposalId);
+          const { command, meetingId } = await prepare(trx, head);
+          return this.record(trx, proposalId, head, command, meetingId, key);
+        });
+        await this.publish(result);
+        return result;
       } catch (error) {
         if (!isSequenceConflict(error)) throw error;
         if (attempt >= maxAttempts) throw new ConcurrencyError();
@@ -79,11 +158,9 @@ export class ProposalService {
     }
   }
 
-  private async attempt(trx: Kysely<DB>, proposalId: string, command: Command, meetingId: string | null, idempotencyKey?: string): Promise<{ result: CommandResult }> {
-    const head = await loadHead(trx, proposalId);
+  /** Decides, appends and projects, in the caller's transaction. */
+  private async record(trx: Executor, proposalId: string, head: ProposalHead | null, command: Command, meetingId: string | null, idempotencyKey?: string): Promise<CommandResult> {
     const before: State = head?.state ?? null;
-    const context = { meetingId: head?.meetingId ?? meetingId };
-    await this.deps.authorize?.(command, before, context);
     // A key this person already used on this proposal means this very submission was stored (a
     // double click, a resent form): answer as if it had just succeeded, and store nothing more.
     // The same key with another content is not a double click: it is refused.
@@ -91,7 +168,7 @@ export class ProposalService {
     const used = idempotencyKey && before ? await findKey(trx, idempotencyKey, proposalId, command.actorId) : null;
     if (used && before) {
       if (used.fingerprint !== null && used.fingerprint !== fingerprint) throw new KeyReusedError();
-      return { result: { proposalId, meetingId: context.meetingId, state: before, events: [] } };
+      return { proposalId, meetingId, state: before, events: [] };
     }
     if (command.type === 'CreateProposal' && command.proposalId !== proposalId) throw new TypeError('CreateProposal: proposalId mismatch');
 
@@ -112,8 +189,8 @@ export class ProposalService {
     }
     if (idempotencyKey) await useKey(trx, idempotencyKey, proposalId, command.actorId, fingerprint);
     await appendEntries(trx, entries);
-    const state = await projectBatch(trx, { before, events, meetingId: context.meetingId, lastSeq: seq, lastHash: previous });
-    return { result: { proposalId, meetingId: context.meetingId, state, events } };
+    const state = await projectBatch(trx, { before, events, meetingId, lastSeq: seq, lastHash: previous });
+    return { proposalId, meetingId, state, events };
   }
 
   private async publish(result: CommandResult): Promise<void> {
@@ -132,4 +209,16 @@ export class ProposalService {
       // The command is committed; live views catch up on their next refresh.
     }
   }
+}
+
+/** Throws AccessDenied unless one of the permissions is granted; the refusal is the first one's. */
+function authorizeAny(actor: Actor, permissions: readonly Permission[], meeting: MeetingFacts): void {
+  if (permissions.some((type) => can(actor, { type, meeting }))) return;
+  authorize(actor, { type: permissions[0] ?? 'meeting.facilitate', meeting });
+}
+
+/** A UUID-shaped id drawn from a submission key and its scope (the same inputs always give the same id). */
+function scopedId(personId: string, proposalId: string, key: string): string {
+  const h = createHash('sha256').update(`${personId}:${proposalId}:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

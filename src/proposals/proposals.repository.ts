@@ -1,7 +1,7 @@
 /** Read models of proposals: the only SQL that writes or reads proposals, versions, rounds, contributions, objections. */
 import type { Event, Objection, Proposal, Round, State } from '../consent/index.ts';
 import { openRound } from '../consent/index.ts';
-import type { Executor } from './events.repository.ts';
+import type { Executor } from '../db/schema.ts';
 
 export interface ProposalHead {
   state: Proposal;
@@ -19,6 +19,20 @@ export async function loadHead(db: Executor, proposalId: string): Promise<Propos
     .executeTakeFirst();
   if (!row) return null;
   return { state: row.state as Proposal, meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
+}
+
+export interface AgendaRow {
+  id: string;
+  title: string;
+  stage: string;
+  proposerId: string;
+  lastSeq: number;
+}
+
+/** The meeting's proposals in the order they were drafted: titles and stages, not their states. */
+export async function listAgenda(db: Executor, meetingId: string): Promise<AgendaRow[]> {
+  const rows = await db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'last_seq']).where('meeting_id', '=', meetingId).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, lastSeq: r.last_seq }));
 }
 
 /** The head of the chain every proposal records (`last_seq`, `last_hash`), for verification. */

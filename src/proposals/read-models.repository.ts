@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Executor } from './events.repository.ts';
+import type { Executor } from '../db/schema.ts';
 
 /** Every read model and the columns that identify a row in it. */
 export const READ_MODELS = {

@@ -1,10 +1,8 @@
 /** Trainer mode: every query about training sessions, their personas and dot votes. `db` (or a transaction) first. */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { DB, Executor } from '../db/schema.ts';
 import type { MeetingRole, MeetingStatus } from '../db/schema-accounts.ts';
 import type { TrainingPhase } from '../db/schema-training.ts';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 export interface SessionRow {
   meetingId: string;

@@ -5,7 +5,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { uuidParam } from '../http/forms.ts';
+import { joinUrl, uuidParam } from '../http/forms.ts';
 import { POSITION_LABELS, POSITIONS, type Position } from '../consent/rules.ts';
 import { TrainingError, type TrainingCommand, type TrainingService } from './training.service.ts';
 
@@ -25,7 +25,6 @@ export function trainingRouter({ config, training }: { config: Config; training:
   async function render(req: Request, res: Response, page: Page, extra: { status?: number; error?: string } = {}) {
     const meetingId = uuidParam(req.params.id);
     const v = await training.view(req.actor, meetingId);
-    const base = config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const fragment = req.get('HX-Target') === 'training';
     const lang = res.locals.lang === 'en' ? 'en' : 'fr';
     res.set('Cache-Control', 'no-store');
@@ -35,7 +34,7 @@ export function trainingRouter({ config, training }: { config: Config; training:
       v,
       page,
       error: extra.error ?? null,
-      joinUrl: `${base}/rejoindre/${v.session.joinCode}`,
+      joinUrl: joinUrl(config.publicUrl, req, v.session.joinCode),
       positions: POSITIONS,
       label: (p: Position) => POSITION_LABELS[p][lang],
       bodyClass: page === 'projection' ? 'projector training-projector' : `training-${page}`,

@@ -16,6 +16,7 @@ import { createAccount, createCircle } from '../../src/accounts/account.service.
 import { createMeeting } from '../../src/meetings/meeting.service.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
+import { actionCommand } from '../../src/proposals/actions.ts';
 import { row, stats } from './stats.ts';
 
 function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string; cookies: string[] }> {
@@ -50,8 +51,8 @@ export async function benchLive(database: Database, label: string, streams: numb
     const live = new LiveMeetingService({ db: database.db, proposals: new ProposalService({ db: database.db }) });
     for (let i = 0; i < streams; i++) await live.addInRoom(facActor, meetingId, `Participant·e ${i}`);
     const proposalId = await live.draft(facActor, meetingId, { title: 'Banc', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' });
-    await live.act(facActor, meetingId, proposalId, 'presenter', {});
-    await live.act(facActor, meetingId, proposalId, 'ouvrir-clarification', {});
+    await live.act(facActor, meetingId, proposalId, actionCommand('presenter', { reponses: {} }));
+    await live.act(facActor, meetingId, proposalId, actionCommand('ouvrir-clarification', { reponses: {} }));
 
     // A signed-in session, through the real sign-in form.
     const signInPage = await get(port, '/connexion', {});

@@ -59,7 +59,7 @@ export function requireFacilitator(p: Proposal, c: { actorId: PersonId }): void 
 }
 
 export function requireProposer(p: Proposal, c: Attribution): void {
-  ensure(speakerOf(p, c) === p.proposerId, 'NOT_PROPOSER');
+  requireSpeaker(p, c, p.proposerId, 'NOT_PROPOSER');
 }
 
 export function requireText(text: string): void {
@@ -81,7 +81,8 @@ export function nextRoundNumber(p: Proposal, kind: Round['kind']): number {
 /** Checks that the speaker holds the floor; refusals say why (not in the round, spoken, wait). */
 export function takeTurn(p: Proposal, round: Round, c: Attribution): void {
   ensure(round.turnIndex < round.order.length, 'ROUND_COMPLETE');
-  const position = round.order.indexOf(speakerOf(p, c));
+  requireRecorder(p, c);
+  const position = round.order.indexOf(speaker(c));
   ensure(position >= 0, 'NOT_IN_ROUND');
   ensure(position >= round.turnIndex, 'ALREADY_SPOKEN');
   ensure(position === round.turnIndex, 'NOT_YOUR_TURN');
@@ -117,13 +118,15 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
-/**
- * The person a command speaks for (see `speaker`), once checked that its actor may record for
- * someone else ("saisi pour …"): only the acting facilitator and the secretary may.
- */
-export function speakerOf(p: Proposal, c: Attribution): PersonId {
+/** Recording for someone else ("saisi pour …") is for the acting facilitator and the secretary only. */
+export function requireRecorder(p: Proposal, c: Attribution): void {
   if (isOnBehalf(c)) ensure(c.actorId === p.actingFacilitatorId || c.actorId === p.secretaryId, 'NOT_ALLOWED');
-  return speaker(c);
+}
+
+/** The command speaks for `expected` (see `speaker`), and whoever typed it may record for them. */
+export function requireSpeaker(p: Proposal, c: Attribution, expected: PersonId, code: ErrorCode): void {
+  requireRecorder(p, c);
+  ensure(speaker(c) === expected, code);
 }
 
 /** Event envelope: `onBehalfOf` appears only when set, so events stay canonical JSON. */

@@ -5,7 +5,7 @@ import type { CommandOf } from '../commands.ts';
 import type { Event } from '../events.ts';
 import type { IntegrationState, Objection } from '../states.ts';
 import { VALIDITY_SETS } from '../validity.ts';
-import { by, ensure, inStage, isIsoDate, objectionOfRound, requireFacilitator, requireProposer, speakerOf, type Handlers } from './guards.ts';
+import { by, ensure, inStage, isIsoDate, objectionOfRound, requireFacilitator, requireProposer, requireSpeaker, type Handlers } from './guards.ts';
 import { afterOutcome, afterTestStep } from './transitions.ts';
 
 export const integrationHandlers = {
@@ -26,7 +26,7 @@ export const integrationHandlers = {
   ConfirmObjectionLifted: (state, c) => {
     const p = inStage(state, 'integration');
     const objection = objectionOfRound(p, c.objectionId);
-    ensure(speakerOf(p, c) === objection.objectorId, 'NOT_OBJECTOR');
+    requireSpeaker(p, c, objection.objectorId, 'NOT_OBJECTOR');
     requireConfirmable(p, objection, p.current.liftConfirmed);
     const confirmed: Event = { type: 'ObjectionLiftConfirmed', ...by(c), objectionId: objection.id };
     return p.current.tensionConfirmed ? integrated(p, c, confirmed) : [confirmed];
@@ -44,7 +44,7 @@ export const integrationHandlers = {
   WithdrawObjection: (state, c) => {
     const p = inStage(state, 'testing', 'integration');
     const objection = objectionOfRound(p, c.objectionId);
-    ensure(speakerOf(p, c) === objection.objectorId, 'NOT_OBJECTOR');
+    requireSpeaker(p, c, objection.objectorId, 'NOT_OBJECTOR');
     ensure(objection.outcome === null, 'OBJECTION_CLOSED');
     const withdrawn: Event = { type: 'ObjectionWithdrawn', ...by(c), objectionId: objection.id };
     return p.stage === 'testing' ? afterTestStep(p, withdrawn, c) : afterOutcome(p, c, withdrawn);

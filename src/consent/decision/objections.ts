@@ -11,9 +11,9 @@ import {
   nextRoundNumber,
   requireFacilitator,
   requireProposer,
+  requireSpeaker,
   requireText,
   roundOrder,
-  speakerOf,
   takeTurn,
   type Handlers,
 } from './guards.ts';
@@ -24,7 +24,7 @@ export const objectionHandlers = {
     const p = inStage(state, 'amendment', 'integration');
     // Only the proposer changes the text; the secretary may type it for them, nobody else.
     if (isOnBehalf(c)) ensure(c.actorId === p.secretaryId, 'NOT_ALLOWED');
-    ensure(speakerOf(p, c) === p.proposerId, 'NOT_PROPOSER');
+    requireSpeaker(p, c, p.proposerId, 'NOT_PROPOSER');
     requireText(c.text);
     requireText(c.changeNote);
     ensure(c.text !== currentVersion(p).text, 'TEXT_UNCHANGED');
