@@ -57,6 +57,8 @@ export function createApp(deps: AppDeps): Express {
   if (config.env === 'production') app.enable('view cache');
 
   app.locals.appName = 'Sans Objection';
+  // what people may type: every view takes its maxlength from here
+  app.locals.limits = LIMITS;
 
   const bus = deps.bus ?? new SignalBus(database, logger);
   const hub = new SseHub(bus, {

@@ -24,7 +24,6 @@ import { errorKey, translateError } from '../i18n/index.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
 type ViewName = (typeof VIEWS)[number];
-const VIEW_TEMPLATES: Record<ViewName, string> = { console: 'meetings/live/console', participant: 'meetings/live/participant', porteur: 'meetings/live/proposer', projection: 'meetings/live/projector' };
 
 const optional = (max: number) => z.string().max(max).optional().transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim());
 
@@ -69,7 +68,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const qr = view === 'projection' ? await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
     const fragment = req.get('HX-Target') === 'live';
     res.vary('HX-Target');
-    res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : VIEW_TEMPLATES[view], {
+    res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : 'meetings/live/page', {
       title: model.meeting.title,
       view,
       m: model,
