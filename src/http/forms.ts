@@ -13,6 +13,7 @@ const NEXT_PREFIXES = ['/seances', '/admin', '/rejoindre'] as const;
 export function safeNext(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return '/';
   // "//evil", "/\\evil" and control characters are read as another host by some browsers
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (!raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
   try {
     const base = 'http://sans-objection.invalid';
@@ -21,6 +22,7 @@ export function safeNext(raw: unknown): string {
     const path = parsed.pathname;
     const known = path === '/' || NEXT_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
     const result = path + parsed.search + parsed.hash;
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     if (!known || result.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(result)) return '/';
     return result;
   } catch {
