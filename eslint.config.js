@@ -19,7 +19,14 @@ export default tseslint.config(
       'no-irregular-whitespace': ['error', { skipStrings: true, skipComments: true, skipTemplates: true }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // French typography puts non-breaking spaces before : ; ! ? and inside « » (house style), in comments too
+      'no-irregular-whitespace': ['error', { skipStrings: true, skipComments: true, skipTemplates: true }],
     },
+  },
+  {
+    // A migration must not depend on today's schema types: Kysely's documented `Kysely<any>`, which the migrator passes on.
+    files: ['migrations/**/*.ts', 'src/db/migrator.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   prettier,
 );

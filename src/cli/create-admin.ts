@@ -10,8 +10,7 @@ import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrator.ts';
 import { upsertAdmin } from '../accounts/account.service.ts';
 import { LIMITS } from '../http/limits.ts';
-
-const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } }, strict: true });
+import { isEntryPoint, terminal, type Output } from './entry.ts';
 
 async function ask(question: string, hidden = false): Promise<string> {
   if (!process.stdin.isTTY) throw new Error(`${question} manquant : passez-le en argument ou dans l'environnement.`);
@@ -34,22 +33,29 @@ const schema = z.object({
   password: z.string().min(LIMITS.passwordMin, `mot de passe de ${LIMITS.passwordMin} caractères au moins`).max(LIMITS.passwordMax),
 });
 
-try {
-  const email = values.email ?? process.env.ADMIN_EMAIL ?? (await ask('Adresse électronique : '));
-  const name = values.name ?? process.env.ADMIN_NAME ?? (await ask('Nom affiché : '));
-  const password = values.password ?? process.env.ADMIN_PASSWORD ?? (await ask('Mot de passe (12 caractères au moins) : ', true));
-  const parsed = schema.safeParse({ email, name, password });
-  if (!parsed.success) throw new Error(`Valeur invalide : ${parsed.error.issues.map((i) => i.message).join(' ; ')}`);
-  const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: 2 });
+/** Creates or promotes the administrator; returns the exit code (0 done, 1 refused). */
+export async function createAdminCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Output = terminal): Promise<number> {
   try {
-    await migrateToLatest(database.db);
-    const outcome = await upsertAdmin(database.db, { email: parsed.data.email, displayName: parsed.data.name, password: parsed.data.password });
-    console.log(outcome === 'created' ? `Compte administrateur créé : ${parsed.data.email}` : `Compte ${parsed.data.email} : rôle administrateur et nouveau mot de passe.`);
-  } finally {
-    await database.close();
+    const { values } = parseArgs({ args: [...args], options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } }, strict: true });
+    const email = values.email ?? env.ADMIN_EMAIL ?? (await ask('Adresse électronique : '));
+    const name = values.name ?? env.ADMIN_NAME ?? (await ask('Nom affiché : '));
+    const password = values.password ?? env.ADMIN_PASSWORD ?? (await ask('Mot de passe (12 caractères au moins) : ', true));
+    const parsed = schema.safeParse({ email, name, password });
+    if (!parsed.success) throw new Error(`Valeur invalide : ${parsed.error.issues.map((i) => i.message).join(' ; ')}`);
+    const config = loadConfig(env);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: 2 });
+    try {
+      await migrateToLatest(database.db);
+      const outcome = await upsertAdmin(database.db, { email: parsed.data.email, displayName: parsed.data.name, password: parsed.data.password });
+      io.out(outcome === 'created' ? `Compte administrateur créé : ${parsed.data.email}` : `Compte ${parsed.data.email} : rôle administrateur et nouveau mot de passe.`);
+    } finally {
+      await database.close();
+    }
+    return 0;
+  } catch (error) {
+    io.err(String(error instanceof Error ? error.message : error));
+    return 1;
   }
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
 }
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await createAdminCommand(process.argv.slice(2));

@@ -19,6 +19,7 @@ export const AFTER_SIGN_IN = '/seances';
 export function safeNext(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return AFTER_SIGN_IN;
   // "//evil", "/\\evil" and control characters are read as another host by some browsers
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (!raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return AFTER_SIGN_IN;
   try {
     const base = 'http://sans-objection.invalid';
@@ -27,6 +28,7 @@ export function safeNext(raw: unknown): string {
     const path = parsed.pathname;
     const known = NEXT_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
     const result = path + parsed.search + parsed.hash;
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     if (!known || result.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(result)) return AFTER_SIGN_IN;
     return result;
   } catch {

@@ -12,6 +12,7 @@ export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<
  * Control characters other than tab and line breaks: nobody types them, PostgreSQL refuses the
  * null character (in text and in jsonb), and the others hide text. Refused in every form.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 export const hasControlCharacters = (value: string): boolean => value.search(CONTROL) !== -1;

@@ -10,6 +10,8 @@ import { SIGN_IN_THROTTLE } from '../../src/accounts/throttle.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../../src/accounts/demo.ts';
 import { PASSWORD_HASH_COST, setPasswordHashCostForTests, verifyPassword } from '../../src/accounts/crypto.ts';
 import { TEST_PASSWORD_HASH_COST } from '../setup.ts';
+import { createAdminCommand } from '../../src/cli/create-admin.ts';
+import { openDatabase } from '../../src/db/database.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -152,22 +154,32 @@ describe('first run', () => {
     }
   });
 
-  it('when npm run create-admin is given its values, then the admin exists with an argon2id hash', async () => {
-    // the CLI opens the database itself, so the test's own connection is closed first
+  it('when create-admin is given too short a password, then it says what is wrong and exits 1', async () => {
+    const lines: string[] = [];
+    const code = await createAdminCommand(['--email', 'b@mairie.test', '--name', 'B', '--password', 'court'], { ...process.env, ...database.env }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    expect(code).toBe(1);
+    expect(lines.join('\n')).toContain('12 caractères au moins');
+  });
+
+  it('when npm run create-admin is given its values (a real process), then the admin exists with an argon2id hash', async () => {
+    // the command opens the database itself, so the test's own connection is closed first
     const fresh = await createTestDatabase();
     await fresh.close();
-    const env = { ...process.env, NODE_ENV: 'production', ...(fresh.url ? { DATABASE_URL: fresh.url } : { PGLITE_DIR: (fresh.pglite as unknown as { dataDir: string }).dataDir }) };
+    const env = { ...process.env, NODE_ENV: 'production', ...fresh.env };
     try {
-      const run = promisify(execFile);
-      const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/create-admin.ts', '--email', 'Premiere.Admin@mairie.test', '--name', 'Première Admin', '--password', 'une phrase de passe solide'], { env });
+      const out = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli/create-admin.ts', '--email', 'Premiere.Admin@mairie.test', '--name', 'Première Admin', '--password', 'une phrase de passe solide'], { env });
       expect(out.stdout).toContain('Compte administrateur créé : premiere.admin@mairie.test');
-      const weak = await run(process.execPath, ['--import', 'tsx', 'src/cli/create-admin.ts', '--email', 'b@mairie.test', '--name', 'B', '--password', 'court'], { env }).catch((e: { code: number; stderr: string }) => e);
-      expect((weak as { code: number }).code).toBe(1);
-      expect((weak as { stderr: string }).stderr).toContain('12 caractères au moins');
+      const reopened = await openDatabase({ databaseUrl: fresh.url, pgliteDir: fresh.env.PGLITE_DIR ?? '' });
+      try {
+        const row = await reopened.db.selectFrom('accounts').select(['email', 'role', 'password_hash']).executeTakeFirstOrThrow();
+        expect(row).toMatchObject({ email: 'premiere.admin@mairie.test', role: 'admin', password_hash: expect.stringMatching(/^\$argon2id\$/) });
+      } finally {
+        await reopened.close();
+      }
     } finally {
       await fresh.dispose().catch(() => {});
     }
-  });
+  }, 120_000);
 });
 
 describe('argon2id', () => {

@@ -36,6 +36,7 @@ export async function seedCircle(db: Kysely<DB>, admin: Actor, name = `Cercle ${
   return created.id;
 }
 
+/** The one way tests create a meeting (through the real service): its id and join code. Each test seeds its own. */
 export async function seedMeeting(db: Kysely<DB>, facilitator: Actor, circleId: string, title = `Séance ${unique()}`): Promise<{ id: string; code: string }> {
   const created = await createMeeting(db, facilitator, { circleId, title, scheduledFor: new Date('2026-03-14T09:30:00Z') });
   if (!created.ok) throw new Error('meeting not created');

@@ -9,6 +9,7 @@ import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import type { Database } from '../../src/db/database.ts';
 import { seedAccount, seedCircle, seedMeeting, type SeededAccount } from './auth.ts';
 import { createPeople } from './people.ts';
+import { commandsAt } from '../consent/fixtures.ts';
 
 export interface DecisionScenario {
   title: string;
@@ -58,10 +59,10 @@ export async function decisionMaker(database: Database, options: { circleName?: 
   async function decide(s: DecisionScenario): Promise<string> {
     const id = randomUUID();
     let clock = Date.parse(s.at ?? '2026-03-14T09:00:00.000Z');
-    const run = (type: Command['type'], actorId: string, fields: Record<string, unknown> = {}) =>
-      service.execute(id, { type, actorId, at: new Date((clock += 60_000)).toISOString(), ...fields } as unknown as Command, { meetingId: meeting.id });
+    const cmd = commandsAt(() => new Date((clock += 60_000)).toISOString());
+    const run = (c: Command) => service.execute(id, c, { meetingId: meeting.id });
     const p = people;
-    await run('CreateProposal', p.proposer, {
+    await run(cmd('CreateProposal', p.proposer, {
       proposalId: id,
       proposerId: p.proposer,
       facilitatorId: p.facilitator,
@@ -72,45 +73,45 @@ export async function decisionMaker(database: Database, options: { circleName?: 
       criteria: s.criteria ?? '',
       reviewDate: s.reviewDate ?? null,
       validitySet: 'importante_argumentee',
-    });
-    await run('Present', p.facilitator);
-    await run('StartClarificationRound', p.facilitator, { participants: [p.alice, p.bob] });
+    }));
+    await run(cmd('Present', p.facilitator, {}));
+    await run(cmd('StartClarificationRound', p.facilitator, { participants: [p.alice, p.bob] }));
     if (s.outcome === 'ongoing') return id;
     if (s.question) {
-      await run('AskQuestion', p.alice, { questionId: 'q1', text: s.question });
-      await run('AnswerQuestion', p.proposer, { questionId: 'q1', answer: s.answer ?? 'Une réponse.' });
+      await run(cmd('AskQuestion', p.alice, { questionId: 'q1', text: s.question }));
+      await run(cmd('AnswerQuestion', p.proposer, { questionId: 'q1', answer: s.answer ?? 'Une réponse.' }));
     } else {
-      await run('Pass', p.alice);
+      await run(cmd('Pass', p.alice, {}));
     }
-    await run('Pass', p.facilitator, { onBehalfOf: p.bob });
+    await run(cmd('Pass', p.facilitator, { onBehalfOf: p.bob }));
     if (s.outcome === 'withdrawn') {
-      await run('WithdrawProposal', p.proposer);
+      await run(cmd('WithdrawProposal', p.proposer, {}));
       return id;
     }
     if (s.outcome === 'postponed') {
-      await run('PostponeProposal', p.facilitator);
+      await run(cmd('PostponeProposal', p.facilitator, {}));
       return id;
     }
-    await run('StartReactionRound', p.facilitator, { participants: [p.alice, p.bob] });
-    if (s.reaction) await run('React', p.alice, { reactionId: 'r1', text: s.reaction });
-    else await run('Pass', p.alice);
-    await run('Pass', p.bob);
-    await run('StartAmendment', p.facilitator);
-    await run('KeepProposal', p.proposer);
+    await run(cmd('StartReactionRound', p.facilitator, { participants: [p.alice, p.bob] }));
+    if (s.reaction) await run(cmd('React', p.alice, { reactionId: 'r1', text: s.reaction }));
+    else await run(cmd('Pass', p.alice, {}));
+    await run(cmd('Pass', p.bob, {}));
+    await run(cmd('StartAmendment', p.facilitator, {}));
+    await run(cmd('KeepProposal', p.proposer, {}));
     const all = [p.alice, p.bob, p.proposer];
-    await run('StartObjectionRound', p.facilitator, { participants: all });
-    if (s.objection) await run('RaiseObjection', p.alice, { objectionId: 'o1', reasoning: s.objection });
-    else await run('DeclareNoObjection', p.alice);
-    if (s.concern) await run('RecordConcern', p.bob, { concernId: 'c1', text: s.concern });
-    else await run('DeclareNoObjection', p.bob);
-    await run('DeclareNoObjection', p.proposer);
+    await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
+    if (s.objection) await run(cmd('RaiseObjection', p.alice, { objectionId: 'o1', reasoning: s.objection }));
+    else await run(cmd('DeclareNoObjection', p.alice, {}));
+    if (s.concern) await run(cmd('RecordConcern', p.bob, { concernId: 'c1', text: s.concern }));
+    else await run(cmd('DeclareNoObjection', p.bob, {}));
+    await run(cmd('DeclareNoObjection', p.proposer, {}));
     if (s.objection) {
-      await run('TestObjection', p.facilitator, { objectionId: 'o1', answers: { importante: true, argumentee: true }, ruling: 'valid' });
-      await run('AmendProposal', p.proposer, { text: s.amended ?? `${s.text} Version amendée.`, changeNote: 'Objection intégrée', motivatedBy: [{ kind: 'objection', id: 'o1' }] });
-      await run('ConfirmObjectionLifted', p.alice, { objectionId: 'o1' });
-      await run('ConfirmTensionAnswered', p.proposer, { objectionId: 'o1' });
-      await run('StartObjectionRound', p.facilitator, { participants: all });
-      for (const who of all) await run('DeclareNoObjection', who);
+      await run(cmd('TestObjection', p.facilitator, { objectionId: 'o1', answers: { importante: true, argumentee: true }, ruling: 'valid' }));
+      await run(cmd('AmendProposal', p.proposer, { text: s.amended ?? `${s.text} Version amendée.`, changeNote: 'Objection intégrée', motivatedBy: [{ kind: 'objection', id: 'o1' }] }));
+      await run(cmd('ConfirmObjectionLifted', p.alice, { objectionId: 'o1' }));
+      await run(cmd('ConfirmTensionAnswered', p.proposer, { objectionId: 'o1' }));
+      await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
+      for (const who of all) await run(cmd('DeclareNoObjection', who, {}));
     }
     return id;
   }

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ejs from 'ejs';
 import { sql } from 'kysely';
 import { commandsAt } from '../consent/fixtures.ts';
@@ -14,11 +12,11 @@ import { canonicalJson, eventHash } from '../../src/ledger/hash.ts';
 import { chainHead, HeadsFileError, parseHeads } from '../../src/ledger/head.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
+import { verifyLogCommand } from '../../src/cli/verify-log.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
 
 // Item 10 of issue 8: a deleted last event, a truncated chain, a rewritten head must not go unnoticed.
-const run = promisify(execFile);
 let database: TestDatabase;
 let db: Database['db'];
 let reopened: Database | null = null;
@@ -46,18 +44,18 @@ afterAll(async () => {
   await database.dispose();
 });
 
-/** The CLI needs the embedded folder to itself: close, run, reopen. */
+/** The command (in-process) needs the embedded folder to itself: close, run, reopen. */
 async function cli(...args: string[]): Promise<{ code: number; out: string; stdout: string }> {
   if (database.kind === 'pglite') {
     await (reopened ?? database).close();
     reopened = null;
   }
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/verify-log.ts', ...args], { env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, out: stdout + stderr, stdout };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr, stdout: e.stdout };
+    const out: string[] = [];
+    const stdout: string[] = [];
+    const print = (line: string) => void (out.push(line), stdout.push(line));
+    const code = await verifyLogCommand(args, { ...process.env, ...database.env }, { out: print, err: (line) => void out.push(line) });
+    return { code, out: out.join('\n'), stdout: stdout.map((line) => `${line}\n`).join('') };
   } finally {
     if (database.kind === 'pglite') {
       reopened = await openDatabase({ databaseUrl: null, pgliteDir: database.env.PGLITE_DIR! });
@@ -93,7 +91,7 @@ describe('the head of each chain', () => {
     expect(heads.map((h) => h.proposalId).sort()).toEqual([A, B, C, D].sort());
     expect(heads.every((h) => h.events === 5)).toBe(true);
     await writeFile(headsFile, stdout);
-  }, 120_000);
+  });
 
   it('when a heads file has a bad line, then it is refused with its line number', () => {
     expect(() => parseHeads(`# relevé\n\n${A} 5 abc\n`)).toThrow(HeadsFileError);
@@ -136,5 +134,5 @@ describe('the head of each chain', () => {
     expect(out).toContain(`NON CONFORME AU RELEVÉ : proposition ${B}, événement n° 5 : le relevé atteste 5 événements`);
     expect(out).toMatch(new RegExp(`NON CONFORME AU RELEVÉ : proposition ${C}, événement n° 5 \\(id \\d+\\) : le relevé atteste pour cet événement l’empreinte [0-9a-f]{64}, le journal lui donne ${hash} : cet événement ou l’un de ceux d’avant a été réécrit\\.`));
     expect(out).toContain('4 propositions en défaut sur 4');
-  }, 120_000);
+  });
 });

@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { commandsAt } from '../consent/fixtures.ts';
 import { verifyReadModels } from '../../src/ledger/read-models.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
+import { verifyLogCommand } from '../../src/cli/verify-log.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
 import { playAtelier3, type Atelier3People } from '../helpers/atelier3.ts';
 
 // Item 11 of issue 8: an UPDATE of events.actor_id, or of a read model, must not go unnoticed.
-const run = promisify(execFile);
 let database: TestDatabase;
 let people: Atelier3People;
 const proposalId = randomUUID();
@@ -67,15 +65,14 @@ describe('every column of the log and of the read models', () => {
   it('when a read-model row is deleted, then the command line says which one and exits 1', async () => {
     await sql`delete from proposal_versions where proposal_id = ${proposalId} and number = 3`.execute(database.db);
     if (database.kind === 'pglite') await database.close();
-    const result = await run(process.execPath, ['--import', 'tsx', 'src/cli/verify-log.ts', '--read-models'], { env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } }).then(
-      (r) => ({ code: 0, out: r.stdout + r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-    );
+    const lines: string[] = [];
+    const code = await verifyLogCommand(['--read-models'], { ...process.env, ...database.env }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    const result = { code, out: lines.join('\n') };
     expect(result.code).toBe(1);
     expect(result.out).toContain(`ALTÉRÉ : proposition ${proposalId}, événement n° 4 (id `);
     expect(result.out).toContain('la colonne actor_id vaut');
     expect(result.out).toContain(`DIFFÉRENT : table proposal_versions, ligne proposal_id=${proposalId}, number=3 : le journal donne cette ligne, elle manque dans la table.`);
     expect(result.out).toContain(`DIFFÉRENT : table objections, ligne proposal_id=${proposalId}, id=o1, colonne outcome : enregistré "withdrawn", le journal donne "integrated".`);
     expect(result.out).toContain('Tables de lecture : 3 différences avec le journal rejoué');
-  }, 120_000);
+  });
 });

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../../src/ledger/hash.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
+import { verifyLogCommand } from '../../src/cli/verify-log.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createPeople } from '../helpers/people.ts';
@@ -34,14 +35,11 @@ afterAll(async () => {
   await database.dispose();
 });
 
-async function cli(): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/verify-log.ts'], { env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
+/** The command run in-process on this file's database: its exit code and what it printed. */
+async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await verifyLogCommand(args, { ...process.env, ...database.env }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  return { code, out: lines.join('\n') };
 }
 
 describe('the hash chain', () => {
@@ -72,10 +70,10 @@ describe('the hash chain', () => {
     expect(code).toBe(1);
     expect(out).toContain(`proposition ${proposals[1]}, événement n° 4`);
     expect(out).not.toContain(`proposition ${proposals[0]}`);
-  }, 120_000);
+  });
 });
 
-describe('the command line on an intact log', () => {
+describe('npm run verify-log (a real process, as the npm script starts it)', () => {
   it('when every chain is intact, then it prints OK with the count and exits 0', async () => {
     const fresh = await createTestDatabase();
     try {
@@ -83,7 +81,7 @@ describe('the command line on an intact log', () => {
       const id = randomUUID();
       await new ProposalService({ db: fresh.db }).execute(id, cmd('CreateProposal', alice, { proposalId: id, proposerId: alice, facilitatorId: alice, secretaryId: null, title: 'T', tension: 'T', text: 'T', criteria: '', reviewDate: null, validitySet: 's3' }));
       if (fresh.kind === 'pglite') await fresh.close();
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/verify-log.ts'], { env: { ...process.env, ...fresh.env } });
+      const { stdout } = await run('node_modules/.bin/tsx', ['src/cli/verify-log.ts'], { env: { ...process.env, ...fresh.env } });
       expect(stdout).toMatch(/^OK : 1 événement vérifié dans 1 proposition, chaînes intactes\./);
     } finally {
       await fresh.dispose();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { DomainError, fold, isDomainError, type Command, type Event } from '../../src/consent/index.ts';
+import { DomainError, fold, isDomainError, type Event } from '../../src/consent/index.ts';
 import { translateError, translator } from '../../src/i18n/index.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { LocalPublisher, type ProposalChanged, type Signal } from '../../src/realtime/signals.ts';
