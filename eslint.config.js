@@ -19,8 +19,6 @@ export default tseslint.config(
       'no-irregular-whitespace': ['error', { skipStrings: true, skipComments: true, skipTemplates: true }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // French typography puts non-breaking spaces before : ; ! ? and inside « » (house style), in comments too
-      'no-irregular-whitespace': ['error', { skipStrings: true, skipComments: true, skipTemplates: true }],
     },
   },
   {
