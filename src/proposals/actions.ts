@@ -98,7 +98,8 @@ export function toCommand(action: ActionName, actorId: string, at: string, input
     case 'preoccupation':
       return { type: 'RecordConcern', ...base, ...behalf, concernId: id, text };
     case 'tester':
-      return { type: 'TestObjection', ...base, objectionId: input.objectionId ?? '', answers: input.answers ?? {}, ruling: input.ruling ?? 'valid' };
+      // no ruling: the one the answers lead to; against them, the reason is required by the core
+      return { type: 'TestObjection', ...base, objectionId: input.objectionId ?? '', answers: input.answers ?? {}, ...(input.ruling ? { ruling: input.ruling } : {}), ...(input.reason ? { rulingReason: input.reason } : {}) };
     case 'levee':
       return { type: 'ConfirmObjectionLifted', ...base, ...behalf, objectionId: input.objectionId ?? '' };
     case 'tension-resolue':
