@@ -19,6 +19,8 @@ import { joinRouter } from './meetings/join.routes.ts';
 import { meetingsRouter } from './meetings/meetings.routes.ts';
 import { adminRouter } from './accounts/admin.routes.ts';
 import { liveRouter } from './meetings/live.routes.ts';
+import { seanceRouter } from './meetings/seance.routes.ts';
+import { formatDay, formatMoment } from './register/format.ts';
 import { registerRouter } from './register/register.routes.ts';
 import { trainingRouter } from './training/training.routes.ts';
 import { TrainingService } from './training/training.service.ts';
@@ -57,6 +59,9 @@ export function createApp(deps: AppDeps): Express {
   if (config.env === 'production') app.enable('view cache');
 
   app.locals.appName = 'Sans Objection';
+  // dates in words (« 26 novembre 2027 », « … à 14 h 30 »), for every view
+  app.locals.formatDay = formatDay;
+  app.locals.formatMoment = formatMoment;
 
   const bus = deps.bus ?? new SignalBus(database, logger);
   const hub = new SseHub(bus, {
@@ -94,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));
+  app.use(seanceRouter(database.db, bus));
   app.use(registerRouter(database.db));
   deps.extraRoutes?.(app);
 

@@ -10,6 +10,8 @@ import { registerFr } from './locales/register.fr.ts';
 import { registerEn } from './locales/register.en.ts';
 import { trainingFr } from './locales/training.fr.ts';
 import { trainingEn } from './locales/training.en.ts';
+import { seanceFr } from './locales/seance.fr.ts';
+import { seanceEn } from './locales/seance.en.ts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -22,8 +24,8 @@ await instance.init({
   supportedLngs: [...LANGUAGES],
   // The consent core names its refusals by code; their texts join the catalogue under errors.<code>.
   resources: {
-    fr: { translation: { ...fr, live: liveFr, register: registerFr, training: trainingFr, errors: { ...fr.errors, ...errorsFr } } },
-    en: { translation: { ...en, live: liveEn, register: registerEn, training: trainingEn, errors: { ...en.errors, ...errorsEn } } },
+    fr: { translation: { ...fr, live: liveFr, register: registerFr, training: trainingFr, seance: seanceFr, errors: { ...fr.errors, ...errorsFr } } },
+    en: { translation: { ...en, live: liveEn, register: registerEn, training: trainingEn, seance: seanceEn, errors: { ...en.errors, ...errorsEn } } },
   },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,

@@ -13,6 +13,7 @@ import { findPersonName, hasLiveSession, insertPerson } from '../accounts/accoun
 import type { ProposalService } from '../proposals/proposal.service.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import { allowedActions, toCommand, type ActionInput, type ActionName, type AllowedAction } from '../proposals/actions.ts';
+import { assertAcceptsCommands } from './seance.service.ts';
 
 const TERMINAL = new Set(['adopted', 'withdrawn', 'postponed']);
 /** Actions that run the meeting rather than speak in it. */
@@ -22,6 +23,11 @@ const STARTS_ROUND: ReadonlySet<ActionName> = new Set(['ouvrir-clarification', '
 
 /** Actions by which a person settles their own objection: never typed for them while they are connected. */
 const OWN_OBJECTION: ReadonlySet<ActionName> = new Set(['levee', 'retirer-objection']);
+
+/** Whether an action runs the meeting (the policy's meeting.facilitate) rather than takes part in it. */
+function needsFacilitation(action: ActionName, onBehalfOf: string | undefined, personId: string): boolean {
+  return FACILITATION.has(action) || (onBehalfOf !== undefined && onBehalfOf !== personId);
+}
 
 /** Recording for someone who is connected with their own device: refused, with the i18n key of the reason. */
 export class OnBehalfRefused extends Error {
@@ -60,7 +66,7 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
-  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean; mayArrive: boolean };
+  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean; mayArrive: boolean; mayDraft: boolean };
   allowed: AllowedAction[];
   /** Present members who take turns, in the order a round would start with now. */
   roundCandidates: string[];
@@ -128,8 +134,11 @@ export class LiveMeetingService {
     const round = proposal ? openRound(proposal) : null;
     const active = round && round.turnIndex < round.order.length;
     const roundCandidates = this.candidates(members, proposal?.actingFacilitatorId ?? meeting.facilitatorPersonId);
-    const mayAct = can(actor, { type: 'meeting.participate', meeting: facts }) || can(actor, { type: 'meeting.facilitate', meeting: facts });
-    let allowed = proposal && personId && mayAct && !TERMINAL.has(proposal.stage) ? allowedActions(proposal, personId, roundCandidates) : [];
+    const mayFacilitate = can(actor, { type: 'meeting.facilitate', meeting: facts });
+    const mayParticipate = can(actor, { type: 'meeting.participate', meeting: facts });
+    const open = meeting.status !== 'closed';
+    // offered: what the core allows now AND what the policy lets this person do (as act() checks it)
+    let allowed = proposal && personId && open && (mayParticipate || mayFacilitate) && !TERMINAL.has(proposal.stage) ? allowedActions(proposal, personId, roundCandidates).filter((a) => (needsFacilitation(a.action, a.onBehalfOf, personId) ? mayFacilitate : mayParticipate)) : [];
     // The console offers to type for the person holding the floor only if they have no device of their own in use.
     const behalf = allowed.find((a) => a.onBehalfOf)?.onBehalfOf;
     if (behalf && (await this.behalfRefusal(meetingId, behalf, 'passer'))) allowed = allowed.filter((a) => !a.onBehalfOf);
@@ -145,11 +154,12 @@ export class LiveMeetingService {
       me: {
         personId,
         role: facts.actorRole,
-        canFacilitate: can(actor, { type: 'meeting.facilitate', meeting: facts }),
+        canFacilitate: mayFacilitate,
         isActingFacilitator: !!proposal && proposal.actingFacilitatorId === personId,
         isProposer: !!proposal && proposal.proposerId === personId,
         // a member not yet marked present is offered « Je suis là » (observers never take a turn)
-        mayArrive: members.some((m) => m.personId === personId && !m.present && m.role !== 'observer'),
+        mayArrive: open && members.some((m) => m.personId === personId && !m.present && m.role !== 'observer'),
+        mayDraft: open && can(actor, { type: 'meeting.propose', meeting: facts }),
       },
       allowed,
       roundCandidates,
@@ -161,8 +171,8 @@ export class LiveMeetingService {
   async act(actor: Actor, meetingId: string, proposalId: string, action: ActionName, input: ActionInput, idempotencyKey?: string): Promise<void> {
     const { facts } = await this.facts(actor, meetingId);
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-    const facilitating = FACILITATION.has(action) || (input.onBehalfOf !== undefined && input.onBehalfOf !== actor.personId);
-    authorize(actor, { type: facilitating ? 'meeting.facilitate' : 'meeting.participate', meeting: facts });
+    authorize(actor, { type: needsFacilitation(action, input.onBehalfOf, actor.personId) ? 'meeting.facilitate' : 'meeting.participate', meeting: facts });
+    await assertAcceptsCommands(this.deps.db, meetingId);
     if (input.onBehalfOf !== undefined && input.onBehalfOf !== actor.personId) {
       const refusal = await this.behalfRefusal(meetingId, input.onBehalfOf, action);
       if (refusal) throw refusal;
@@ -175,6 +185,8 @@ export class LiveMeetingService {
     if (STARTS_ROUND.has(action)) full.participants = this.candidates(await meetings.listMembers(this.deps.db, meetingId), owner.acting_facilitator_id);
     const command = toCommand(action, actor.personId, this.now().toISOString(), full);
     await this.deps.proposals.execute(proposalId, command, { meetingId, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    // A séance still planned when its facilitator starts the method opens now: it never says « prévue » while held.
+    if (FACILITATION.has(action) && (await meetings.openMeeting(this.deps.db, meetingId, actor.personId, this.now()))) await this.signal(meetingId);
   }
 
   /**
@@ -195,7 +207,8 @@ export class LiveMeetingService {
   async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee' }): Promise<string> {
     const { meeting, facts } = await this.facts(actor, meetingId);
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-    if (!can(actor, { type: 'meeting.participate', meeting: facts }) && !can(actor, { type: 'meeting.facilitate', meeting: facts })) throw new AccessDenied('forbidden');
+    authorize(actor, { type: 'meeting.propose', meeting: facts });
+    await assertAcceptsCommands(this.deps.db, meetingId);
     const proposalId = randomUUID();
     await this.deps.proposals.execute(
       proposalId,
@@ -219,6 +232,7 @@ export class LiveMeetingService {
     const { facts } = await this.facts(actor, meetingId);
     const self = actor.kind !== 'anonymous' && actor.personId === personId;
     if (!self) authorize(actor, { type: 'meeting.facilitate', meeting: facts });
+    await assertAcceptsCommands(this.deps.db, meetingId);
     const r = await this.deps.db.updateTable('meeting_members').set({ present }).where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('removed_at', 'is', null).executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new AccessDenied('not_found');
     await this.signal(meetingId);
@@ -228,6 +242,7 @@ export class LiveMeetingService {
   async addInRoom(actor: Actor, meetingId: string, displayName: string): Promise<string> {
     const { facts } = await this.facts(actor, meetingId);
     authorize(actor, { type: 'meeting.facilitate', meeting: facts });
+    await assertAcceptsCommands(this.deps.db, meetingId);
     const personId = await this.deps.db.transaction().execute(async (tx) => {
       const id = await insertPerson(tx, displayName);
       await tx.insertInto('meeting_members').values({ meeting_id: meetingId, person_id: id, role: 'participant', is_guest: true, present: true, has_device: false }).execute();
@@ -239,8 +254,9 @@ export class LiveMeetingService {
 
   /** Marks who joined through the app as present (a phone that opens the meeting). */
   async markArrived(actor: Actor, meetingId: string): Promise<void> {
-    await this.facts(actor, meetingId);
-    if (actor.kind === 'anonymous') return;
+    const { meeting } = await this.facts(actor, meetingId);
+    // after closing, opening a view (to read the decision) is not an arrival
+    if (actor.kind === 'anonymous' || meeting.status === 'closed') return;
     const r = await this.deps.db
       .updateTable('meeting_members')
       .set({ present: true })
