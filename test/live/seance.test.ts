@@ -250,6 +250,24 @@ describe('a séance from prévue to clôturée', () => {
   });
 });
 
+describe('a séance held without pressing « Ouvrir la séance »', () => {
+  it('when the facilitator starts the first item of a planned séance, then the séance opens at that moment', async () => {
+    const fac = await database.db.selectFrom('meetings').select(['facilitator_person_id', 'circle_id']).where('id', '=', meetingId).executeTakeFirstOrThrow();
+    const created = await createMeeting(database.db, { kind: 'account', personId: fac.facilitator_person_id, role: 'facilitator', displayName: 'Farid Facilitateur' }, { circleId: fac.circle_id, title: 'Séance sans ouverture', scheduledFor: new Date('2026-12-03T13:30:00Z') });
+    if (!created.ok) throw new Error('meeting not created');
+    const other = created.id;
+    const form = await facilitator.agent.get(`/seances/${other}/propositions/nouvelle`).expect(200);
+    await facilitator.agent.post(`/seances/${other}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: 'Un point', tension: 'Une tension', text: 'Un texte', validitySet: 'importante_argumentee' }).expect(303);
+    const pid = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', other).executeTakeFirstOrThrow()).id;
+    expect((await database.db.selectFrom('meetings').select('status').where('id', '=', other).executeTakeFirstOrThrow()).status).toBe('planned');
+    await facilitator.agent.post(`/seances/${other}/propositions/${pid}/presenter`).type('form').send({ _csrf: facilitator.csrf, retour: 'console' }).expect(303);
+    const row = await database.db.selectFrom('meetings').select(['status', 'opened_at', 'opened_by']).where('id', '=', other).executeTakeFirstOrThrow();
+    expect(row.status).toBe('open');
+    expect(row.opened_at).toBeInstanceOf(Date);
+    expect(row.opened_by).toBe(fac.facilitator_person_id);
+  });
+});
+
 describe('the relevé de séance and the follow-ups', () => {
   it('when a participant, a guest or the observer opens the relevé, then it gives the séance, the attendance and each item as decided', async () => {
     for (const who of [alice, observer, proposer]) await who.agent.get(`/seances/${meetingId}/releve`).expect(200);
