@@ -25,5 +25,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('objections').dropColumn('ruling_reason').execute();
   await sql`alter table meetings drop constraint meetings_status_times`.execute(db);
-  await db.schema.alterTable('meetings').dropColumn('closed_by').dropColumn('closed_at').dropColumn('opened_by').dropColumn('opened_at').dropColumn('place').execute();
+  await db.schema
+    .alterTable('meetings')
+    .dropColumn('closed_by')
+    .dropColumn('closed_at')
+    .dropColumn('opened_by')
+    .dropColumn('opened_at')
+    .dropColumn('place')
+    .execute();
 }

@@ -64,10 +64,22 @@ export async function releve(db: Kysely<DB>, actor: Actor, meetingId: string, no
   return {
     meeting,
     secretary: meeting.secretaryPersonId ? (names.get(meeting.secretaryPersonId) ?? null) : null,
-    present: takesPart.filter(wasThere).map((m) => m.displayName).sort(byName),
-    absent: takesPart.filter((m) => !wasThere(m)).map((m) => m.displayName).sort(byName),
-    observers: members.filter((m) => m.role === 'observer').map((m) => m.displayName).sort(byName),
-    withoutDevice: members.filter((m) => !m.hasDevice).map((m) => m.displayName).sort(byName),
+    present: takesPart
+      .filter(wasThere)
+      .map((m) => m.displayName)
+      .sort(byName),
+    absent: takesPart
+      .filter((m) => !wasThere(m))
+      .map((m) => m.displayName)
+      .sort(byName),
+    observers: members
+      .filter((m) => m.role === 'observer')
+      .map((m) => m.displayName)
+      .sort(byName),
+    withoutDevice: members
+      .filter((m) => !m.hasDevice)
+      .map((m) => m.displayName)
+      .sort(byName),
     onBehalf: [...onBehalf.values()],
     items,
   };

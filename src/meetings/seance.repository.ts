@@ -12,7 +12,13 @@ export interface SeanceItemRow {
 
 /** The meeting's agenda, in the order items were put on it. */
 export async function seanceItems(db: Kysely<DB>, meetingId: string): Promise<SeanceItemRow[]> {
-  const rows = await db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'review_date']).where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('proposals')
+    .select(['id', 'title', 'stage', 'proposer_id', 'review_date'])
+    .where('meeting_id', '=', meetingId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, reviewDate: r.review_date }));
 }
 
@@ -43,13 +49,29 @@ export async function deferredObjections(db: Kysely<DB>, meetingId: string): Pro
   const rows = await db
     .selectFrom('objections')
     .innerJoin('proposals', 'proposals.id', 'objections.proposal_id')
-    .select(['proposals.id as proposal_id', 'proposals.title', 'objections.id', 'objections.objector_id', 'objections.reasoning', 'objections.follow_up_date', 'objections.decided_at'])
+    .select([
+      'proposals.id as proposal_id',
+      'proposals.title',
+      'objections.id',
+      'objections.objector_id',
+      'objections.reasoning',
+      'objections.follow_up_date',
+      'objections.decided_at',
+    ])
     .where('proposals.meeting_id', '=', meetingId)
     .where('objections.outcome', '=', 'deferred')
     .orderBy('objections.follow_up_date')
     .orderBy('objections.raised_at')
     .execute();
-  return rows.map((r) => ({ proposalId: r.proposal_id, proposalTitle: r.title, objectionId: r.id, objectorId: r.objector_id, reasoning: r.reasoning, followUpDate: r.follow_up_date, decidedAt: r.decided_at }));
+  return rows.map((r) => ({
+    proposalId: r.proposal_id,
+    proposalTitle: r.title,
+    objectionId: r.id,
+    objectorId: r.objector_id,
+    reasoning: r.reasoning,
+    followUpDate: r.follow_up_date,
+    decidedAt: r.decided_at,
+  }));
 }
 
 export interface ConcernRow {
@@ -82,8 +104,16 @@ export async function concernsToRevisit(db: Kysely<DB>, meetingId: string): Prom
       .execute(),
   ]);
   const all = [
-    ...concerns.map((c) => ({ item: Number(c.created_at), at: c.event_seq, row: { proposalId: c.id, proposalTitle: c.title, personId: c.person_id, text: c.body ?? '', source: 'concern' as const } })),
-    ...notValid.map((o) => ({ item: Number(o.created_at), at: Number(o.raised_at), row: { proposalId: o.id, proposalTitle: o.title, personId: o.objector_id, text: o.reasoning, source: 'objection_not_valid' as const } })),
+    ...concerns.map((c) => ({
+      item: Number(c.created_at),
+      at: c.event_seq,
+      row: { proposalId: c.id, proposalTitle: c.title, personId: c.person_id, text: c.body ?? '', source: 'concern' as const },
+    })),
+    ...notValid.map((o) => ({
+      item: Number(o.created_at),
+      at: Number(o.raised_at),
+      row: { proposalId: o.id, proposalTitle: o.title, personId: o.objector_id, text: o.reasoning, source: 'objection_not_valid' as const },
+    })),
   ];
   // grouped by item in agenda order; within an item, concerns as raised, then objections kept as concerns
   const rank = (x: (typeof all)[number]) => (x.row.source === 'concern' ? 0 : 1);

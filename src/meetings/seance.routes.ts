@@ -14,7 +14,11 @@ import { SeanceRefused, SeanceService } from './seance.service.ts';
 import { followUps, releve } from './releve.service.ts';
 
 const openForm = z.object({
-  lieu: z.string().max(LIMITS.meetingTitle).optional().transform((s) => (s === undefined ? undefined : s.replace(/\s+/g, ' ').trim())),
+  lieu: z
+    .string()
+    .max(LIMITS.meetingTitle)
+    .optional()
+    .transform((s) => (s === undefined ? undefined : s.replace(/\s+/g, ' ').trim())),
   retour: z.enum(['console', 'seance']).optional(),
 });
 const closeForm = z.object({ retour: z.enum(['console', 'seance']).optional() });
@@ -23,11 +27,19 @@ export function seanceRouter(db: Kysely<DB>, publisher?: Publisher): Router {
   const router = Router();
   const seances = new SeanceService({ db, ...(publisher ? { publisher } : {}) });
 
-  const backTo = (meetingId: string, retour: 'console' | 'seance' | undefined) => (retour === 'seance' ? `/seances/${meetingId}` : `/seances/${meetingId}/console`);
+  const backTo = (meetingId: string, retour: 'console' | 'seance' | undefined) =>
+    retour === 'seance' ? `/seances/${meetingId}` : `/seances/${meetingId}/console`;
 
   /** A séance that refuses: the page says why (409), with the way back; nothing was changed. */
   const refused = (req: Request, res: Response, error: SeanceRefused, back: string) =>
-    res.status(409).render('meetings/seance_refused', { title: res.locals.t('seance.refused_title'), message: res.locals.t(error.messageKey), back, meetingId: uuidParam(req.params.id) });
+    res
+      .status(409)
+      .render('meetings/seance_refused', {
+        title: res.locals.t('seance.refused_title'),
+        message: res.locals.t(error.messageKey),
+        back,
+        meetingId: uuidParam(req.params.id),
+      });
 
   router.post('/seances/:id/ouverture', async (req, res) => {
     const meetingId = uuidParam(req.params.id);

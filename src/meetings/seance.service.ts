@@ -30,7 +30,12 @@ export async function seanceFacts(db: Kysely<DB>, actor: Actor, meetingId: strin
   if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
   const [meeting, membership] = await Promise.all([meetings.findMeeting(db, meetingId), meetings.findMembership(db, meetingId, actor.personId)]);
   if (!meeting) throw new AccessDenied('not_found');
-  const facts: MeetingFacts = { id: meeting.id, facilitatorPersonId: meeting.facilitatorPersonId, secretaryPersonId: meeting.secretaryPersonId, actorRole: membership?.role ?? null };
+  const facts: MeetingFacts = {
+    id: meeting.id,
+    facilitatorPersonId: meeting.facilitatorPersonId,
+    secretaryPersonId: meeting.secretaryPersonId,
+    actorRole: membership?.role ?? null,
+  };
   authorize(actor, { type: 'meeting.view', meeting: facts });
   return { meeting, facts };
 }
@@ -52,7 +57,8 @@ export class SeanceService {
     authorize(actor, { type: 'meeting.facilitate', meeting: facts });
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
     if (meeting.status === 'closed') throw new SeanceRefused('seance.errors.closed');
-    if (!(await meetings.openMeeting(this.deps.db, meetingId, actor.personId, this.now(), place))) throw new SeanceRefused(meeting.status === 'open' ? 'seance.errors.already_open' : 'seance.errors.closed');
+    if (!(await meetings.openMeeting(this.deps.db, meetingId, actor.personId, this.now(), place)))
+      throw new SeanceRefused(meeting.status === 'open' ? 'seance.errors.already_open' : 'seance.errors.closed');
     await this.signal(meetingId);
   }
 

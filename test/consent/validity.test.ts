@@ -4,11 +4,14 @@ import { rulingOfAnswers, VALIDITY_SETS } from '../../src/consent/index.ts';
 const yes = (ids: readonly { id: string }[], no: string[] = []) => Object.fromEntries(ids.map((q) => [q.id, !no.includes(q.id)]));
 
 describe('the ruling each validity set reads from the answers', () => {
-  it.each(Object.values(VALIDITY_SETS).map((s) => [s.id, s] as const))('%s: every answer yes is « recevable », and every rule names questions of its set', (_, set) => {
-    expect(rulingOfAnswers(set, yes(set.questions))).toBe('valid');
-    const ids = set.questions.map((q) => q.id);
-    for (const id of [...set.validWhen.all, ...(set.validWhen.any ?? [])]) expect(ids).toContain(id);
-  });
+  it.each(Object.values(VALIDITY_SETS).map((s) => [s.id, s] as const))(
+    '%s: every answer yes is « recevable », and every rule names questions of its set',
+    (_, set) => {
+      expect(rulingOfAnswers(set, yes(set.questions))).toBe('valid');
+      const ids = set.questions.map((q) => q.id);
+      for (const id of [...set.validWhen.all, ...(set.validWhen.any ?? [])]) expect(ids).toContain(id);
+    },
+  );
 
   it('importante et argumentée: both are needed', () => {
     const set = VALIDITY_SETS.importante_argumentee;

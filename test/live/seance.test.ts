@@ -31,11 +31,18 @@ const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/
 
 async function joinWithAccount(session: Session): Promise<void> {
   const page = await session.agent.get(`/rejoindre/${code}`);
-  await session.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code }).expect(303);
+  await session.agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), code })
+    .expect(303);
 }
 
 function act(who: Session, proposalId: string, action: string, fields: Record<string, string> = {}, back = 'participant') {
-  return who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
+  return who.agent
+    .post(`/seances/${meetingId}/propositions/${proposalId}/${action}`)
+    .type('form')
+    .send({ _csrf: who.csrf, retour: back, ...fields });
 }
 
 async function draft(who: Session, title: string, extra: Record<string, string> = {}) {
@@ -43,10 +50,22 @@ async function draft(who: Session, title: string, extra: Record<string, string> 
   return who.agent
     .post(`/seances/${meetingId}/propositions`)
     .type('form')
-    .send({ _csrf: csrfOf(form.text), title, tension: 'Les décisions traînent.', text: 'Passer au consentement.', validitySet: 'importante_argumentee', ...extra });
+    .send({
+      _csrf: csrfOf(form.text),
+      title,
+      tension: 'Les décisions traînent.',
+      text: 'Passer au consentement.',
+      validitySet: 'importante_argumentee',
+      ...extra,
+    });
 }
 
-const status = async () => database.db.selectFrom('meetings').select(['status', 'opened_at', 'closed_at', 'place', 'opened_by', 'closed_by']).where('id', '=', meetingId).executeTakeFirstOrThrow();
+const status = async () =>
+  database.db
+    .selectFrom('meetings')
+    .select(['status', 'opened_at', 'closed_at', 'place', 'opened_by', 'closed_by'])
+    .where('id', '=', meetingId)
+    .executeTakeFirstOrThrow();
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -58,7 +77,12 @@ beforeAll(async () => {
   const elue = await seedAccount(database.db, 'observer', { name: 'Élise Élue' });
   const other = await seedAccount(database.db, 'member', { name: 'Oscar Sans-Séance' });
   const circle = await seedCircle(database.db, admin.actor, 'Direction générale');
-  const created = await createMeeting(database.db, fac.actor, { circleId: circle, title: 'Séance de direction', scheduledFor: new Date('2026-11-26T13:30:00Z'), secretaryPersonId: sec.personId });
+  const created = await createMeeting(database.db, fac.actor, {
+    circleId: circle,
+    title: 'Séance de direction',
+    scheduledFor: new Date('2026-11-26T13:30:00Z'),
+    secretaryPersonId: sec.personId,
+  });
   if (!created.ok) throw new Error('meeting not created');
   meetingId = created.id;
   code = (await database.db.selectFrom('meetings').select('join_code').where('id', '=', meetingId).executeTakeFirstOrThrow()).join_code;
@@ -90,7 +114,13 @@ describe('who may put an item on the agenda', () => {
     const res = await outsider.agent
       .post(`/seances/${meetingId}/propositions`)
       .type('form')
-      .send({ _csrf: csrfOf(form.text), title: 'Mon idée', tension: 'Une tension vécue', text: 'Un texte long et soigné.', validitySet: 'importante_argumentee' });
+      .send({
+        _csrf: csrfOf(form.text),
+        title: 'Mon idée',
+        tension: 'Une tension vécue',
+        text: 'Un texte long et soigné.',
+        validitySet: 'importante_argumentee',
+      });
     expect(res.status).toBe(403);
     expect(readable(res.text)).toContain('Rejoignez d’abord la séance');
     expect(res.text).toContain('Un texte long et soigné.');
@@ -116,12 +146,22 @@ describe('a séance from prévue to clôturée', () => {
   it('when the séance is planned, then every view says so, and the facilitator opens it with its place and time', async () => {
     expect((await draft(proposer, 'Du consensus au consentement', { criteria: 'Délai moyen de décision', reviewDate: '2027-06-30' })).status).toBe(303);
     expect((await draft(proposer, 'Charte des réunions')).status).toBe(303);
-    [first, second] = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', meetingId).orderBy('created_at').execute()).map((r) => r.id) as [string, string];
-    for (const [who, view] of [[facilitator, 'console'], [alice, 'participant'], [proposer, 'porteur'], [observer, 'projection']] as const) {
+    [first, second] = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', meetingId).orderBy('created_at').execute()).map(
+      (r) => r.id,
+    ) as [string, string];
+    for (const [who, view] of [
+      [facilitator, 'console'],
+      [alice, 'participant'],
+      [proposer, 'porteur'],
+      [observer, 'projection'],
+    ] as const) {
       expect((await who.agent.get(`/seances/${meetingId}/${view}`).expect(200)).text, view).toContain('Séance prévue');
     }
     expect((await facilitator.agent.get(`/seances/${meetingId}`).expect(200)).text).toContain('Séance prévue');
-    const res = await facilitator.agent.post(`/seances/${meetingId}/ouverture`).type('form').send({ _csrf: facilitator.csrf, lieu: '  Salle   du conseil ', retour: 'console' });
+    const res = await facilitator.agent
+      .post(`/seances/${meetingId}/ouverture`)
+      .type('form')
+      .send({ _csrf: facilitator.csrf, lieu: '  Salle   du conseil ', retour: 'console' });
     expect(res.status).toBe(303);
     const row = await status();
     expect(row).toMatchObject({ status: 'open', place: 'Salle du conseil' });
@@ -188,9 +228,18 @@ describe('a séance from prévue to clôturée', () => {
     expect(refused.status).toBe(422);
     expect(readable(refused.text)).toContain('écrivez-en la raison');
     expect(await fingerprint(database.db)).toEqual(before);
-    const ruled = await act(facilitator, first, 'tester', { ...answers, decision: 'valid', raison: 'Les arguments ont été donnés oralement en séance.' }, 'console');
+    const ruled = await act(
+      facilitator,
+      first,
+      'tester',
+      { ...answers, decision: 'valid', raison: 'Les arguments ont été donnés oralement en séance.' },
+      'console',
+    );
     expect(ruled.status).toBe(303);
-    expect(await database.db.selectFrom('objections').select(['ruling', 'ruling_reason']).where('id', '=', objection).executeTakeFirstOrThrow()).toEqual({ ruling: 'valid', ruling_reason: 'Les arguments ont été donnés oralement en séance.' });
+    expect(await database.db.selectFrom('objections').select(['ruling', 'ruling_reason']).where('id', '=', objection).executeTakeFirstOrThrow()).toEqual({
+      ruling: 'valid',
+      ruling_reason: 'Les arguments ont été donnés oralement en séance.',
+    });
     // deferred with its follow-up date, the unchanged text is adopted
     expect((await act(facilitator, first, 'reporter-objection', { objection, date: '2027-01-15' }, 'console')).status).toBe(303);
     expect((await database.db.selectFrom('proposals').select('stage').where('id', '=', first).executeTakeFirstOrThrow()).stage).toBe('adopted');
@@ -205,7 +254,11 @@ describe('a séance from prévue to clôturée', () => {
     expect(console).toContain('Point suivant');
     expect(console).toContain(`/seances/${meetingId}/console?proposition=${second}`);
     expect(console).toContain('Clôturer la séance');
-    for (const [who, view] of [[alice, 'participant'], [observer, 'projection'], [proposer, 'porteur']] as const) {
+    for (const [who, view] of [
+      [alice, 'participant'],
+      [observer, 'projection'],
+      [proposer, 'porteur'],
+    ] as const) {
       const page = readable((await who.agent.get(`/seances/${meetingId}/${view}?proposition=${first}`).expect(200)).text);
       expect(page, view).toContain('Nous avons une décision');
       expect(page, view).toContain('Passer au consentement.');
@@ -225,7 +278,11 @@ describe('a séance from prévue to clôturée', () => {
     const row = await status();
     expect(row.status).toBe('closed');
     expect(row.closed_at).toBeInstanceOf(Date);
-    for (const [who, view] of [[facilitator, 'console'], [alice, 'participant'], [observer, 'projection']] as const) {
+    for (const [who, view] of [
+      [facilitator, 'console'],
+      [alice, 'participant'],
+      [observer, 'projection'],
+    ] as const) {
       const page = (await who.agent.get(`/seances/${meetingId}/${view}`).expect(200)).text;
       expect(page, view).toContain('Séance clôturée');
       expect(page, view).toContain(`/seances/${meetingId}/releve`);
@@ -241,8 +298,12 @@ describe('a séance from prévue to clôturée', () => {
     expect(late.status).toBe(409);
     expect(readable(late.text)).toContain('Cette séance est clôturée');
     expect(late.text).toContain('Texte à ne pas perdre.');
-    expect((await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, nom: 'Retardataire' })).status).toBe(409);
-    expect((await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, personne: nadiaId, present: 'oui' })).status).toBe(409);
+    expect((await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, nom: 'Retardataire' })).status).toBe(
+      409,
+    );
+    expect(
+      (await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, personne: nadiaId, present: 'oui' })).status,
+    ).toBe(409);
     expect((await facilitator.agent.post(`/seances/${meetingId}/ouverture`).type('form').send({ _csrf: facilitator.csrf })).status).toBe(409);
     expect((await facilitator.agent.post(`/seances/${meetingId}/cloture`).type('form').send({ _csrf: facilitator.csrf })).status).toBe(409);
     await alice.agent.post(`/seances/${meetingId}/arrivee`).type('form').send({ _csrf: alice.csrf }).expect(303);
@@ -253,14 +314,26 @@ describe('a séance from prévue to clôturée', () => {
 describe('a séance held without pressing « Ouvrir la séance »', () => {
   it('when the facilitator starts the first item of a planned séance, then the séance opens at that moment', async () => {
     const fac = await database.db.selectFrom('meetings').select(['facilitator_person_id', 'circle_id']).where('id', '=', meetingId).executeTakeFirstOrThrow();
-    const created = await createMeeting(database.db, { kind: 'account', personId: fac.facilitator_person_id, role: 'facilitator', displayName: 'Farid Facilitateur' }, { circleId: fac.circle_id, title: 'Séance sans ouverture', scheduledFor: new Date('2026-12-03T13:30:00Z') });
+    const created = await createMeeting(
+      database.db,
+      { kind: 'account', personId: fac.facilitator_person_id, role: 'facilitator', displayName: 'Farid Facilitateur' },
+      { circleId: fac.circle_id, title: 'Séance sans ouverture', scheduledFor: new Date('2026-12-03T13:30:00Z') },
+    );
     if (!created.ok) throw new Error('meeting not created');
     const other = created.id;
     const form = await facilitator.agent.get(`/seances/${other}/propositions/nouvelle`).expect(200);
-    await facilitator.agent.post(`/seances/${other}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: 'Un point', tension: 'Une tension', text: 'Un texte', validitySet: 'importante_argumentee' }).expect(303);
+    await facilitator.agent
+      .post(`/seances/${other}/propositions`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), title: 'Un point', tension: 'Une tension', text: 'Un texte', validitySet: 'importante_argumentee' })
+      .expect(303);
     const pid = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', other).executeTakeFirstOrThrow()).id;
     expect((await database.db.selectFrom('meetings').select('status').where('id', '=', other).executeTakeFirstOrThrow()).status).toBe('planned');
-    await facilitator.agent.post(`/seances/${other}/propositions/${pid}/presenter`).type('form').send({ _csrf: facilitator.csrf, retour: 'console' }).expect(303);
+    await facilitator.agent
+      .post(`/seances/${other}/propositions/${pid}/presenter`)
+      .type('form')
+      .send({ _csrf: facilitator.csrf, retour: 'console' })
+      .expect(303);
     const row = await database.db.selectFrom('meetings').select(['status', 'opened_at', 'opened_by']).where('id', '=', other).executeTakeFirstOrThrow();
     expect(row.status).toBe('open');
     expect(row.opened_at).toBeInstanceOf(Date);
@@ -273,13 +346,38 @@ describe('the relevé de séance and the follow-ups', () => {
     for (const who of [alice, observer, proposer]) await who.agent.get(`/seances/${meetingId}/releve`).expect(200);
     const page = readable((await alice.agent.get(`/seances/${meetingId}/releve`).expect(200)).text);
     expect(page).toContain('/static/css/record-print.css');
-    for (const text of ['Relevé de séance', 'Séance de direction', 'Direction générale', '26 novembre 2026 à 14\u00a0h\u00a030', 'Salle du conseil', 'Farid Facilitateur', 'Sophie Secrétaire']) expect(page).toContain(text);
+    for (const text of [
+      'Relevé de séance',
+      'Séance de direction',
+      'Direction générale',
+      '26 novembre 2026 à 14\u00a0h\u00a030',
+      'Salle du conseil',
+      'Farid Facilitateur',
+      'Sophie Secrétaire',
+    ])
+      expect(page).toContain(text);
     const dd = (id: string) => new RegExp(`<dd id="${id}">([^<]*)</dd>`).exec(page)?.[1];
     expect(dd('present')).toBe('Alice Agente, Bob Habitant, Farid Facilitateur, Marie Porteuse, Sophie Secrétaire');
     expect(dd('absent')).toBe('Nadia Absente');
     expect(dd('observers')).toBe('Élise Élue');
     const item1 = page.slice(page.indexOf('id="point-1"'), page.indexOf('id="point-2"'));
-    for (const text of ['Du consensus au consentement', 'adoptée le', 'Texte adopté', 'Passer au consentement.', 'Objection formulée par Alice Agente', 'Les élus ne seront pas informés.', 'recevable, décision de Farid Facilitateur, le', 'Les arguments ont été donnés oralement en séance.', 'reportée', '15 janvier 2027', 'Le délai de six mois est court.', '30 juin 2027', 'Délai moyen de décision', 'Avis consultatif\u00a0: le conseil décide par délibération.', `href="/registre/${first}"`]) {
+    for (const text of [
+      'Du consensus au consentement',
+      'adoptée le',
+      'Texte adopté',
+      'Passer au consentement.',
+      'Objection formulée par Alice Agente',
+      'Les élus ne seront pas informés.',
+      'recevable, décision de Farid Facilitateur, le',
+      'Les arguments ont été donnés oralement en séance.',
+      'reportée',
+      '15 janvier 2027',
+      'Le délai de six mois est court.',
+      '30 juin 2027',
+      'Délai moyen de décision',
+      'Avis consultatif\u00a0: le conseil décide par délibération.',
+      `href="/registre/${first}"`,
+    ]) {
       expect(item1, text).toContain(text);
     }
     expect(page.slice(page.indexOf('id="point-2"'))).toContain('non examinée au cours de la séance');

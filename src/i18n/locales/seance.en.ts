@@ -74,7 +74,12 @@ export const seanceEn: Shape<typeof seanceFr> = {
     item: 'Item {{n}}: {{title}}',
     proposer: 'Proposer',
     outcome: 'Outcome',
-    outcomes: { adopted: 'adopted on {{date}}', withdrawn: 'withdrawn on {{date}}', postponed: 'postponed on {{date}}', draft: 'not considered during the meeting' },
+    outcomes: {
+      adopted: 'adopted on {{date}}',
+      withdrawn: 'withdrawn on {{date}}',
+      postponed: 'postponed on {{date}}',
+      draft: 'not considered during the meeting',
+    },
     adopted_text: 'Adopted text',
     final_text: 'Last text considered',
     objections: 'Objections and how they were handled',
@@ -94,7 +99,8 @@ export const seanceEn: Shape<typeof seanceFr> = {
     none: 'none',
     record_link: 'Decision in the register: {{url}}',
     chains: 'Integrity of the log',
-    chains_lead: 'For each item, the head of its hash chain when printed. It lets anyone check, even years later, that nothing was changed since (npm run verify-log -- --against).',
+    chains_lead:
+      'For each item, the head of its hash chain when printed. It lets anyone check, even years later, that nothing was changed since (npm run verify-log -- --against).',
     generated: 'Minutes drawn up on {{date}}.',
   },
   follow_ups: {

@@ -24,7 +24,8 @@ export const seanceFr = {
   },
   draft: {
     join_first: 'Rejoignez d’abord la séance, avec son code, pour y inscrire une proposition. Rien n’a été perdu\u00a0: votre texte est ci-dessous.',
-    guest: 'Les personnes invitées prennent part à la séance mais n’inscrivent pas de point à son ordre du jour\u00a0: adressez votre proposition à la personne qui facilite.',
+    guest:
+      'Les personnes invitées prennent part à la séance mais n’inscrivent pas de point à son ordre du jour\u00a0: adressez votre proposition à la personne qui facilite.',
     observer: 'Vous suivez cette séance en observateur ou observatrice\u00a0: vous n’y inscrivez pas de proposition.',
     not_allowed: 'Vous ne pouvez pas inscrire de proposition à l’ordre du jour de cette séance.',
   },
@@ -70,7 +71,12 @@ export const seanceFr = {
     item: 'Point n°\u00a0{{n}}\u00a0: {{title}}',
     proposer: 'Porteur ou porteuse',
     outcome: 'Issue',
-    outcomes: { adopted: 'adoptée le {{date}}', withdrawn: 'retirée le {{date}}', postponed: 'reportée le {{date}}', draft: 'non examinée au cours de la séance' },
+    outcomes: {
+      adopted: 'adoptée le {{date}}',
+      withdrawn: 'retirée le {{date}}',
+      postponed: 'reportée le {{date}}',
+      draft: 'non examinée au cours de la séance',
+    },
     adopted_text: 'Texte adopté',
     final_text: 'Dernier texte examiné',
     objections: 'Objections et leur traitement',
@@ -90,7 +96,8 @@ export const seanceFr = {
     none: 'aucun',
     record_link: 'Décision au registre\u00a0: {{url}}',
     chains: 'Intégrité du journal',
-    chains_lead: 'Pour chaque point, la tête de sa chaîne d’empreintes au moment de l’impression. Elle permet de vérifier, même des années plus tard, que rien n’a été modifié depuis (npm run verify-log -- --against).',
+    chains_lead:
+      'Pour chaque point, la tête de sa chaîne d’empreintes au moment de l’impression. Elle permet de vérifier, même des années plus tard, que rien n’a été modifié depuis (npm run verify-log -- --against).',
     generated: 'Relevé établi le {{date}}.',
   },
   follow_ups: {
