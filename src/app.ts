@@ -19,6 +19,7 @@ import { joinRouter } from './meetings/join.routes.ts';
 import { meetingsRouter } from './meetings/meetings.routes.ts';
 import { adminRouter } from './accounts/admin.routes.ts';
 import { liveRouter } from './meetings/live.routes.ts';
+import { seanceRouter } from './meetings/seance.routes.ts';
 import { registerRouter } from './register/register.routes.ts';
 import { trainingRouter } from './training/training.routes.ts';
 import { TrainingService } from './training/training.service.ts';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));
+  app.use(seanceRouter(database.db, bus));
   app.use(registerRouter(database.db));
   deps.extraRoutes?.(app);
 

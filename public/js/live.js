@@ -51,4 +51,25 @@
     }
     drafts = null;
   });
+
+  // A refused request that htmx does not swap (an error page) still says why, never a blank screen.
+  document.addEventListener('htmx:responseError', function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr) return;
+    var doc = new DOMParser().parseFromString(xhr.responseText || '', 'text/html');
+    var found = doc.querySelector('.error-page h1');
+    var detail = doc.querySelector('.error-page h1 + p');
+    var text = [found && found.textContent, detail && detail.textContent].filter(Boolean).join(' — ');
+    if (!text) return;
+    var box = document.getElementById('request-error');
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'request-error';
+      box.className = 'alert alert-error';
+      box.setAttribute('role', 'alert');
+      var live = document.getElementById('live');
+      (live ? live.parentNode : document.body).insertBefore(box, live || document.body.firstChild);
+    }
+    box.textContent = text;
+  });
 })();

@@ -30,6 +30,8 @@ export type Action =
   | { type: 'meeting.facilitate'; meeting: MeetingFacts }
   /** take part: speak in a round, object */
   | { type: 'meeting.participate'; meeting: MeetingFacts }
+  /** put an item on the agenda: an account that joined the meeting (not as observer), or who runs it */
+  | { type: 'meeting.propose'; meeting: MeetingFacts }
   | { type: 'register.read' };
 
 /** Why an action is refused: sign in first, not allowed, or not even allowed to know it exists. */
@@ -77,6 +79,15 @@ export function check(actor: Actor, action: Action): Refusal | null {
       const seen = check(actor, { type: 'meeting.view', meeting: action.meeting });
       if (seen) return seen;
       if (actor.kind === 'account' && actor.role === 'observer') return 'forbidden';
+      const role = action.meeting.actorRole;
+      return role !== null && role !== 'observer' ? null : 'forbidden';
+    }
+    case 'meeting.propose': {
+      if (check(actor, { type: 'meeting.facilitate', meeting: action.meeting }) === null) return null;
+      const seen = check(actor, { type: 'meeting.view', meeting: action.meeting });
+      if (seen) return seen;
+      // guests take part in the séance they joined, but do not put items on its agenda
+      if (actor.kind !== 'account' || actor.role === 'observer') return 'forbidden';
       const role = action.meeting.actorRole;
       return role !== null && role !== 'observer' ? null : 'forbidden';
     }

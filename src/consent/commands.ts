@@ -99,7 +99,10 @@ export interface TestObjection extends CommandBase {
   type: 'TestObjection';
   objectionId: string;
   answers: Record<string, boolean>;
-  ruling: Ruling;
+  /** Omitted: the ruling the answers lead to. Against the answers, only with `rulingReason`. */
+  ruling?: Ruling;
+  /** Why the facilitator rules against the answers; recorded with the ruling. */
+  rulingReason?: string;
 }
 export interface ConfirmObjectionLifted extends CommandBase, OnBehalf {
   type: 'ConfirmObjectionLifted';

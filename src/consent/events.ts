@@ -108,6 +108,8 @@ export interface ObjectionTested extends EventBase {
   answers: Record<string, boolean>;
   /** `not_valid` also closes the objection with outcome `not_valid` (kept as a concern). */
   ruling: Ruling;
+  /** Present when the facilitator gave a written reason (required to rule against the answers). */
+  rulingReason?: string;
 }
 export interface ObjectionIntegrationStarted extends EventBase {
   type: 'ObjectionIntegrationStarted';

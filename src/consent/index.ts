@@ -9,7 +9,7 @@ export { LIVE_STAGES, openRound, currentVersion, speaker, isOnBehalf, isInStage,
 /** Refusals of the method as codes and parameters, a guard, and the exhaustiveness helper. */
 export { DomainError, ERROR_CODES, isDomainError, assertNever, type ErrorCode, type ErrorParams } from './errors.ts';
 /** Validity question sets (data) used when testing objections. */
-export { VALIDITY_SETS, isValiditySetId, type ValidityQuestion, type ValiditySet } from './validity.ts';
+export { VALIDITY_SETS, isValiditySetId, rulingOfAnswers, type ValidityQuestion, type ValiditySet } from './validity.ts';
 /** Trainer mode: consensus, consent and majority read from the same positions. */
 export {
   compareDecisionRules,

@@ -142,6 +142,8 @@ export interface Objection {
   /** Validity test answers keyed by question id of the proposal's validity set. */
   answers: Record<string, boolean> | null;
   ruling: Ruling | null;
+  /** The facilitator's written reason for the ruling, when given (required against the answers). */
+  rulingReason?: string;
   outcome: ObjectionOutcome | null;
   decidedBy: PersonId | null;
   decidedAt: IsoDateTime | null;

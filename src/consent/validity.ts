@@ -14,6 +14,11 @@ export interface ValiditySet {
   id: ValiditySetId;
   label: { fr: string; en: string };
   questions: readonly ValidityQuestion[];
+  /**
+   * When the answers make the objection valid (recevable): every question of `all` answered yes,
+   * and, if `any` is given, at least one of its questions answered yes.
+   */
+  validWhen: { all: readonly string[]; any?: readonly string[] };
 }
 
 /** The three validity question sets that ship, keyed by id. */
@@ -43,6 +48,7 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
         en: 'Is the objection based on present data, or could the harm occur before we can adapt (not safe enough to try)?',
       },
     ],
+    validWhen: { all: ['reduces_capacity', 'limits_role', 'created_by_proposal', 'present_data'] },
   },
   s3: {
     id: 's3',
@@ -74,6 +80,8 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
         en: 'Does it go beyond an assumption or a personal preference?',
       },
     ],
+    // about this proposal, beyond a preference, and revealing at least one reason to change it
+    validWhen: { all: ['about_this_proposal', 'beyond_preference'], any: ['reveals_harm_or_risk', 'unintended_consequences', 'worthwhile_improvement'] },
   },
   importante_argumentee: {
     id: 'importante_argumentee',
@@ -82,10 +90,18 @@ export const VALIDITY_SETS: Readonly<Record<ValiditySetId, ValiditySet>> = {
       { id: 'importante', fr: 'L’objection est-elle importante ?', en: 'Is the objection important?' },
       { id: 'argumentee', fr: 'Est-elle argumentée ?', en: 'Is it reasoned?' },
     ],
+    validWhen: { all: ['importante', 'argumentee'] },
   },
 };
 
 /** Whether `id` names a shipped validity set (commands arrive from untyped forms). */
 export function isValiditySetId(id: string): id is ValiditySetId {
   return Object.hasOwn(VALIDITY_SETS, id);
+}
+
+/** The ruling the answers of a validity test lead to (the facilitator may depart from it only with a reason). */
+export function rulingOfAnswers(set: ValiditySet, answers: Readonly<Record<string, boolean>>): 'valid' | 'not_valid' {
+  const yes = (id: string) => answers[id] === true;
+  const { all, any } = set.validWhen;
+  return all.every(yes) && (!any || any.some(yes)) ? 'valid' : 'not_valid';
 }

@@ -82,6 +82,13 @@ export interface MeetingsTable {
   status: Generated<MeetingStatus>;
   /** A training session (trainer mode, migration 0005): never a decision, kept out of the register. */
   is_training: Generated<boolean>;
+  /** Where the séance is held, for its relevé (migration 0009); '' when not said. */
+  place: Generated<string>;
+  /** When and by whom the séance was opened and closed (migration 0009). */
+  opened_at: Timestamp | null;
+  opened_by: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
 }
 
 export interface MeetingMembersTable {

@@ -89,6 +89,8 @@ export interface ObjectionsTable {
   ruling: 'valid' | 'not_valid' | null;
   ruled_by: string | null;
   ruled_at: Timestamp | null;
+  /** Why the facilitator ruled against the answers of the test, if they did (migration 0009). */
+  ruling_reason: Generated<string | null>;
   outcome: string | null;
   decided_by: string | null;
   decided_at: Timestamp | null;

@@ -16,6 +16,7 @@ import { longText, parseForm, text, type FieldError } from '../http/validate.ts'
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
+import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
 import { sha256 } from '../accounts/crypto.ts';
 import { ConcurrencyError, KeyReusedError } from '../proposals/proposal.service.ts';
@@ -138,6 +139,9 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       if (isDomainError(error)) return fail(translateError(error, t));
       if (error instanceof OnBehalfRefused) return fail(t(error.messageKey, { name: error.personName }), 403);
       if (error instanceof ConcurrencyError || error instanceof KeyReusedError) return fail(translateError(error, t), 409);
+      if (error instanceof SeanceRefused) return fail(t(error.messageKey), 409);
+      // refused by the policy: said on the page (htmx swaps it too), never a blank screen
+      if (error instanceof AccessDenied && error.refusal === 'forbidden') return fail(t('seance.errors.forbidden'), 403);
       throw error;
     }
     res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
@@ -146,7 +150,9 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   router.get('/seances/:id/propositions/nouvelle', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
     const model = await live.view(req.actor, meetingId);
-    res.render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: { validitySet: 'importante_argumentee' }, errors: {}, sets: VALIDITY_SETS });
+    // said before anything is typed: who may not put an item on the agenda, and why
+    const refusal = model.me.mayDraft ? null : draftRefusal(model, req.actor.kind === 'guest');
+    res.status(refusal ? 403 : 200).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: { validitySet: 'importante_argumentee' }, errors: refusal ? { _form: { key: refusal } } : {}, sets: VALIDITY_SETS, refused: !!refusal });
   });
 
   router.post('/seances/:id/propositions', async (req, res) => {
@@ -160,9 +166,11 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     try {
       await live.draft(req.actor, meetingId, { title: d.title, tension: d.tension, text: d.text, criteria: d.criteria, reviewDate: d.reviewDate || null, validitySet: d.validitySet });
     } catch (error) {
-      if (!isDomainError(error)) throw error;
+      // refused: the form comes back with what was typed, and says why
+      const key = isDomainError(error) ? errorKey(error) : error instanceof SeanceRefused ? error.messageKey : error instanceof AccessDenied && error.refusal === 'forbidden' ? draftRefusal(model, req.actor.kind === 'guest') : null;
+      if (!key) throw error;
       const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<string, string>;
-      return res.status(422).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key: errorKey(error) } }, sets: VALIDITY_SETS });
+      return res.status(isDomainError(error) ? 422 : error instanceof SeanceRefused ? 409 : 403).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key } }, sets: VALIDITY_SETS });
     }
     res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
   });
@@ -192,6 +200,14 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   });
 
   return router;
+}
+
+/** Why this person may not put an item on the agenda: the i18n key of the reason. */
+function draftRefusal(model: { meeting: { status: string }; me: { personId: string | null; role: string | null } }, guest = false): string {
+  if (model.meeting.status === 'closed') return 'seance.errors.closed';
+  if (guest) return 'seance.draft.guest';
+  if (model.me.role === 'observer') return 'seance.draft.observer';
+  return model.me.role === null ? 'seance.draft.join_first' : 'seance.draft.not_allowed';
 }
 
 /** Word-level difference between the last two versions, for the proposer and the projector. */

@@ -15,6 +15,8 @@ import { listAgenda, loadHead } from '../proposals/proposals.repository.ts';
 import type { ProposalCommand, ProposalService } from '../proposals/proposal.service.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import { allowedActions, type AllowedAction } from '../proposals/allowed.ts';
+import { actionPermission } from '../proposals/actions.ts';
+import { assertAcceptsCommands } from './seance.service.ts';
 import { behalfRefusal, loadMeetingFacts, roundCandidates } from './meeting.facts.ts';
 
 const TERMINAL = new Set(['adopted', 'withdrawn', 'postponed']);
@@ -39,7 +41,7 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
-  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean; mayArrive: boolean };
+  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean; mayArrive: boolean; mayDraft: boolean };
   allowed: AllowedAction[];
   /** Present members who take turns, in the order a round would start with now. */
   roundCandidates: string[];
@@ -83,8 +85,14 @@ export class LiveMeetingService {
     const round = proposal ? openRound(proposal) : null;
     const active = round && round.turnIndex < round.order.length;
     const candidates = roundCandidates(members, proposal?.actingFacilitatorId ?? meeting.facilitatorPersonId);
-    const mayAct = can(actor, { type: 'meeting.participate', meeting: facts }) || can(actor, { type: 'meeting.facilitate', meeting: facts });
-    let allowed = proposal && personId && mayAct && !TERMINAL.has(proposal.stage) ? allowedActions(proposal, personId, candidates) : [];
+    const open = meeting.status !== 'closed';
+    const mayFacilitate = can(actor, { type: 'meeting.facilitate', meeting: facts });
+    const mayAct = mayFacilitate || can(actor, { type: 'meeting.participate', meeting: facts });
+    // offered: what the core allows now AND what the policy lets this person do (as handle() checks it)
+    let allowed =
+      proposal && personId && open && mayAct && !TERMINAL.has(proposal.stage)
+        ? allowedActions(proposal, personId, candidates).filter((a) => can(actor, { type: actionPermission(a.action, !!a.onBehalfOf && a.onBehalfOf !== personId), meeting: facts }))
+        : [];
     // The console offers to type for the person holding the floor only if they have no device of their own in use.
     const behalf = allowed.find((a) => a.onBehalfOf)?.onBehalfOf;
     if (behalf && (await behalfRefusal(this.deps.db, meetingId, behalf, false, this.deps.idleMinutes ?? 120))) allowed = allowed.filter((a) => !a.onBehalfOf);
@@ -100,11 +108,12 @@ export class LiveMeetingService {
       me: {
         personId,
         role: facts.actorRole,
-        canFacilitate: can(actor, { type: 'meeting.facilitate', meeting: facts }),
+        canFacilitate: mayFacilitate,
         isActingFacilitator: !!proposal && proposal.actingFacilitatorId === personId,
         isProposer: !!proposal && proposal.proposerId === personId,
         // a member not yet marked present is offered « Je suis là » (observers never take a turn)
-        mayArrive: members.some((m) => m.personId === personId && !m.present && m.role !== 'observer'),
+        mayArrive: open && members.some((m) => m.personId === personId && !m.present && m.role !== 'observer'),
+        mayDraft: open && can(actor, { type: 'meeting.propose', meeting: facts }),
       },
       allowed,
       roundCandidates: candidates,
@@ -114,17 +123,21 @@ export class LiveMeetingService {
 
   /** Runs one action of the method (a request of the action table). A double submission (same key) stores one. */
   async act(actor: Actor, meetingId: string, proposalId: string, command: ProposalCommand, key?: string): Promise<void> {
+    await assertAcceptsCommands(this.deps.db, meetingId);
     await this.deps.proposals.handle(actor, { meetingId, proposalId, ...(key ? { key } : {}) }, command);
+    // A séance still planned when its facilitator starts the method opens now: it never says « prévue » while held.
+    if (actor.kind !== 'anonymous' && command.may.includes('meeting.facilitate') && (await meetings.openMeeting(this.deps.db, meetingId, actor.personId, new Date()))) await this.signal(meetingId);
   }
 
   /** A member drafts a proposal for the meeting's agenda; whoever takes part in or runs the meeting may. */
   async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee' }): Promise<string> {
+    await assertAcceptsCommands(this.deps.db, meetingId);
     const proposalId = randomUUID();
     await this.deps.proposals.handle(
       actor,
       { meetingId, proposalId },
       {
-        may: ['meeting.participate', 'meeting.facilitate'],
+        may: ['meeting.propose'],
         startsRound: false,
         creates: true,
         onBehalfOf: null,
@@ -149,6 +162,7 @@ export class LiveMeetingService {
     const { facts } = await loadMeetingFacts(this.deps.db, actor, meetingId);
     const self = actor.kind !== 'anonymous' && actor.personId === personId;
     if (!self) authorize(actor, { type: 'meeting.facilitate', meeting: facts });
+    await assertAcceptsCommands(this.deps.db, meetingId);
     if (!(await meetings.setPresent(this.deps.db, meetingId, personId, present))) throw new AccessDenied('not_found');
     await this.signal(meetingId);
   }
@@ -157,6 +171,7 @@ export class LiveMeetingService {
   async addInRoom(actor: Actor, meetingId: string, displayName: string): Promise<string> {
     const { facts } = await loadMeetingFacts(this.deps.db, actor, meetingId);
     authorize(actor, { type: 'meeting.facilitate', meeting: facts });
+    await assertAcceptsCommands(this.deps.db, meetingId);
     const personId = await this.deps.db.transaction().execute(async (tx) => {
       const id = await insertPerson(tx, displayName);
       await meetings.insertMember(tx, { meetingId, personId: id, role: 'participant', isGuest: true, present: true, hasDevice: false });
@@ -168,8 +183,9 @@ export class LiveMeetingService {
 
   /** Marks who joined through the app as present (a phone that opens the meeting). */
   async markArrived(actor: Actor, meetingId: string): Promise<void> {
-    await loadMeetingFacts(this.deps.db, actor, meetingId);
-    if (actor.kind === 'anonymous') return;
+    const { meeting } = await loadMeetingFacts(this.deps.db, actor, meetingId);
+    // after closing, opening a view (to read the decision) is not an arrival
+    if (actor.kind === 'anonymous' || meeting.status === 'closed') return;
     if (await meetings.markArrived(this.deps.db, meetingId, actor.personId)) await this.signal(meetingId);
   }
 

@@ -68,6 +68,8 @@ export interface MeetingPage {
   meeting: repo.MeetingRow;
   members: repo.MemberRow[];
   canFacilitate: boolean;
+  /** may put an item on the agenda (an account that joined, or who runs the séance), while it is not closed */
+  mayDraft: boolean;
 }
 
 export async function showMeeting(db: Kysely<DB>, actor: Actor, id: string): Promise<MeetingPage | null> {
@@ -77,6 +79,7 @@ export async function showMeeting(db: Kysely<DB>, actor: Actor, id: string): Pro
     meeting: found.meeting,
     members: await repo.listMembers(db, id),
     canFacilitate: can(actor, { type: 'meeting.facilitate', meeting: found.facts }),
+    mayDraft: found.meeting.status !== 'closed' && can(actor, { type: 'meeting.propose', meeting: found.facts }),
   };
 }
 

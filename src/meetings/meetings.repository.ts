@@ -37,6 +37,10 @@ export interface MeetingRow {
   facilitatorName: string;
   secretaryPersonId: string | null;
   status: MeetingStatus;
+  /** Where it is held ('' when not said), when it was opened and closed (migration 0009). */
+  place: string;
+  openedAt: Date | null;
+  closedAt: Date | null;
 }
 
 function meetingQuery(db: Executor) {
@@ -55,6 +59,9 @@ function meetingQuery(db: Executor) {
       'f.display_name as facilitator_name',
       'meetings.secretary_person_id',
       'meetings.status',
+      'meetings.place',
+      'meetings.opened_at',
+      'meetings.closed_at',
     ]);
 }
 
@@ -72,6 +79,9 @@ function toMeeting(r: MeetingSelect): MeetingRow {
     facilitatorName: r.facilitator_name,
     secretaryPersonId: r.secretary_person_id,
     status: r.status,
+    place: r.place,
+    openedAt: r.opened_at,
+    closedAt: r.closed_at,
   };
 }
 
@@ -188,4 +198,31 @@ export async function markArrived(db: Executor, meetingId: string, personId: str
     .where(sql<boolean>`role <> 'observer'`)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Opens a planned séance; false when it was not planned any more (opened or closed meanwhile). */
+export async function openMeeting(db: Executor, id: string, by: string, at: Date, place?: string): Promise<boolean> {
+  const r = await db
+    .updateTable('meetings')
+    .set({ status: 'open', opened_at: at, opened_by: by, ...(place !== undefined ? { place } : {}) })
+    .where('id', '=', id)
+    .where('status', '=', 'planned')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Closes an open séance; false when it was not open. */
+export async function closeMeeting(db: Executor, id: string, by: string, at: Date): Promise<boolean> {
+  const r = await db.updateTable('meetings').set({ status: 'closed', closed_at: at, closed_by: by }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** The meeting's status, read again (to refuse a command on a séance closed since the page was loaded). */
+export async function meetingStatus(db: Executor, id: string): Promise<MeetingStatus | null> {
+  return (await db.selectFrom('meetings').select('status').where('id', '=', id).executeTakeFirst())?.status ?? null;
+}
+
+/** Titles and stages of the meeting's agenda, in the order items were put on it. */
+export async function agendaStages(db: Executor, meetingId: string): Promise<{ id: string; title: string; stage: string }[]> {
+  return db.selectFrom('proposals').select(['id', 'title', 'stage']).where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
 }

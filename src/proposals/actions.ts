@@ -196,8 +196,10 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
   }),
   tester: entry({
     who: 'facilitate',
-    fields: { objection: id, decision: z.enum(['valid', 'not_valid']) },
-    toCommand: (f, c) => ({ type: 'TestObjection', ...by(c), objectionId: f.objection, answers: f.reponses, ruling: f.decision }),
+    // no ruling chosen: the one the answers lead to; against them, the core requires a written reason
+    limits: { raison: LIMITS.concern },
+    fields: { objection: id, decision: z.enum(['valid', 'not_valid']).optional().or(z.literal('')) },
+    toCommand: (f, c) => ({ type: 'TestObjection', ...by(c), objectionId: f.objection, answers: f.reponses, ...(f.decision ? { ruling: f.decision } : {}), ...(f.raison ? { rulingReason: f.raison } : {}) }),
   }),
   levee: entry({
     who: 'participate',
@@ -228,6 +230,11 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
 
 /** The meeting permission each `who` asks for; the proposer's own actions need only to take part. */
 const PERMISSION: Record<Who, Permission> = { facilitate: 'meeting.facilitate', participate: 'meeting.participate', propose: 'meeting.participate' };
+
+/** The meeting permission an action asks for (recording it for someone else asks to facilitate). */
+export function actionPermission(action: ActionName, forSomeoneElse = false): Permission {
+  return forSomeoneElse ? 'meeting.facilitate' : PERMISSION[ACTION_TABLE[action].who];
+}
 
 /** The request to hand to the proposal service for a parsed form of this action. */
 export function actionCommand(action: ActionName, fields: ActionFields): ProposalCommand {

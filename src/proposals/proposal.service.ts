@@ -56,7 +56,7 @@ export interface Target {
 }
 
 /** The meeting permissions a command may be sent under: any one of them is enough. */
-export type Permission = 'meeting.facilitate' | 'meeting.participate';
+export type Permission = 'meeting.facilitate' | 'meeting.participate' | 'meeting.propose';
 
 /** What the command is built from, read inside its transaction. */
 export interface CommandContext {

@@ -191,7 +191,7 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     if (event.type === 'ObjectionTested') {
       await db
         .updateTable('objections')
-        .set({ ruled_by: event.actorId, ruled_at: event.at })
+        .set({ ruled_by: event.actorId, ruled_at: event.at, ruling_reason: event.rulingReason ?? null })
         .where('proposal_id', '=', after.proposalId)
         .where('id', '=', event.objectionId)
         .execute();

@@ -23,6 +23,8 @@ export interface RecordObjection extends Said {
   ruling: string | null;
   ruledBy: string | null;
   ruledAt: Date | null;
+  /** the facilitator's written reason, required when ruling against the answers */
+  rulingReason: string | null;
   outcome: string | null;
   decidedBy: string | null;
   decidedAt: Date | null;
@@ -76,6 +78,14 @@ const ENDS = new Set(['ProposalAdopted', 'ProposalWithdrawn', 'ProposalPostponed
 /** The record of a decided proposal; null when there is none (unknown, or not decided yet). */
 export async function decisionRecord(db: Kysely<DB>, actor: Actor, id: string, now = new Date()): Promise<DecisionRecord | null> {
   authorize(actor, { type: 'register.read' });
+  return buildDecisionRecord(db, id, now);
+}
+
+/**
+ * The record itself, for a caller that has authorised the reader already (the relevé de séance,
+ * which every member of the séance may read, guests included).
+ */
+export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new Date()): Promise<DecisionRecord | null> {
   const row = await findDecision(db, id);
   if (!row) return null;
   const [versions, objections, contributions, events] = await Promise.all([decisionVersions(db, id), decisionObjections(db, id), decisionContributions(db, id), decisionEvents(db, id)]);
@@ -131,6 +141,7 @@ export async function decisionRecord(db: Kysely<DB>, actor: Actor, id: string, n
     ruling: o.ruling,
     ruledBy: name(o.ruled_by),
     ruledAt: o.ruled_at ? new Date(o.ruled_at) : null,
+    rulingReason: o.ruling_reason ?? null,
     outcome: o.outcome,
     decidedBy: name(o.decided_by),
     decidedAt: o.decided_at ? new Date(o.decided_at) : null,

@@ -28,6 +28,19 @@ describe('the policy', () => {
     expect(check(guest('m1'), { type: 'register.read' })).toBe('forbidden');
   });
 
+  it('when someone puts an item on the agenda, then they are an account that joined the séance, or who runs it; never a guest nor an observer', () => {
+    const propose = (actor: Actor, role: MeetingFacts['actorRole']) => check(actor, { type: 'meeting.propose', meeting: meeting(role) });
+    expect(propose(account('member'), 'participant')).toBeNull();
+    expect(propose(account('member'), null)).toBe('forbidden');
+    expect(propose(account('member'), 'observer')).toBe('forbidden');
+    expect(propose(account('observer'), 'participant')).toBe('forbidden');
+    expect(propose(account('facilitator', 'fac'), null)).toBeNull();
+    expect(propose(account('admin'), null)).toBeNull();
+    expect(propose(guest('m1'), 'participant')).toBe('forbidden');
+    expect(propose(guest('m2'), 'participant')).toBe('not_found');
+    expect(propose({ kind: 'anonymous' }, null)).toBe('unauthenticated');
+  });
+
   it('when nobody is signed in, then every action asks to sign in first', () => {
     for (const type of ['accounts.manage', 'circles.manage', 'meetings.list', 'meeting.create', 'register.read'] as const) {
       expect(check({ kind: 'anonymous' }, { type })).toBe('unauthenticated');

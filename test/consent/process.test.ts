@@ -563,13 +563,13 @@ describe('testing objections', () => {
 
   it('when one objection of two is tested, then testing goes on', () => {
     given(twoObjections())
-      .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'not_valid' }))
+      .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false }, ruling: 'not_valid' }))
       .thenTypes(['ObjectionTested']);
   });
 
   it('when every objection has a ruling, then integration starts with the first valid one', () => {
     const events = play(
-      [command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'not_valid' })],
+      [command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false }, ruling: 'not_valid' })],
       twoObjections(),
     );
     given(events)
@@ -612,14 +612,51 @@ describe('testing objections', () => {
         command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: 'Mon rôle' }),
       ],
     );
-    const answers = { reduces_capacity: false, limits_role: true, created_by_proposal: true, present_data: true };
+    const answers = { reduces_capacity: true, limits_role: true, created_by_proposal: true, present_data: true };
     given(events).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling: 'valid' })).thenTypes([
       'ObjectionTested',
       'ObjectionIntegrationStarted',
     ]);
+    // one criterion unmet: the answers lead to « non recevable »
+    const unmet = given(events).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { ...answers, present_data: false } })).thenTypes(['ObjectionTested', 'ProposalAdopted']);
+    expect(unmet.objections[0]).toMatchObject({ ruling: 'not_valid', outcome: 'not_valid' });
     given(events)
       .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'valid' }))
       .then('UNKNOWN_VALIDITY_QUESTION');
+  });
+
+  describe('the ruling follows from the answers', () => {
+    it('when the facilitator gives no ruling, then the answers decide it', () => {
+      const valid = given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS })).thenTypes(['ObjectionTested', 'ObjectionIntegrationStarted']);
+      expect(valid.objections[0]).toMatchObject({ ruling: 'valid', outcome: null });
+      const notValid = given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false } })).thenTypes(['ObjectionTested', 'ProposalAdopted']);
+      expect(notValid.objections[0]).toMatchObject({ ruling: 'not_valid', outcome: 'not_valid' });
+    });
+
+    it.each([
+      ['« recevable » when it is not reasoned', { importante: true, argumentee: false }, 'valid'],
+      ['« non recevable » when every answer is yes', OK_ANSWERS, 'not_valid'],
+    ] as const)('when the facilitator rules %s without a reason, then it is refused', (_, answers, ruling) => {
+      given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling })).then('RULING_NEEDS_REASON');
+      given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling, rulingReason: '   ' })).then('RULING_NEEDS_REASON');
+    });
+
+    it('when the facilitator rules against the answers with a written reason, then the ruling and its reason are recorded', () => {
+      const state = given(at.testing())
+        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false }, ruling: 'valid', rulingReason: ' Les arguments ont été donnés oralement. ' }))
+        .then([
+          { type: 'ObjectionTested', ...by(FACILITATOR), objectionId: 'o1', answers: { importante: true, argumentee: false }, ruling: 'valid', rulingReason: 'Les arguments ont été donnés oralement.' },
+          { type: 'ObjectionIntegrationStarted', ...by(FACILITATOR), objectionId: 'o1' },
+        ]);
+      expect(state.objections[0]).toMatchObject({ ruling: 'valid', rulingReason: 'Les arguments ont été donnés oralement.' });
+    });
+
+    it('when the ruling follows the answers, then a reason given is recorded too', () => {
+      const state = given(at.testing())
+        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, rulingReason: 'Tension vécue par le service.' }))
+        .thenTypes(['ObjectionTested', 'ObjectionIntegrationStarted']);
+      expect(state.objections[0]).toMatchObject({ ruling: 'valid', rulingReason: 'Tension vécue par le service.' });
+    });
   });
 
   it('when someone else than the facilitator rules, then it is refused', () => {

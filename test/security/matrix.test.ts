@@ -14,6 +14,8 @@ import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
 import { decisionMaker } from '../helpers/decisions.ts';
 import { TrainingService } from '../../src/training/training.service.ts';
+import { insertMember } from '../../src/meetings/meetings.repository.ts';
+import { SeanceService } from '../../src/meetings/seance.service.ts';
 
 type ActorName = 'anonymous' | 'guest' | 'other_guest' | 'member' | 'observer' | 'facilitator' | 'admin';
 const ACTORS: readonly ActorName[] = ['anonymous', 'guest', 'other_guest', 'member', 'observer', 'facilitator', 'admin'];
@@ -89,8 +91,10 @@ const VIEWERS: readonly ActorName[] = [...ACCOUNTS, 'guest'];
 async function freshProposal(): Promise<string> {
   const proposals = new ProposalService({ db: database.db });
   const live = new LiveMeetingService({ db: database.db, proposals });
-  const author = await joinAsGuest(app, database.db, meeting.code);
-  return live.draft({ kind: 'guest', personId: author.personId, meetingId: meeting.id, displayName: 'Autrice' }, meeting.id, {
+  // guests do not put items on the agenda: the author is a member account that joined the meeting
+  const author = await seedAccount(database.db, 'member');
+  await insertMember(database.db, { meetingId: meeting.id, personId: author.personId, role: 'participant', isGuest: false, present: true });
+  return live.draft(author.actor, meeting.id, {
     title: `Proposition ${unique()}`,
     tension: 'Une tension',
     text: 'Un texte',
@@ -105,6 +109,23 @@ let decided: string | null = null;
 async function decidedProposal(): Promise<string> {
   decided ??= await (await decisionMaker(database, { admin })).decide({ title: 'Décision du registre', text: 'Un texte adopté.' });
   return decided;
+}
+
+/** A fresh séance of the matrix's facilitator, opened. */
+async function openedMeeting(): Promise<string> {
+  const { id } = await seedMeeting(database.db, facilitator.actor, circleId);
+  await new SeanceService({ db: database.db }).open(facilitator.actor, id);
+  return id;
+}
+
+let closed: string | null = null;
+/** One closed séance, for its relevé (a guest of the matrix's meeting does not know it: 404). */
+async function closedMeeting(): Promise<string> {
+  if (!closed) {
+    closed = await openedMeeting();
+    await new SeanceService({ db: database.db }).close(facilitator.actor, closed);
+  }
+  return closed;
 }
 
 /** A fresh training session run by the meeting's facilitator (trainer mode). */
@@ -137,14 +158,20 @@ const CASES: readonly RouteCase[] = [
   { method: 'get', route: '/seances/:id/porteur', path: () => `/seances/${meeting.id}/porteur`, allowed: VIEWERS },
   { method: 'get', route: '/seances/:id/projection', path: () => `/seances/${meeting.id}/projection`, allowed: VIEWERS },
   { method: 'get', route: '/seances/:id/flux', path: () => `/seances/${meeting.id}/flux`, allowed: VIEWERS, stream: true },
-  { method: 'get', route: '/seances/:id/propositions/nouvelle', path: () => `/seances/${meeting.id}/propositions/nouvelle`, allowed: VIEWERS },
+  // only those who may put an item on the agenda get the form: guests and accounts that did not join are told why (403)
+  { method: 'get', route: '/seances/:id/propositions/nouvelle', path: () => `/seances/${meeting.id}/propositions/nouvelle`, allowed: RUNNERS },
   {
     method: 'post',
     route: '/seances/:id/propositions',
     path: () => `/seances/${meeting.id}/propositions`,
     body: () => ({ title: `Proposition ${unique()}`, tension: 'Une tension', text: 'Un texte', validitySet: 'importante_argumentee' }),
-    allowed: ['guest', 'facilitator', 'admin'],
+    allowed: RUNNERS,
   },
+  // the séance as a whole: opening and closing a fresh séance of the matrix's facilitator
+  { method: 'post', route: '/seances/:id/ouverture', path: async () => `/seances/${(await seedMeeting(database.db, facilitator.actor, circleId)).id}/ouverture`, body: () => ({ lieu: 'Salle du conseil' }), allowed: RUNNERS },
+  { method: 'post', route: '/seances/:id/cloture', path: async () => `/seances/${await openedMeeting()}/cloture`, allowed: RUNNERS },
+  { method: 'get', route: '/seances/:id/releve', path: async () => `/seances/${await closedMeeting()}/releve`, allowed: ACCOUNTS },
+  { method: 'get', route: '/seances/:id/suivi', path: () => `/seances/${meeting.id}/suivi`, allowed: RUNNERS },
   {
     method: 'post',
     route: '/seances/:id/propositions/:pid/:action',

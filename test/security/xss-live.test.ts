@@ -24,7 +24,11 @@ describe.each(PAYLOADS)('the live views with the payload %s', (payload) => {
     const fac = await seedAccount(database.db, 'facilitator');
     const meeting = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor));
     const facilitator = await signIn(app, fac.email);
-    const proposer: Session = await joinAsGuest(app, database.db, meeting.code, `Porteuse ${payload}`.slice(0, 120));
+    // guests do not put items on the agenda: the proposer is a member account that joined with the code
+    const author = await seedAccount(database.db, 'member', { name: `Porteuse ${payload}`.slice(0, 120) });
+    const proposer: Session = await signIn(app, author.email);
+    const joinPage = await proposer.agent.get(`/rejoindre/${meeting.code}`);
+    await proposer.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(joinPage.text), code: meeting.code }).expect(303);
     const asker = await joinAsGuest(app, database.db, meeting.code, `Alice ${payload}`.slice(0, 120));
     const draft = await proposer.agent.get(`/seances/${meeting.id}/propositions/nouvelle`).expect(200);
     await proposer.agent

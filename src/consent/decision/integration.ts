@@ -4,7 +4,7 @@
 import type { CommandOf } from '../commands.ts';
 import type { Event } from '../events.ts';
 import type { IntegrationState, Objection } from '../states.ts';
-import { VALIDITY_SETS } from '../validity.ts';
+import { rulingOfAnswers, VALIDITY_SETS } from '../validity.ts';
 import { by, ensure, inStage, isIsoDate, objectionOfRound, requireFacilitator, requireProposer, requireSpeaker, type Handlers } from './guards.ts';
 import { afterOutcome, afterTestStep } from './transitions.ts';
 
@@ -20,7 +20,13 @@ export const integrationHandlers = {
     ensure(questionIds.every((id) => typeof c.answers[id] === 'boolean'), 'INCOMPLETE_TEST');
     // Copy the answers in the set's order so that the stored event is canonical.
     const answers = Object.fromEntries(questionIds.map((id) => [id, c.answers[id] === true]));
-    return afterTestStep(p, { type: 'ObjectionTested', ...by(c), objectionId: objection.id, answers, ruling: c.ruling }, c);
+    // The ruling follows from the answers; the facilitator may depart from it with a written reason.
+    const expected = rulingOfAnswers(VALIDITY_SETS[p.validitySet], answers);
+    const ruling = c.ruling ?? expected;
+    const reason = c.rulingReason?.trim() ?? '';
+    ensure(ruling === expected || reason !== '', 'RULING_NEEDS_REASON');
+    const tested: Event = { type: 'ObjectionTested', ...by(c), objectionId: objection.id, answers, ruling, ...(reason ? { rulingReason: reason } : {}) };
+    return afterTestStep(p, tested, c);
   },
 
   ConfirmObjectionLifted: (state, c) => {

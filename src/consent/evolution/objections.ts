@@ -91,7 +91,7 @@ export const objectionReducers = {
     return {
       ...p,
       objections: p.objections.map((o) =>
-        o.id === event.objectionId ? { ...o, answers: event.answers, ruling: event.ruling, ...closing } : o,
+        o.id === event.objectionId ? { ...o, answers: event.answers, ruling: event.ruling, ...(event.rulingReason ? { rulingReason: event.rulingReason } : {}), ...closing } : o,
       ),
     };
   },

@@ -39,6 +39,7 @@ export const errorsEn = {
   unknown_validity_set: 'Unknown validity question set.',
   unknown_validity_question: 'This validity question does not belong to the chosen set.',
   incomplete_test: 'Every validity question must be answered.',
+  ruling_needs_reason: 'The answers to the test lead to the other ruling: to rule otherwise, write down why.',
   invalid_date: 'The date must be in YYYY-MM-DD format.',
   no_positions: 'No position was given.',
   invalid_position: 'A position must be between 1 and 5.',

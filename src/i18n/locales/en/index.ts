@@ -4,5 +4,6 @@ import { errorsEn } from './errors.ts';
 import { liveEn } from './live.ts';
 import { registerEn } from './register.ts';
 import { trainingEn } from './training.ts';
+import { seanceEn } from './seance.ts';
 
-export const catalogueEn = { ...en, live: liveEn, register: registerEn, training: trainingEn, errors: { ...en.errors, ...errorsEn } };
+export const catalogueEn = { ...en, live: liveEn, register: registerEn, training: trainingEn, seance: seanceEn, errors: { ...en.errors, ...errorsEn } };

@@ -75,6 +75,7 @@ export const registerEn: Shape<typeof registerFr> = {
     ruling: 'Ruling on validity',
     rulings: { valid: 'valid objection', not_valid: 'objection not valid (kept as a concern)' },
     ruled: 'ruled by {{name}} on {{date}}',
+    ruling_reason: 'Reason given for the ruling',
     outcome_label: 'Outcome of the objection',
     outcomes: { integrated: 'integrated', withdrawn: 'withdrawn by its author', not_valid: 'not valid', deferred: 'deferred', proposal_withdrawn: 'closed by the withdrawal of the proposal', proposal_postponed: 'closed by the postponement of the proposal' },
     decided: 'recorded by {{name}} on {{date}}',

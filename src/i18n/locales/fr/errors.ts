@@ -42,6 +42,7 @@ export const errorsFr = {
   unknown_validity_set: 'Ce jeu de questions de validité est inconnu.',
   unknown_validity_question: 'Cette question de validité n’appartient pas au jeu choisi.',
   incomplete_test: 'Chaque question de validité doit recevoir une réponse.',
+  ruling_needs_reason: 'Les réponses au test conduisent à l’autre décision : pour décider autrement, écrivez-en la raison.',
   invalid_date: 'La date doit être au format AAAA-MM-JJ.',
   no_positions: 'Aucune position n’a été donnée.',
   invalid_position: 'Une position doit être comprise entre 1 et 5.',

@@ -71,6 +71,7 @@ export const registerFr = {
     ruling: 'Décision sur la validité',
     rulings: { valid: 'objection valide', not_valid: 'objection non valide (conservée comme préoccupation)' },
     ruled: 'statuée par {{name}} le {{date}}',
+    ruling_reason: 'Raison donnée pour la décision',
     outcome_label: 'Issue de l’objection',
     outcomes: { integrated: 'intégrée', withdrawn: 'retirée par son auteur ou son autrice', not_valid: 'non valide', deferred: 'reportée', proposal_withdrawn: 'close par le retrait de la proposition', proposal_postponed: 'close par le report de la proposition' },
     decided: 'constatée par {{name}} le {{date}}',
