@@ -84,7 +84,7 @@ export const seanceFr = {
     objection_by: 'Objection formulée par {{name}}',
     ruling: 'Validité',
     rulings: { valid: 'recevable', not_valid: 'non recevable, conservée comme préoccupation' },
-    ruled: 'décision de {{name}}, le {{date}}',
+    ruled: 'décision {{name, de}}, le {{date}}',
     ruling_reason: 'Raison donnée',
     handled: 'Traitement',
     handled_by: '{{outcome}}, constaté par {{name}} le {{date}}',
