@@ -8,7 +8,12 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // a cheap argon2 cost for the accounts tests create (production keeps its own; see the file)
     setupFiles: ['test/setup.ts'],
-    testTimeout: 30_000,
+    // vitest's default is one worker less than the cores: one worker on a 2-core machine, so the files
+    // ran one after the other. Each file has its own database and waits on I/O too: one worker per core.
+    maxWorkers: '100%',
+    // a hung test fails after a minute; 30 s was too short for the embedded restart and the 50 concurrent
+    // commands when other engineers load the shared machine (load average above 20 on 2 cores)
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     server: { deps: { inline: ['kysely'] } },
     coverage: {
