@@ -151,7 +151,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await turnOf(alice);
   expect(await projector.text('#turn-banner')).toContain(NAMES.alice);
   expect(await bob.text('#turn-banner')).toContain(NAMES.alice);
-  expect(await facilitator.text('#turn-banner')).toContain(`Ensuite\u00a0: ${NAMES.bob}`);
+  expect(await facilitator.text('#turn-banner')).toContain(`Ensuite : ${NAMES.bob}`); // text() folds the non-breaking space
   expect(await proposer.page.$('#btn-question')).toBeNull(); // the proposer does not ask questions
   trace('checkpoint');
   await options.checkpoint?.('clarification', { id: meetingId, code, people });
@@ -288,7 +288,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await facilitator.see('#btn-pas-objection-pour');
   await step(facilitator, () => facilitator.press('#btn-pas-objection-pour'), 'adopted');
   await allSee('#live[data-stage="adopted"] .decision');
-  expect(await projector.text('.decision')).toContain('Version adoptée\u00a0: 3');
+  expect(await projector.text('.decision')).toContain('Version adoptée : 3');
   trace('checkpoint');
   await options.checkpoint?.('adopted', { id: meetingId, code, people });
 
