@@ -178,7 +178,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   // answers: the announcement changes (Bob's turn), her focus does not move.
   await alice.page.focus('.views-nav a[aria-current="page"]');
   const announceBefore = await alice.text('#announce');
-  expect(announceBefore).toContain("C'est votre tour de parole.");
+  expect(announceBefore).toContain('C’est votre tour de parole.');
   await proposer.fill('textarea[id^="f-answer-"]', 'Personne ne tranche : on cherche ensemble ce qui lève l’objection.');
   await step(proposer, () => proposer.press('#btn-repondre'));
   await expect.poll(() => alice.text('#announce'), { timeout: WAIT }).toBe(`Tour de clarification. C’est au tour de ${NAMES.bob}`);
