@@ -67,8 +67,8 @@ describe('validity question sets', () => {
     expect(Object.keys(VALIDITY_SETS)).toEqual(['holacracy', 's3', 'importante_argumentee']);
     expect(VALIDITY_SETS.holacracy.questions).toHaveLength(4);
     expect(VALIDITY_SETS.importante_argumentee.questions.map((q) => q.fr)).toEqual([
-      'L’objection est-elle importante ?',
-      'Est-elle argumentée ?',
+      'L’objection est-elle importante\u202f?',
+      'Est-elle argumentée\u202f?',
     ]);
     for (const set of Object.values(VALIDITY_SETS)) {
       expect(set.label.fr && set.label.en).toBeTruthy();
