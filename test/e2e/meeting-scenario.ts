@@ -265,7 +265,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   // ---- integration: the proposer amends, the objector lifts, the proposer confirms the tension ----
   await proposer.page.fill('#f-amend', TEXT_V3);
   await proposer.fill('#f-amend-note', 'Les élus reçoivent le relevé des décisions.');
-  await proposer.page.check(`.motives .check:has-text("Objection de ${NAMES.alice}") input`);
+  await proposer.page.check(`.motives .check:has-text("Objection ${elide('de', NAMES.alice)}") input`);
   await step(proposer, () => proposer.press('#btn-amender'));
   await allSee('#version-badge:has-text("Version 3")', live());
   trace('checkpoint');
