@@ -42,6 +42,8 @@ function controlCharacterErrors(schema: z.ZodObject, body: unknown): Record<stri
 }
 
 function toFieldError(issue: z.core.$ZodIssue): FieldError {
+  // a schema may name what to do for its field (z.uuid({ message: 'validation.choose_circle' }))
+  if (issue.message && issue.message.startsWith('validation.')) return { key: issue.message };
   switch (issue.code) {
     case 'too_small':
       return Number(issue.minimum) <= 1 ? { key: 'validation.required' } : { key: 'validation.too_short', params: { min: Number(issue.minimum) } };

@@ -42,9 +42,9 @@ export type CreateMeetingResult = { ok: true; id: string } | { ok: false; field:
 export async function createMeeting(db: Kysely<DB>, actor: Actor, input: { circleId: string; title: string; scheduledFor: Date; secretaryPersonId?: string | null }): Promise<CreateMeetingResult> {
   authorize(actor, { type: 'meeting.create' });
   if (actor.kind !== 'account') throw new AccessDenied('forbidden');
-  if (!(await repo.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choice' };
+  if (!(await repo.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choose_circle' };
   const secretary = input.secretaryPersonId ?? null;
-  if (secretary && !(await secretaryCandidates(db, actor)).some((c) => c.personId === secretary)) return { ok: false, field: 'secretaryId', key: 'validation.choice' };
+  if (secretary && !(await secretaryCandidates(db, actor)).some((c) => c.personId === secretary)) return { ok: false, field: 'secretaryId', key: 'validation.choose_person' };
   for (let attempt = 0; ; attempt++) {
     const joinCode = newJoinCode();
     if (await repo.joinCodeTaken(db, joinCode)) continue;

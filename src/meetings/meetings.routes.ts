@@ -11,10 +11,10 @@ import { notFound } from '../http/errors.ts';
 import { sessionsEnded } from '../http/session-end.ts';
 
 const newMeetingForm = z.object({
-  circleId: z.uuid(),
+  circleId: z.uuid({ message: 'validation.choose_circle' }),
   title: text(LIMITS.meetingTitle),
   scheduledFor: z.string().trim().min(1).max(40),
-  secretaryId: z.union([z.literal(''), z.uuid()]).optional(),
+  secretaryId: z.union([z.literal(''), z.uuid()], { message: 'validation.choose_person' }).optional(),
 });
 
 /** Meetings, as far as accounts and guests need them now: create, show, remove a guest. */

@@ -115,7 +115,7 @@ describe('one-time password-reset links', () => {
     const mismatch = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'autre' }).expect(400);
     expect(mismatch.text).toContain('Les deux mots de passe ne sont pas identiques.');
     const short = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'court', confirm: 'court' }).expect(400);
-    expect(short.text).toContain('Au moins 12 caractères.');
+    expect(short.text).toContain('Écrivez au moins 12 caractères.');
     const done = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'nouveau mot de passe 1' }).expect(303);
     expect(done.headers.location).toBe('/connexion?reinitialise=1');
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './support.ts';
+import { launchBrowser, startServer, watchContext, type RunningServer } from './support.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -14,19 +14,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return problems;
+/** A new French page whose console errors and CSP violations are collected in `problems`. */
+async function open(): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const problems = await watchContext(context);
+  return { page: await context.newPage(), problems };
 }
 
 describe('accounts and guests in a real browser', () => {
   it('when the facilitator signs in, creates a meeting and a guest joins with its code, then the CSP reports nothing', async () => {
-    const facilitation = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-    const problems = watch(facilitation);
+    const { page: facilitation, problems } = await open();
     await facilitation.goto(`${server.url}/seances/nouvelle`);
     expect(facilitation.url()).toContain('/connexion?next=%2Fseances%2Fnouvelle');
     await facilitation.getByLabel('Adresse électronique').fill('facilitation@demo.local');
@@ -41,8 +38,7 @@ describe('accounts and guests in a real browser', () => {
     const code = (await facilitation.textContent('.join-code'))!.trim();
     expect(code).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
 
-    const guest = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-    const guestProblems = watch(guest);
+    const { page: guest, problems: guestProblems } = await open();
     await guest.goto(`${server.url}/rejoindre/${code}`);
     await guest.getByLabel('Votre nom').fill('Habitante du quartier');
     await guest.getByRole('button', { name: 'Rejoindre' }).click();

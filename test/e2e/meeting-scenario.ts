@@ -151,7 +151,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await turnOf(alice);
   expect(await projector.text('#turn-banner')).toContain(NAMES.alice);
   expect(await bob.text('#turn-banner')).toContain(NAMES.alice);
-  expect(await facilitator.text('#turn-banner')).toContain(`Ensuite\u00a0: ${NAMES.bob}`);
+  expect(await facilitator.text('#turn-banner')).toContain(`Ensuite : ${NAMES.bob}`); // text() folds the non-breaking space
   expect(await proposer.page.$('#btn-question')).toBeNull(); // the proposer does not ask questions
   trace('checkpoint');
   await options.checkpoint?.('clarification', { id: meetingId, code, people });
@@ -178,7 +178,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   // answers: the announcement changes (Bob's turn), her focus does not move.
   await alice.page.focus('.views-nav a[aria-current="page"]');
   const announceBefore = await alice.text('#announce');
-  expect(announceBefore).toContain("C'est votre tour de parole.");
+  expect(announceBefore).toContain('C’est votre tour de parole.');
   await proposer.fill('textarea[id^="f-answer-"]', 'Personne ne tranche : on cherche ensemble ce qui lève l’objection.');
   await step(proposer, () => proposer.press('#btn-repondre'));
   await expect.poll(() => alice.text('#announce'), { timeout: WAIT }).toBe(`Tour de clarification. C’est au tour de ${NAMES.bob}`);
@@ -265,7 +265,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   // ---- integration: the proposer amends, the objector lifts, the proposer confirms the tension ----
   await proposer.page.fill('#f-amend', TEXT_V3);
   await proposer.fill('#f-amend-note', 'Les élus reçoivent le relevé des décisions.');
-  await proposer.page.check(`.motives .check:has-text("Objection de ${NAMES.alice}") input`);
+  await proposer.page.check(`.motives .check:has-text("Objection ${elide('de', NAMES.alice)}") input`);
   await step(proposer, () => proposer.press('#btn-amender'));
   await allSee('#version-badge:has-text("Version 3")', live());
   trace('checkpoint');
@@ -288,7 +288,7 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
   await facilitator.see('#btn-pas-objection-pour');
   await step(facilitator, () => facilitator.press('#btn-pas-objection-pour'), 'adopted');
   await allSee('#live[data-stage="adopted"] .decision');
-  expect(await projector.text('.decision')).toContain('Version adoptée\u00a0: 3');
+  expect(await projector.text('.decision')).toContain('Version adoptée : 3');
   trace('checkpoint');
   await options.checkpoint?.('adopted', { id: meetingId, code, people });
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { watchContext } from './support.ts';
 
 /** The little of the DOM the page callbacks use (the project type-checks without DOM typings). */
 export interface BrowserElement {
@@ -68,7 +69,6 @@ export interface PersonOptions {
 
 /** Someone in their own browser context (their own cookies: their own session). */
 export class Person {
-  readonly problems: string[] = [];
   private navigations = 0;
   private settled = 0;
   readonly js: boolean;
@@ -80,13 +80,11 @@ export class Person {
     readonly page: Page,
     public base: string,
     options: PersonOptions,
+    /** Console errors, uncaught errors and CSP violations of this person's pages (watchContext). */
+    readonly problems: string[],
   ) {
     this.js = options.js !== false;
     this.keyboard = !!options.keyboard;
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') this.problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => this.problems.push(`pageerror: ${error.message}`));
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) this.navigations += 1;
     });
@@ -95,8 +93,9 @@ export class Person {
 
   static async open(browser: Browser, name: string, base: string, options: PersonOptions = {}): Promise<Person> {
     const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: options.js !== false, viewport: { width: options.width ?? 1280, height: 900 } });
+    const problems = await watchContext(context);
     const page = await context.newPage();
-    return new Person(name, context, page, base, options);
+    return new Person(name, context, page, base, options, problems);
   }
 
   async goto(pathname: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './support.ts';
+import { launchBrowser, startServer, watchContext, type RunningServer } from './support.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -16,12 +16,8 @@ afterAll(async () => {
 describe('the home page in a real browser', () => {
   it('when a visitor opens the home page, then it is French, htmx is loaded and the console shows no error', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
+    const problems = await watchContext(context);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()}`));
 
     const response = await page.goto(server.url + '/', { waitUntil: 'load' });
@@ -30,7 +26,23 @@ describe('the home page in a real browser', () => {
     await expect.poll(() => page.evaluate(() => typeof (globalThis as unknown as { htmx?: { version: string } }).htmx?.version)).toBe('string');
     const version = await page.evaluate(() => (globalThis as unknown as { htmx: { version: string } }).htmx.version);
     expect(version).toMatch(/^2\.0\./);
-    expect(await page.evaluate(() => (globalThis as unknown as { htmx: { config: { allowEval: boolean } } }).htmx.config.allowEval)).toBe(false);
+    const config = await page.evaluate(() => (globalThis as unknown as { htmx: { config: { allowEval: boolean; includeIndicatorStyles: boolean } } }).htmx.config);
+    expect(config.allowEval).toBe(false);
+    expect(config.includeIndicatorStyles).toBe(false); // htmx would inject an inline <style> the CSP refuses
+    // the indicators are styled by app.css instead: hidden at rest, shown during a request
+    const opacity = await page.evaluate(`(() => {
+      const probe = document.createElement('span');
+      probe.className = 'htmx-indicator';
+      probe.style.transition = 'none'; // read the end state, not the fade
+      document.body.append(probe);
+      const rest = getComputedStyle(probe).opacity;
+      document.body.classList.add('htmx-request');
+      const busy = getComputedStyle(probe).opacity;
+      document.body.classList.remove('htmx-request');
+      probe.remove();
+      return { rest, busy };
+    })()`);
+    expect(opacity).toEqual({ rest: '0', busy: '1' });
     expect(await page.textContent('h1')).toContain('sans que personne ne dise non');
     expect(problems).toEqual([]);
   });

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -72,4 +72,26 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * Everything a browser test must fail on, for every page of a context: console errors and
+ * warnings, uncaught errors, and Content-Security-Policy violations (reported by the page itself,
+ * since Chromium's console message is only one of the ways a violation shows).
+ * Call it before opening pages; it returns the list the test asserts empty.
+ */
+export async function watchContext(context: BrowserContext): Promise<string[]> {
+  const problems: string[] = [];
+  context.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  context.on('weberror', (error) => problems.push(`pageerror: ${error.error().message}`));
+  await context.exposeBinding('__reportCspViolation', (_source, text: string) => problems.push(`csp: ${text}`));
+  // a string: these tests are compiled without the DOM library
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCspViolation(e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+    });`,
+  });
+  return problems;
 }

@@ -149,7 +149,7 @@ describe('XSS: every free-text field comes back escaped wherever it is shown', (
     assertEscaped((await session.agent.get('/seances').expect(200)).text, payload);
     const failed = await session.agent.post('/seances/nouvelle').type('form').send({ _csrf: session.csrf, circleId: circle.id, title: payload, scheduledFor: 'demain' }).expect(400);
     assertEscaped(failed.text, payload, true);
-    expect(failed.text).toContain('Date et heure invalides.');
+    expect(failed.text).toContain('Indiquez la date et l’heure de la séance');
     // guest name: shown in the nav to the guest and in the member list to the facilitator
     const meetingId = made.headers.location!.split('/').pop()!;
     const code = (await database.db.selectFrom('meetings').select('join_code').where('id', '=', meetingId).executeTakeFirstOrThrow()).join_code;
@@ -193,10 +193,10 @@ describe('bodies and fields', () => {
     const session = await signIn(app, admin.email);
     const long = 'x'.repeat(121);
     const res = await session.agent.post('/admin/cercles').type('form').send({ _csrf: session.csrf, name: long, description: 'gardée' }).expect(400);
-    expect(res.text).toContain('Au plus 120 caractères.');
+    expect(res.text).toContain('Raccourcissez ce texte à 120 caractères au plus.');
     expect(res.text).toContain(`value="${long}"`);
     expect(res.text).toContain('gardée</textarea>');
-    expect(res.text).toMatch(/id="f-name-error"[^>]*>Au plus 120/);
+    expect(res.text).toMatch(/id="f-name-error"[^>]*>Raccourcissez ce texte à 120/);
   });
 
   it('when unknown fields are sent, then they are ignored and nothing else is stored', async () => {
@@ -256,6 +256,6 @@ describe('guests', () => {
     const agent = request.agent(app);
     const page = await agent.get('/rejoindre').expect(200);
     const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code: meeting.code, displayName: '  ' }).expect(400);
-    expect(res.text).toMatch(/id="f-displayName-error"[^>]*>Ce champ est obligatoire/);
+    expect(res.text).toMatch(/id="f-displayName-error"[^>]*>Remplissez ce champ, il est obligatoire/);
   });
 });

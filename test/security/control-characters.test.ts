@@ -127,8 +127,8 @@ describe('a text longer than its action allows', () => {
     const before = await fingerprint(database.db);
     const res = await alice.agent.post(`/seances/${meetingId}/propositions/${proposalId}/question`).type('form').send({ _csrf: alice.csrf, retour: 'participant', texte: long });
     expect(res.status).toBe(400);
-    expect(res.text).toMatch(/id="f-question-error"[^>]*>Au plus 2\u202f000 caractères\./);
-    expect(res.text).not.toContain('Le formulaire envoyé n’est pas valide.');
+    expect(res.text).toMatch(/id="f-question-error"[^>]*>Raccourcissez ce texte à 2\u202f000 caractères au plus\./);
+    expect(res.text).not.toContain('Le formulaire envoyé est incomplet');
     expect(res.text).toContain(`${long}</textarea>`);
     expect(await fingerprint(database.db)).toEqual(before);
   });
@@ -136,6 +136,6 @@ describe('a text longer than its action allows', () => {
   it('when a 2 001-character question is sent, then the same message is next to the question', async () => {
     const res = await alice.agent.post(`/seances/${meetingId}/propositions/${proposalId}/question`).type('form').send({ _csrf: alice.csrf, retour: 'participant', texte: 'q'.repeat(2001) });
     expect(res.status).toBe(400);
-    expect(res.text).toMatch(/id="f-question-error"[^>]*>Au plus 2\u202f000 caractères\./);
+    expect(res.text).toMatch(/id="f-question-error"[^>]*>Raccourcissez ce texte à 2\u202f000 caractères au plus\./);
   });
 });

@@ -40,9 +40,9 @@ export const errorsEn = {
   unknown_validity_question: 'This validity question does not belong to the chosen set.',
   incomplete_test: 'Every validity question must be answered.',
   ruling_needs_reason: 'The answers to the test lead to the other ruling: to rule otherwise, write down why.',
-  invalid_date: 'The date must be in YYYY-MM-DD format.',
+  invalid_date: 'Choose a date in the calendar (for example 26/11/2027).',
   no_positions: 'No position was given.',
-  invalid_position: 'A position must be between 1 and 5.',
+  invalid_position: 'Choose a position from 1 to 5.',
   concurrent_change: 'The proposal changed while you acted and your action could not be recorded. Please try again.',
   key_reused: 'This form was already sent with a different content, and this new submission was not recorded. Reload the page, then send your text again.',
 } as const satisfies Record<ErrorKey, string>;

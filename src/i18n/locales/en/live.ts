@@ -175,7 +175,7 @@ export const liveEn: Widen<typeof liveFr> = {
     'passer-la-main': 'Hand facilitation to the secretary',
   },
   errors: {
-    invalid: 'The form sent is not valid.',
+    invalid: 'The form sent is incomplete: reload the page, then try again.',
     text_required: 'Write a text before submitting.',
     name_required: 'Give the person’s name.',
     behalf_connected: '{{name}} is connected with their own device: they act themselves. Typing for someone else is for people in the room without a device.',

@@ -43,9 +43,9 @@ export const errorsFr = {
   unknown_validity_question: 'Cette question de validité n’appartient pas au jeu choisi.',
   incomplete_test: 'Chaque question de validité doit recevoir une réponse.',
   ruling_needs_reason: 'Les réponses au test conduisent à l’autre décision : pour décider autrement, écrivez-en la raison.',
-  invalid_date: 'La date doit être au format AAAA-MM-JJ.',
+  invalid_date: 'Choisissez une date dans le calendrier (exemple : 26/11/2027).',
   no_positions: 'Aucune position n’a été donnée.',
-  invalid_position: 'Une position doit être comprise entre 1 et 5.',
+  invalid_position: 'Choisissez une position de 1 à 5.',
   concurrent_change: 'La proposition a changé pendant votre action, et elle n’a pas pu être enregistrée. Réessayez.',
   key_reused: 'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.',
 } as const satisfies Record<ErrorKey, string>;

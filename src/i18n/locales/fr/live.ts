@@ -171,7 +171,7 @@ export const liveFr = {
     'passer-la-main': 'Passer la facilitation au ou à la secrétaire',
   },
   errors: {
-    invalid: 'Le formulaire envoyé n’est pas valide.',
+    invalid: 'Le formulaire envoyé est incomplet : rechargez la page, puis recommencez.',
     text_required: 'Écrivez un texte avant de valider.',
     name_required: 'Indiquez le nom de la personne.',
     behalf_connected: '{{name}} est connecté·e avec son propre appareil : c’est à cette personne d’agir elle-même. La saisie pour une autre personne est réservée aux personnes présentes sans appareil.',
