@@ -10,6 +10,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, fingerprint, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
 import type { Proposal } from '../../src/consent/index.ts';
+import { ProposalService } from '../../src/proposals/proposal.service.ts';
+import { scenarios } from '../../src/training/scenarios.ts';
+import { TrainingError, TrainingService } from '../../src/training/training.service.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -73,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('the personas played by the app', () => {
-  it('when the trainer presses « Étape suivante » to the end, then the Atelier 3 proposal goes through every stage to adoption in the consent core', async () => {
+  it('when the trainer presses « Étape suivante » to the end, then the Atelier 3 proposal goes through every stage to adoption in the consent core', { timeout: 120_000 }, async () => {
     const { id } = await startSession();
     const first = readable((await trainer.agent.get(`/formation/${id}`).expect(200)).text);
     expect(first).toContain('Prochaine action : La facilitation présente la proposition.');
@@ -129,7 +132,7 @@ describe('the personas played by the app', () => {
     expect(await fingerprint(database.db)).toEqual(before);
   });
 
-  it('when the trainer sets an auto-play speed, then the page plays a step on that timer, and a refused timed step is silent', async () => {
+  it('when the trainer sets an auto-play speed, then the page plays a step on that timer, and a refused timed step is silent', { timeout: 120_000 }, async () => {
     const { id } = await startSession();
     await post(trainer, `/formation/${id}/lecture-auto`, { vitesse: '3' }).expect(303);
     expect((await session(id)).autoplay_seconds).toBe(3);
@@ -149,8 +152,30 @@ describe('the personas played by the app', () => {
   });
 });
 
+describe('every shipped scenario', () => {
+  it.each([...scenarios().keys()])('when the app plays %s from start to end, then its proposal is adopted with every scripted objection integrated', { timeout: 120_000 }, async (scenarioId) => {
+    const fac = await seedAccount(database.db, 'facilitator');
+    const service = new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }) });
+    const scenario = scenarios().get(scenarioId)!;
+    const id = await service.start(fac.actor, { scenarioId, circleId });
+    let finished = false;
+    for (let i = 0; i < 120 && !finished; i++) {
+      try {
+        await service.step(fac.actor, id);
+      } catch (error) {
+        expect(error instanceof TrainingError && error.code).toBe('finished');
+        finished = true;
+      }
+    }
+    const proposal = await proposalOf(id);
+    expect(proposal.stage).toBe('adopted');
+    const objectors = scenario.personas.filter((p) => p.objection).length;
+    expect(proposal.objections.filter((o) => o.outcome === 'integrated')).toHaveLength(objectors);
+  });
+});
+
 describe('taking a persona over', () => {
-  it('when the trainer takes over the objector, then the script waits for them, the trainer objects for real, and the app plays on once given back', async () => {
+  it('when the trainer takes over the objector, then the script waits for them, the trainer objects for real, and the app plays on once given back', { timeout: 120_000 }, async () => {
     const { id } = await startSession();
     await post(trainer, `/formation/${id}/personas/drh/prendre-la-main`).expect(303);
     const drh = await personOf(id, 'drh');
@@ -180,7 +205,7 @@ describe('taking a persona over', () => {
     expect(page).not.toContain('À vous de jouer pour Thomas Girard');
   });
 
-  it('when a trainee takes a persona, then they act for it for real, and may not act for another', async () => {
+  it('when a trainee takes a persona, then they act for it for real, and may not act for another', { timeout: 120_000 }, async () => {
     const { id, code } = await startSession();
     const alix = await trainee(code, 'Alix Stagiaire');
     await post(alix, `/formation/${id}/personas/elue/prendre`).expect(303);
@@ -207,7 +232,7 @@ describe('taking a persona over', () => {
 });
 
 describe('reset', () => {
-  it('when the trainer resets a session under way, then a new proposal starts at its beginning and the old one is withdrawn; at the start, reset changes nothing', async () => {
+  it('when the trainer resets a session under way, then a new proposal starts at its beginning and the old one is withdrawn; at the start, reset changes nothing', { timeout: 120_000 }, async () => {
     const { id } = await startSession();
     const first = (await session(id)).proposal_id!;
     await post(trainer, `/formation/${id}/personas/juriste/position`, { position: '1' }).expect(303);
