@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRouter());
   app.use(authRouter(database.db));
   app.use(joinRouter(database.db, bus));
-  app.use(trainingRouter({ config, training: new TrainingService({ db: database.db, publisher: bus }) })); // before meetings: a training séance opens as one
+  app.use(trainingRouter({ config, training: new TrainingService({ db: database.db, proposals, publisher: bus }) })); // before meetings: a training séance opens as one
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));

@@ -31,6 +31,8 @@ const personaSchema = z
     position: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
     reason: prose(600),
     question: prose(400),
+    /** What the proposer answers to that question when the app plays the clarification round. */
+    answer: prose(600).optional(),
     reaction: prose(600),
     objection: objectionSchema.optional(),
   })
@@ -50,12 +52,21 @@ export const scenarioSchema = z
     /** Where it comes from, for the trainer. */
     source: prose(300),
     context: prose(1500),
-    proposal: z.strictObject({ title: prose(160), text: prose(2000) }),
+    proposal: z.strictObject({
+      title: prose(160),
+      text: prose(2000),
+      /** The sentence the proposer adds after the reactions (else the text is kept), and whose reaction motivated it. */
+      amendment: z.strictObject({ text: prose(1000), note: prose(300), after: slug }).optional(),
+    }),
     personas: z.array(personaSchema).min(6).max(10),
   })
   .refine((s) => new Set(s.personas.map((p) => p.id)).size === s.personas.length, {
     message: 'chaque persona a un identifiant unique',
     path: ['personas'],
+  })
+  .refine((s) => !s.proposal.amendment || s.personas.some((p) => p.id === s.proposal.amendment?.after), {
+    message: 'l’amendement suit la réaction d’un persona du scénario',
+    path: ['proposal', 'amendment', 'after'],
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -16,6 +16,8 @@ export interface SessionRow {
   phase: TrainingPhase;
   votesPerPerson: number;
   createdAt: Date;
+  proposalId: string | null;
+  autoplaySeconds: number | null;
 }
 
 export interface PersonaRow {
@@ -23,6 +25,17 @@ export interface PersonaRow {
   position: number | null;
   takenBy: string | null;
   takenByName: string | null;
+  /** Who speaks for the persona in the proposal. */
+  personId: string | null;
+  /** Taken over by the trainer: the app does not play it. */
+  held: boolean;
+}
+
+/** A persona as the session plays it: its scripted step and the name its persons row carries. */
+export interface NewPersona {
+  id: string;
+  name: string;
+  position: number;
 }
 
 export interface MemberRow {
@@ -42,7 +55,7 @@ export async function circleExists(db: Executor, id: string): Promise<boolean> {
 /** A training meeting with its facilitator as member and the scenario's personas, all played by the app. */
 export async function insertSession(
   tx: Transaction<DB>,
-  s: { circleId: string; title: string; joinCode: string; facilitatorPersonId: string; scenarioId: string; personas: readonly { id: string; position: number }[] },
+  s: { circleId: string; title: string; joinCode: string; facilitatorPersonId: string; scenarioId: string; proposalId: string; personas: readonly NewPersona[] },
 ): Promise<string> {
   const { id } = await tx
     .insertInto('meetings')
@@ -50,16 +63,29 @@ export async function insertSession(
     .returning('id')
     .executeTakeFirstOrThrow();
   await tx.insertInto('meeting_members').values({ meeting_id: id, person_id: s.facilitatorPersonId, role: 'facilitator', is_guest: false, present: true }).execute();
-  await tx.insertInto('training_sessions').values({ meeting_id: id, scenario_id: s.scenarioId }).execute();
+  await tx.insertInto('training_sessions').values({ meeting_id: id, scenario_id: s.scenarioId, proposal_id: s.proposalId }).execute();
   await insertPersonas(tx, id, s.personas);
   return id;
 }
 
-async function insertPersonas(tx: Executor, meetingId: string, personas: readonly { id: string; position: number }[]): Promise<void> {
+/**
+ * Each persona is a person of the séance (present, without a device of its own), so the consent
+ * core sees its turns like anyone's; its persons row is the session's, never an account.
+ */
+async function insertPersonas(tx: Executor, meetingId: string, personas: readonly NewPersona[]): Promise<void> {
   if (personas.length === 0) return;
+  const persons = await tx
+    .insertInto('persons')
+    .values(personas.map((p) => ({ display_name: p.name })))
+    .returning('id')
+    .execute();
+  await tx
+    .insertInto('meeting_members')
+    .values(persons.map((p) => ({ meeting_id: meetingId, person_id: p.id, role: 'participant' as const, is_guest: true, present: true, has_device: false })))
+    .execute();
   await tx
     .insertInto('training_personas')
-    .values(personas.map((p, i) => ({ meeting_id: meetingId, persona_id: p.id, ordinal: i, position: p.position, taken_by: null })))
+    .values(personas.map((p, i) => ({ meeting_id: meetingId, persona_id: p.id, ordinal: i, position: p.position, taken_by: null, person_id: persons[i]!.id })))
     .execute();
 }
 
@@ -68,7 +94,7 @@ function sessionQuery(db: Executor) {
     .selectFrom('training_sessions as t')
     .innerJoin('meetings as m', 'm.id', 't.meeting_id')
     .innerJoin('circles as c', 'c.id', 'm.circle_id')
-    .select(['m.id', 'm.title', 'c.name as circle_name', 'm.join_code', 'm.status', 'm.facilitator_person_id', 'm.secretary_person_id', 't.scenario_id', 't.phase', 't.votes_per_person', 't.created_at'])
+    .select(['m.id', 'm.title', 'c.name as circle_name', 'm.join_code', 'm.status', 'm.facilitator_person_id', 'm.secretary_person_id', 't.scenario_id', 't.phase', 't.votes_per_person', 't.created_at', 't.proposal_id', 't.autoplay_seconds'])
     .where('m.is_training', '=', true);
 }
 
@@ -86,6 +112,8 @@ const toSession = (r: SessionSelect): SessionRow => ({
   phase: r.phase,
   votesPerPerson: r.votes_per_person,
   createdAt: r.created_at,
+  proposalId: r.proposal_id,
+  autoplaySeconds: r.autoplay_seconds,
 });
 
 /** The training session of a meeting; `lock` holds it until the transaction ends, so commands on one session run one at a time. */
@@ -131,11 +159,11 @@ export async function listPersonas(db: Executor, meetingId: string): Promise<Per
   const rows = await db
     .selectFrom('training_personas as tp')
     .leftJoin('persons as p', 'p.id', 'tp.taken_by')
-    .select(['tp.persona_id', 'tp.position', 'tp.taken_by', 'p.display_name'])
+    .select(['tp.persona_id', 'tp.position', 'tp.taken_by', 'p.display_name', 'tp.person_id', 'tp.held'])
     .where('tp.meeting_id', '=', meetingId)
     .orderBy('tp.ordinal')
     .execute();
-  return rows.map((r) => ({ personaId: r.persona_id, position: r.position, takenBy: r.taken_by, takenByName: r.display_name }));
+  return rows.map((r) => ({ personaId: r.persona_id, position: r.position, takenBy: r.taken_by, takenByName: r.display_name, personId: r.person_id, held: r.held }));
 }
 
 /** Frees whatever persona the person plays. */
@@ -147,7 +175,7 @@ export async function releasePersonasOf(db: Executor, meetingId: string, personI
 export async function takePersona(db: Executor, meetingId: string, personaId: string, personId: string): Promise<boolean> {
   const r = await db
     .updateTable('training_personas')
-    .set({ taken_by: personId, position: null })
+    .set({ taken_by: personId, position: null, held: false })
     .where('meeting_id', '=', meetingId)
     .where('persona_id', '=', personaId)
     .where('taken_by', 'is', null)
@@ -157,8 +185,22 @@ export async function takePersona(db: Executor, meetingId: string, personaId: st
 
 /** The trainer takes a persona back: the app plays it again. */
 export async function reclaimPersona(db: Executor, meetingId: string, personaId: string): Promise<boolean> {
-  const r = await db.updateTable('training_personas').set({ taken_by: null }).where('meeting_id', '=', meetingId).where('persona_id', '=', personaId).executeTakeFirst();
+  const r = await db.updateTable('training_personas').set({ taken_by: null, held: false }).where('meeting_id', '=', meetingId).where('persona_id', '=', personaId).executeTakeFirst();
   return r.numUpdatedRows > 0n;
+}
+
+/** The trainer takes over a persona (from the app or from a trainee): nobody else plays it until released. */
+export async function holdPersona(db: Executor, meetingId: string, personaId: string): Promise<boolean> {
+  const r = await db.updateTable('training_personas').set({ taken_by: null, held: true }).where('meeting_id', '=', meetingId).where('persona_id', '=', personaId).executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function setProposal(db: Executor, meetingId: string, proposalId: string): Promise<void> {
+  await db.updateTable('training_sessions').set({ proposal_id: proposalId }).where('meeting_id', '=', meetingId).execute();
+}
+
+export async function setAutoplay(db: Executor, meetingId: string, seconds: number | null): Promise<void> {
+  await db.updateTable('training_sessions').set({ autoplay_seconds: seconds }).where('meeting_id', '=', meetingId).execute();
 }
 
 export async function setPosition(db: Executor, meetingId: string, personaId: string, position: number | null): Promise<boolean> {
@@ -172,7 +214,7 @@ export async function setPhase(db: Executor, meetingId: string, phase: TrainingP
 
 /** Back to the start: the app's personas at their scripted step, the trainees' to choose again, nothing revealed, no dots. */
 export async function resetSession(db: Executor, meetingId: string, scripted: readonly { id: string; position: number }[]): Promise<void> {
-  await setPhase(db, meetingId, 'secret');
+  await db.updateTable('training_sessions').set({ phase: 'secret', autoplay_seconds: null }).where('meeting_id', '=', meetingId).execute();
   await db.deleteFrom('training_votes').where('meeting_id', '=', meetingId).execute();
   for (const p of scripted) {
     await db.updateTable('training_personas').set({ position: p.position }).where('meeting_id', '=', meetingId).where('persona_id', '=', p.id).where('taken_by', 'is', null).execute();
@@ -180,10 +222,12 @@ export async function resetSession(db: Executor, meetingId: string, scripted: re
   await db.updateTable('training_personas').set({ position: null }).where('meeting_id', '=', meetingId).where('taken_by', 'is not', null).execute();
 }
 
-/** Another scenario for the same room: new personas, all played by the app; the dot vote stays. */
-export async function switchScenario(db: Executor, meetingId: string, scenarioId: string, personas: readonly { id: string; position: number }[]): Promise<void> {
-  await db.deleteFrom('training_personas').where('meeting_id', '=', meetingId).execute();
-  await db.updateTable('training_sessions').set({ scenario_id: scenarioId, phase: 'secret' }).where('meeting_id', '=', meetingId).execute();
+/** Another scenario for the same room: new personas, all played by the app, a new proposal; the dot vote stays. */
+export async function switchScenario(db: Executor, meetingId: string, scenarioId: string, proposalId: string, personas: readonly NewPersona[]): Promise<void> {
+  const old = await db.deleteFrom('training_personas').where('meeting_id', '=', meetingId).returning('person_id').execute();
+  const oldPersons = old.flatMap((o) => (o.person_id ? [o.person_id] : []));
+  if (oldPersons.length) await db.updateTable('meeting_members').set({ removed_at: new Date(), present: false }).where('meeting_id', '=', meetingId).where('person_id', 'in', oldPersons).execute();
+  await db.updateTable('training_sessions').set({ scenario_id: scenarioId, phase: 'secret', proposal_id: proposalId, autoplay_seconds: null }).where('meeting_id', '=', meetingId).execute();
   await insertPersonas(db, meetingId, personas);
 }
 

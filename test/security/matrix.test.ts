@@ -130,7 +130,7 @@ async function closedMeeting(): Promise<string> {
 
 /** A fresh training session run by the meeting's facilitator (trainer mode). */
 async function trainingSession(): Promise<string> {
-  return new TrainingService({ db: database.db }).start(facilitator.actor, { scenarioId: 'atelier-3-consentement', circleId });
+  return new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }) }).start(facilitator.actor, { scenarioId: 'atelier-3-consentement', circleId });
 }
 
 /** Status of a streaming response, read from its head, then the connection is dropped. */
@@ -262,6 +262,10 @@ const CASES: readonly RouteCase[] = [
   { method: 'post', route: '/formation/:id/personas/:persona/position', path: async () => `/formation/${await trainingSession()}/personas/dgs/position`, body: () => ({ position: '4' }), allowed: RUNNERS },
   // the facilitator takes part, but plays no persona yet: the method refuses a position without one
   { method: 'post', route: '/formation/:id/position', path: async () => `/formation/${await trainingSession()}/position`, body: () => ({ position: '2' }), allowed: ['facilitator'], methodRefuses: ['facilitator'] },
+  { method: 'post', route: '/formation/:id/personas/:persona/prendre-la-main', path: async () => `/formation/${await trainingSession()}/personas/drh/prendre-la-main`, allowed: RUNNERS },
+  { method: 'post', route: '/formation/:id/etape', path: async () => `/formation/${await trainingSession()}/etape`, allowed: RUNNERS },
+  { method: 'post', route: '/formation/:id/lecture-auto', path: async () => `/formation/${await trainingSession()}/lecture-auto`, body: () => ({ vitesse: '3' }), allowed: RUNNERS },
+  { method: 'post', route: '/formation/:id/agir', path: async () => `/formation/${await trainingSession()}/agir`, body: () => ({ action: 'passer' }), allowed: ['facilitator'], methodRefuses: ['facilitator'] },
   { method: 'post', route: '/formation/:id/observer', path: async () => `/formation/${await trainingSession()}/observer`, allowed: ['facilitator'] },
   { method: 'post', route: '/formation/:id/reveler', path: async () => `/formation/${await trainingSession()}/reveler`, allowed: RUNNERS },
   { method: 'post', route: '/formation/:id/reinitialiser', path: async () => `/formation/${await trainingSession()}/reinitialiser`, allowed: RUNNERS },

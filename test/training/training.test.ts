@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
-import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import request from 'supertest';
@@ -60,8 +59,12 @@ describe('starting a training session', () => {
     const personas = await database.db.selectFrom('training_personas').select(['persona_id', 'position', 'taken_by']).where('meeting_id', '=', id).execute();
     expect(personas).toHaveLength(8);
     expect(personas.every((p) => p.taken_by === null && p.position !== null)).toBe(true);
-    // nothing of it is a proposal: the register has nothing to show
-    expect((await sql<{ n: number }>`select count(*)::int as n from proposals`.execute(database.db)).rows[0]!.n).toBe(0);
+    // its proposal is a real one, in the training séance, proposed by the first persona (its own persons row)
+    const proposals = await database.db.selectFrom('proposals').select(['meeting_id', 'stage', 'proposer_id']).execute();
+    expect(proposals).toHaveLength(1);
+    const dgs = await database.db.selectFrom('training_personas as tp').innerJoin('persons as p', 'p.id', 'tp.person_id').select(['tp.person_id', 'p.display_name']).where('tp.meeting_id', '=', id).where('tp.persona_id', '=', 'dgs').executeTakeFirstOrThrow();
+    expect(proposals[0]).toEqual({ meeting_id: id, stage: 'draft', proposer_id: dgs.person_id });
+    expect(dgs.display_name).toBe('Nadia Benali');
   });
 
   it('when the scenario is unknown, then the form comes back with a French error and nothing is stored', async () => {
@@ -250,7 +253,8 @@ describe('live signals', () => {
     const { LocalPublisher } = await import('../../src/realtime/signals.ts');
     const publisher = new LocalPublisher();
     const seen: { name: string; meetingId: string; phase: string | undefined }[] = [];
-    const service = new TrainingService({ db: database.db, publisher });
+    const { ProposalService } = await import('../../src/proposals/proposal.service.ts');
+    const service = new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }), publisher });
     const fac = await seedAccount(database.db, 'facilitator');
     const id = await service.start(fac.actor, { scenarioId: 'eau-groupe-citoyen', circleId });
     // the listener reads the database: the change is already committed when the signal arrives
