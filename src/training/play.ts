@@ -9,7 +9,9 @@ import type { Kysely } from 'kysely';
 import type { Proposal } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import type { ProposalService } from '../proposals/proposal.service.ts';
-import { allowedActions, toCommand, type ActionInput, type ActionName } from '../proposals/actions.ts';
+import type { ActionName } from '../proposals/actions.ts';
+import { allowedActions } from '../proposals/allowed.ts';
+import { scriptedCommand, type ScriptInput } from './commands.ts';
 import { nextStep, type PlayedPersona, type Step } from './script.ts';
 import type { Scenario } from './scenarios.ts';
 import * as repo from './training.repository.ts';
@@ -109,7 +111,7 @@ export async function playStep(deps: PlayDeps, session: repo.SessionRow, scenari
   const who = step.personaId === null ? session.facilitatorPersonId : played(scenario, rows).find((p) => p.persona.id === step.personaId)?.personId;
   if (!who) return { kind: 'wait', personaId: step.personaId };
   const seq = await deps.db.selectFrom('proposals').select('last_seq').where('id', '=', proposal.proposalId).executeTakeFirstOrThrow();
-  const command = toCommand(step.action, who, at(deps), { newId: randomUUID(), ...step.input });
+  const command = scriptedCommand(step.action, who, at(deps), { newId: randomUUID(), ...step.input });
   await deps.proposals.execute(proposal.proposalId, command, { meetingId: session.meetingId, idempotencyKey: stepKey(proposal.proposalId, seq.last_seq) });
   // the objector who lifted their objection now stands where they can live with the proposal
   if (step.position !== undefined && step.personaId) await repo.setPosition(deps.db, session.meetingId, step.personaId, step.position);
@@ -125,9 +127,9 @@ export function personaActions(proposal: Proposal | null, personId: string | nul
 }
 
 /** A person acts for the persona they play: the command is the persona's, refused by the core like anyone's. */
-export async function actAs(deps: PlayDeps, session: repo.SessionRow, personId: string, action: ActionName, input: ActionInput): Promise<void> {
+export async function actAs(deps: PlayDeps, session: repo.SessionRow, personId: string, action: ActionName, input: ScriptInput): Promise<void> {
   if (!session.proposalId) return;
-  const command = toCommand(action, personId, at(deps), { ...input, newId: randomUUID() });
+  const command = scriptedCommand(action, personId, at(deps), { ...input, newId: randomUUID() });
   await deps.proposals.execute(session.proposalId, command, { meetingId: session.meetingId });
 }
 

@@ -9,7 +9,8 @@
  * taken by a trainee or held by the trainer is not played: the script waits for them.
  */
 import { openRound, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
-import type { ActionInput, ActionName } from '../proposals/actions.ts';
+import type { ActionName } from '../proposals/actions.ts';
+import type { ScriptInput } from './commands.ts';
 import type { Persona, Scenario } from './scenarios.ts';
 
 /** Where an app-played objector stands once their objection is integrated: they can live with it. */
@@ -26,13 +27,13 @@ export interface PlayedPersona {
 
 export type Step =
   /** `personaId` null: the trainer's facilitation. `position`: the persona moves on the gradient with it. */
-  | { kind: 'play'; personaId: string | null; action: ActionName; input: ActionInput; position?: number }
+  | { kind: 'play'; personaId: string | null; action: ActionName; input: ScriptInput; position?: number }
   /** The next move belongs to a persona played by a person (null: to someone who is no persona). */
   | { kind: 'wait'; personaId: string | null }
   /** The proposal is adopted, withdrawn or postponed. */
   | { kind: 'done' };
 
-const facilitate = (action: ActionName, input: ActionInput = {}): Step => ({ kind: 'play', personaId: null, action, input });
+const facilitate = (action: ActionName, input: ScriptInput = {}): Step => ({ kind: 'play', personaId: null, action, input });
 
 /** What the script plays next on `state`. Personas are given in the scenario's order; the first is the proposer. */
 export function nextStep(state: Proposal, scenario: Scenario, personas: readonly PlayedPersona[]): Step {
@@ -40,7 +41,7 @@ export function nextStep(state: Proposal, scenario: Scenario, personas: readonly
   const proposer = personas[0];
   if (!proposer) return { kind: 'done' };
   const everyone = personas.map((p) => p.personId);
-  const say = (who: PlayedPersona | undefined, action: ActionName, input: ActionInput = {}, position?: number): Step => {
+  const say = (who: PlayedPersona | undefined, action: ActionName, input: ScriptInput = {}, position?: number): Step => {
     if (!who) return { kind: 'done' };
     if (!who.byApp) return { kind: 'wait', personaId: who.persona.id };
     return { kind: 'play', personaId: who.persona.id, action, input, ...(position === undefined ? {} : { position }) };

@@ -12,7 +12,8 @@ import type { Position } from '../consent/rules.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import type { ProposalService } from '../proposals/proposal.service.ts';
 import type { Proposal } from '../consent/index.ts';
-import type { ActionInput, ActionName } from '../proposals/actions.ts';
+import type { ActionName } from '../proposals/actions.ts';
+import type { ScriptInput } from './commands.ts';
 import { compare, type Comparison } from './comparison.ts';
 import { actAs, ensureProposal, nextOf, PERSONA_ACTIONS, personaActions, playStep, restartProposal, type PlayDeps } from './play.ts';
 import type { Step } from './script.ts';
@@ -219,7 +220,7 @@ export class TrainingService {
   }
 
   /** A trainee (for the persona they took) or the trainer (for a persona they hold) acts for real. */
-  async act(actor: Actor, meetingId: string, command: { personaId: string | null; action: ActionName; input: ActionInput }): Promise<void> {
+  async act(actor: Actor, meetingId: string, command: { personaId: string | null; action: ActionName; input: ScriptInput }): Promise<void> {
     if (!PERSONA_ACTIONS.has(command.action)) throw new TrainingError('not_yours');
     const trainer = command.personaId !== null;
     const { session, personId, rows } = await this.load(actor, meetingId, trainer ? 'meeting.facilitate' : 'meeting.participate');
