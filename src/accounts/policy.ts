@@ -30,7 +30,11 @@ export type Action =
   | { type: 'meeting.facilitate'; meeting: MeetingFacts }
   /** take part: speak in a round, object */
   | { type: 'meeting.participate'; meeting: MeetingFacts }
-  | { type: 'register.read' };
+  | { type: 'register.read' }
+  /** published decisions (/decisions-publiques): anyone, signed in or not */
+  | { type: 'register.read_published' }
+  /** publish a decision, link its formal act, open its revision: those who run meetings */
+  | { type: 'register.curate' };
 
 /** Why an action is refused: sign in first, not allowed, or not even allowed to know it exists. */
 export type Refusal = 'unauthenticated' | 'forbidden' | 'not_found';
@@ -55,6 +59,9 @@ export function check(actor: Actor, action: Action): Refusal | null {
     case 'register.read':
       if (actor.kind === 'anonymous') return 'unauthenticated';
       return actor.kind === 'account' ? null : 'forbidden';
+    case 'register.read_published':
+      return null;
+    case 'register.curate':
     case 'meeting.create':
       if (actor.kind === 'anonymous') return 'unauthenticated';
       return actor.kind === 'account' && RUNS_MEETINGS.includes(actor.role) ? null : 'forbidden';

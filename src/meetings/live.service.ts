@@ -191,8 +191,8 @@ export class LiveMeetingService {
     return new OnBehalfRefused(ownObjection ? 'live.errors.behalf_own_objection' : 'live.errors.behalf_connected', name);
   }
 
-  /** A member drafts a proposal for the meeting's agenda. */
-  async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee' }): Promise<string> {
+  /** A member drafts a proposal for the meeting's agenda (`revises`: the decision it revises, from the register's « Réviser »). */
+  async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee'; revises?: string }): Promise<string> {
     const { meeting, facts } = await this.facts(actor, meetingId);
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
     if (!can(actor, { type: 'meeting.participate', meeting: facts }) && !can(actor, { type: 'meeting.facilitate', meeting: facts })) throw new AccessDenied('forbidden');

@@ -45,6 +45,9 @@ export const errorsFr = {
   invalid_date: 'La date doit être au format AAAA-MM-JJ.',
   no_positions: "Aucune position n'a été donnée.",
   invalid_position: 'Une position doit être comprise entre 1 et 5.',
+  already_published: 'Cette décision est déjà publiée.',
+  unknown_act_kind: 'Choisissez le type d’acte : délibération ou arrêté.',
+  formal_act_unchanged: 'Cet acte est déjà enregistré tel quel : modifiez le numéro, la date ou la référence, ou revenez au relevé.',
   concurrent_change: 'La proposition a changé pendant votre action, et elle n’a pas pu être enregistrée. Réessayez.',
   key_reused: 'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.',
 } as const satisfies Record<ErrorKey, string>;
