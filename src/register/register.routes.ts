@@ -9,6 +9,7 @@ import { curationRouter, renderRecord, type RecordView } from './curation.routes
 import type { CurationService } from './curation.service.ts';
 import type { LiveMeetingService } from '../meetings/live.service.ts';
 import { reviewsRouter } from './reviews.routes.ts';
+import { statistics } from './statistics.service.ts';
 import { PRIVATE, PUBLIC, type Place } from './places.ts';
 import { DECISIONS_JSON_SCHEMA, decisionsCsv, decisionsJson, objectionsCsv, openDataCsv, type CsvDialect } from './export.service.ts';
 import { pipeline } from 'node:stream/promises';
@@ -79,8 +80,16 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
     res.type('application/schema+json').send(JSON.stringify(DECISIONS_JSON_SCHEMA, null, 2));
   });
 
-  // before the records: « revisions » is not a decision id
+  // before the records: « revisions » and « statistiques » are not decision ids
   router.use(reviewsRouter(db, deps.live));
+  router.get('/registre/statistiques', async (req, res) => {
+    const t = res.locals.t;
+    const lang = res.locals.lang as string;
+    const monthLabel = (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === 'en' ? 'en-GB' : 'fr-FR', { month: 'short', year: 'numeric', timeZone: 'Europe/Paris' });
+    const outcomeLabel = (outcome: string) => t(`register.charts.outcomes.${outcome}`);
+    const s = await statistics(db, req.actor, { month: monthLabel, outcome: outcomeLabel });
+    res.render('register/statistics', { title: t('register.charts.title'), s, monthLabel, outcomeLabel });
+  });
 
   const record = (view: RecordView, place: Place) => async (req: Request, res: Response) => {
     await renderRecord(db, req, res, view, place);

@@ -121,3 +121,22 @@ describe('« Réviser »', () => {
     expect(await fingerprint(database.db)).toEqual(before);
   });
 });
+
+describe('charts', () => {
+  it('when an observer opens the statistics, then each chart is an SVG image with a title, a description and its data table, and training séances do not count', async () => {
+    const practice = await decisionMaker(database, { circleName: 'Formation', admin: town.admin });
+    await practice.decide({ title: 'Exercice', text: 'Un exercice.', objection: 'Une objection d’exercice.', at: '2026-09-10T09:00:00.000Z' });
+    await database.db.updateTable('meetings').set({ is_training: true }).where('id', '=', practice.meetingId).execute();
+    const res = await observer.agent.get('/registre/statistiques').expect(200);
+    const page = text(res.text);
+    expect(page.match(/<svg role="img" aria-labelledby="chart-[a-z]+-title chart-[a-z]+-desc"/g)).toHaveLength(2);
+    expect(page).toContain('<title id="chart-months-title">Décisions par mois</title>');
+    const decided = await database.db.selectFrom('proposals').select('id').where('stage', 'in', ['adopted', 'withdrawn', 'postponed']).where('meeting_id', '=', town.meetingId).execute();
+    expect(page).toContain(`${decided.length}\u00a0décision(s) sur les douze derniers mois`);
+    // the March row of the table: every decision of this file was taken in March 2026 (Paris time)
+    expect(page).toMatch(new RegExp(`<th scope="row">mars 2026</th><td>${decided.length}</td><td>0</td><td>0</td><td>${decided.length}</td>`));
+    expect(page).toContain('<th scope="row">Intégrée</th><td>1</td>');
+    expect(page).toContain('1\u00a0objection(s) en tout');
+    expect(page).not.toContain('Exercice');
+  });
+});

@@ -203,6 +203,7 @@ const CASES: readonly RouteCase[] = [
   { method: 'get', route: '/decisions-publiques/:id/releve', path: async () => `/decisions-publiques/${await publishedDecision()}/releve`, allowed: EVERYONE },
   { method: 'get', route: '/registre/:id/verification', path: async () => `/registre/${await decidedProposal()}/verification`, allowed: ACCOUNTS },
   { method: 'get', route: '/decisions-publiques/:id/verification', path: async () => `/decisions-publiques/${await publishedDecision()}/verification`, allowed: EVERYONE },
+  { method: 'get', route: '/registre/statistiques', path: () => '/registre/statistiques', allowed: ACCOUNTS },
   { method: 'get', route: '/registre/revisions', path: () => '/registre/revisions', allowed: ACCOUNTS },
   { method: 'get', route: '/registre/:id/reviser', path: async () => `/registre/${await decidedProposal()}/reviser`, allowed: RUNNERS },
   {
