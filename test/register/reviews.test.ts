@@ -95,7 +95,7 @@ describe('« Réviser »', () => {
     expect(old).toContain('Propositions de révision de cette décision');
     expect(old).toContain(`href="/seances/${town.meetingId}">Révision : Plan climat</a> (Brouillon)`);
     const reviews = text((await observer.agent.get('/registre/revisions').expect(200)).text);
-    expect(reviews).toContain('Révision ouverte (Brouillon) : Révision : Plan climat');
+    expect(reviews).toContain('Révision ouverte (Brouillon)&nbsp;: Révision : Plan climat');
     expect((await verifyLog(database.db)).breaks).toEqual([]);
     expect((await verifyReadModels(database.db)).differences).toEqual([]);
   });
