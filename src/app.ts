@@ -21,6 +21,7 @@ import { adminRouter } from './accounts/admin.routes.ts';
 import { liveRouter } from './meetings/live.routes.ts';
 import { seanceRouter } from './meetings/seance.routes.ts';
 import { registerRouter } from './register/register.routes.ts';
+import { CurationService } from './register/curation.service.ts';
 import { trainingRouter } from './training/training.routes.ts';
 import { TrainingService } from './training/training.service.ts';
 import { SignalBus } from './realtime/bus.ts';
@@ -98,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));
   app.use(seanceRouter(database.db, bus));
-  app.use(registerRouter(database.db));
+  app.use(registerRouter(database.db, { curation: new CurationService({ db: database.db, proposals }), live }));
   deps.extraRoutes?.(app);
 
   app.use(notFoundHandler);

@@ -32,7 +32,11 @@ export type Action =
   | { type: 'meeting.participate'; meeting: MeetingFacts }
   /** put an item on the agenda: an account that joined the meeting (not as observer), or who runs it */
   | { type: 'meeting.propose'; meeting: MeetingFacts }
-  | { type: 'register.read' };
+  | { type: 'register.read' }
+  /** published decisions (/decisions-publiques): anyone, signed in or not */
+  | { type: 'register.read_published' }
+  /** publish a decision, link its formal act, open its revision: those who run meetings */
+  | { type: 'register.curate' };
 
 /** Why an action is refused: sign in first, not allowed, or not even allowed to know it exists. */
 export type Refusal = 'unauthenticated' | 'forbidden' | 'not_found';
@@ -57,6 +61,9 @@ export function check(actor: Actor, action: Action): Refusal | null {
     case 'register.read':
       if (actor.kind === 'anonymous') return 'unauthenticated';
       return actor.kind === 'account' ? null : 'forbidden';
+    case 'register.read_published':
+      return null;
+    case 'register.curate':
     case 'meeting.create':
       if (actor.kind === 'anonymous') return 'unauthenticated';
       return actor.kind === 'account' && RUNS_MEETINGS.includes(actor.role) ? null : 'forbidden';

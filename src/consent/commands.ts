@@ -1,6 +1,6 @@
 // Commands: everything someone can ask the core to do. Plain JSON, as they arrive from forms.
 
-import type { IsoDate, IsoDateTime, Motivation, PersonId, Ruling, ValiditySetId } from './states.ts';
+import type { FormalActKind, IsoDate, IsoDateTime, Motivation, PersonId, Ruling, ValiditySetId } from './states.ts';
 
 interface CommandBase {
   at: IsoDateTime;
@@ -23,6 +23,8 @@ export interface ProposalFields {
   criteria: string;
   reviewDate: IsoDate | null;
   validitySet: ValiditySetId;
+  /** The decision this proposal revises, when opened with « Réviser » from the register. */
+  revises?: string;
 }
 export interface CreateProposal extends CommandBase, ProposalFields {
   type: 'CreateProposal';
@@ -132,6 +134,18 @@ export interface PostponeProposal extends CommandBase {
 export interface HandOverFacilitation extends CommandBase {
   type: 'HandOverFacilitation';
 }
+/** The register: make a decision readable without signing in. */
+export interface PublishDecision extends CommandBase {
+  type: 'PublishDecision';
+}
+/** The register: link the délibération or arrêté that made an adopted decision formal (or correct it). */
+export interface RecordFormalAct extends CommandBase {
+  type: 'RecordFormalAct';
+  kind: FormalActKind;
+  number: string;
+  date: IsoDate;
+  reference: string;
+}
 
 /** Everything someone can ask the core to do. */
 export type Command =
@@ -159,7 +173,9 @@ export type Command =
   | DeferObjection
   | WithdrawProposal
   | PostponeProposal
-  | HandOverFacilitation;
+  | HandOverFacilitation
+  | PublishDecision
+  | RecordFormalAct;
 
 export type CommandType = Command['type'];
 

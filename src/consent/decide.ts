@@ -8,12 +8,13 @@ import type { Handlers } from './decision/guards.ts';
 import { integrationHandlers } from './decision/integration.ts';
 import { lifecycleHandlers } from './decision/lifecycle.ts';
 import { objectionHandlers } from './decision/objections.ts';
+import { registerHandlers } from './decision/register.ts';
 import { DomainError, unexpected } from './errors.ts';
 import type { Event } from './events.ts';
 import type { State } from './states.ts';
 
 /** Every command type with its handler: a forgotten one is a compile error. */
-const handlers: Handlers = { ...lifecycleHandlers, ...discussionHandlers, ...objectionHandlers, ...integrationHandlers };
+const handlers: Handlers = { ...lifecycleHandlers, ...discussionHandlers, ...objectionHandlers, ...integrationHandlers, ...registerHandlers };
 
 /** Decides what happens when `command` is issued in `state`: the resulting events, or why not. */
 export function decide(state: State, command: Command): Event[] | DomainError {

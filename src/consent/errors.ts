@@ -44,6 +44,9 @@ export const ERROR_CODES = [
   'INVALID_DATE',
   'NO_POSITIONS',
   'INVALID_POSITION',
+  'ALREADY_PUBLISHED',
+  'UNKNOWN_ACT_KIND',
+  'FORMAL_ACT_UNCHANGED',
 ] as const;
 
 /** Code of a domain error, e.g. `'NOT_YOUR_TURN'`. */

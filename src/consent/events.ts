@@ -1,7 +1,7 @@
 // Events: the facts a proposal's log is made of. Plain JSON, stored as jsonb and hashed.
 
 import type { ProposalFields } from './commands.ts';
-import type { DecisionConcern, IsoDate, IsoDateTime, Motivation, PersonId, Ruling } from './states.ts';
+import type { DecisionConcern, FormalActKind, IsoDate, IsoDateTime, Motivation, PersonId, Ruling } from './states.ts';
 
 /**
  * `actorId` performed the action; `onBehalfOf` (present only when set) is the person the
@@ -157,6 +157,16 @@ export interface FacilitationHandedOver extends EventBase {
   type: 'FacilitationHandedOver';
   toPersonId: PersonId;
 }
+export interface DecisionPublished extends EventBase {
+  type: 'DecisionPublished';
+}
+export interface FormalActRecorded extends EventBase {
+  type: 'FormalActRecorded';
+  kind: FormalActKind;
+  number: string;
+  date: IsoDate;
+  reference: string;
+}
 
 /** Everything that can have happened to a proposal. */
 export type Event =
@@ -189,7 +199,9 @@ export type Event =
   | IntegrationCompleted
   | ProposalWithdrawn
   | ProposalPostponed
-  | FacilitationHandedOver;
+  | FacilitationHandedOver
+  | DecisionPublished
+  | FormalActRecorded;
 
 export type EventType = Event['type'];
 

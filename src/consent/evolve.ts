@@ -7,13 +7,14 @@ import type { Event, EventOf, EventType } from './events.ts';
 import { discussionReducers } from './evolution/discussion.ts';
 import type { Reducers } from './evolution/helpers.ts';
 import { objectionReducers } from './evolution/objections.ts';
+import { registerReducers } from './evolution/register.ts';
 import type { Proposal, State } from './states.ts';
 
 /** The state before any event: no proposal yet. */
 export const initialState: State = null;
 
 /** Every event type with its reducer: a forgotten one is a compile error. */
-const reducers: Reducers = { ...discussionReducers, ...objectionReducers };
+const reducers: Reducers = { ...discussionReducers, ...objectionReducers, ...registerReducers };
 
 /** Applies one event. Throws if the event cannot apply (corrupt or foreign log). */
 export function evolve(state: State, event: Event): Proposal {

@@ -5,7 +5,7 @@ export { decide } from './decide.ts';
 /** Applies an event; `fold` rebuilds a state from a log (or from a snapshot); `initialState` is "no proposal". */
 export { evolve, fold, initialState } from './evolve.ts';
 /** Questions asked of a state: the open round, the current version, who speaks. */
-export { LIVE_STAGES, openRound, currentVersion, speaker, isOnBehalf, isInStage, type InStage, type Attribution } from './state.ts';
+export { LIVE_STAGES, TERMINAL_STAGES, openRound, currentVersion, speaker, isOnBehalf, isInStage, type InStage, type Attribution } from './state.ts';
 /** Refusals of the method as codes and parameters, a guard, and the exhaustiveness helper. */
 export { DomainError, ERROR_CODES, isDomainError, assertNever, type ErrorCode, type ErrorParams } from './errors.ts';
 /** Validity question sets (data) used when testing objections. */

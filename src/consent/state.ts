@@ -2,7 +2,7 @@
 // for each, shared by decide, evolve and the shell.
 
 import { assertNever } from './errors.ts';
-import type { LiveStage, PersonId, Proposal, ProposalBase, Round, Stage } from './states.ts';
+import type { LiveStage, PersonId, Proposal, ProposalBase, Round, Stage, TerminalStage } from './states.ts';
 
 /** Stages from which a proposal can still be withdrawn or postponed. */
 export const LIVE_STAGES: readonly LiveStage[] = [
@@ -15,6 +15,9 @@ export const LIVE_STAGES: readonly LiveStage[] = [
   'testing',
   'integration',
 ];
+
+/** Stages of a decision: the register's, which accept only the register's commands. */
+export const TERMINAL_STAGES: readonly TerminalStage[] = ['adopted', 'withdrawn', 'postponed'];
 
 /** The proposal narrowed to the stages listed. */
 export type InStage<S extends Stage> = Extract<Proposal, { stage: S }>;

@@ -182,6 +182,8 @@ export interface IntegrationProgress {
 /** Fields every proposal has, whatever its stage. */
 export interface ProposalBase {
   proposalId: string;
+  /** The decision this proposal revises (« Réviser » in the register); absent otherwise. */
+  revises?: string;
   title: string;
   tension: string;
   criteria: string;
@@ -240,7 +242,34 @@ export interface IntegrationState extends ProposalBase {
   objectionRound: Round;
   current: IntegrationProgress;
 }
-export interface AdoptedState extends ProposalBase {
+/** The formal act (délibération or arrêté) that made an advisory decision binding. */
+export type FormalActKind = 'deliberation' | 'arrete';
+export interface FormalAct {
+  kind: FormalActKind;
+  /** Its number, as the authority numbers it (« 2027-045 »). */
+  number: string;
+  date: IsoDate;
+  /** A link to it, or where to find it (« registre des délibérations, p. 12 »); may be empty. */
+  reference: string;
+  recordedAt: IsoDateTime;
+  recordedBy: PersonId;
+}
+/** Made readable without signing in (/decisions-publiques). */
+export interface Publication {
+  at: IsoDateTime;
+  by: PersonId;
+}
+/**
+ * What the register adds to a decision once taken, each by an event of its chain. Absent until
+ * it happens, so the states of decisions taken before these events existed are unchanged.
+ */
+export interface RegisterFacts {
+  publication?: Publication;
+  /** Adopted decisions only: the last formal act recorded (a correction is a new event). */
+  formalAct?: FormalAct;
+}
+
+export interface AdoptedState extends ProposalBase, RegisterFacts {
   stage: 'adopted';
   decision: DecisionRecord;
 }
@@ -250,11 +279,11 @@ export interface ClosedInfo {
   by: PersonId;
   reason: string | null;
 }
-export interface WithdrawnState extends ProposalBase {
+export interface WithdrawnState extends ProposalBase, RegisterFacts {
   stage: 'withdrawn';
   closed: ClosedInfo;
 }
-export interface PostponedState extends ProposalBase {
+export interface PostponedState extends ProposalBase, RegisterFacts {
   stage: 'postponed';
   closed: ClosedInfo;
 }

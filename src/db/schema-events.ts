@@ -37,6 +37,10 @@ export interface ProposalsTable {
   state: JSONColumnType<object, string, string>;
   last_seq: number;
   last_hash: string;
+  /** When the decision was published (/decisions-publiques); migration 0008. */
+  published_at: Timestamp | null;
+  /** The decision this proposal revises; migration 0008. */
+  revises_id: string | null;
 }
 
 export interface ProposalVersionsTable {

@@ -99,7 +99,8 @@ function compareWitness(entries: readonly LogEntry[], witness: ChainHead): Chain
 }
 
 export async function verifyLog(db: Executor, streamIds?: readonly string[], options: { against?: readonly ChainHead[] } = {}): Promise<VerifyReport> {
-  const recorded = new Map((await listRecordedHeads(db)).map((h) => [h.proposalId, h]));
+  // Verifying some chains reads only their recorded heads (a record's « Vérifier maintenant » stays cheap on a large log).
+  const recorded = new Map((await listRecordedHeads(db, streamIds)).map((h) => [h.proposalId, h]));
   // A proposal whose every event was deleted has no stream left: its recorded head still names it.
   const streams = streamIds ?? [...new Set([...(await listStreams(db)), ...recorded.keys()])].sort();
   const witnesses = new Map<string, ChainHead[]>();

@@ -129,8 +129,8 @@ export class LiveMeetingService {
     if (actor.kind !== 'anonymous' && command.may.includes('meeting.facilitate') && (await meetings.openMeeting(this.deps.db, meetingId, actor.personId, new Date()))) await this.signal(meetingId);
   }
 
-  /** A member drafts a proposal for the meeting's agenda; whoever takes part in or runs the meeting may. */
-  async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee' }): Promise<string> {
+  /** A member drafts a proposal for the meeting's agenda (`revises`: the decision it revises, from the register's « Réviser »); whoever takes part in or runs the meeting may. */
+  async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee'; revises?: string }): Promise<string> {
     await assertAcceptsCommands(this.deps.db, meetingId);
     const proposalId = randomUUID();
     await this.deps.proposals.handle(

@@ -35,9 +35,12 @@ export async function listAgenda(db: Executor, meetingId: string): Promise<Agend
   return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, lastSeq: r.last_seq }));
 }
 
-/** The head of the chain every proposal records (`last_seq`, `last_hash`), for verification. */
-export async function listRecordedHeads(db: Executor): Promise<{ proposalId: string; lastSeq: number; lastHash: string }[]> {
-  const rows = await db.selectFrom('proposals').select(['id', 'last_seq', 'last_hash']).orderBy('id').execute();
+/** The head of the chain every proposal (or each of `ids`) records (`last_seq`, `last_hash`), for verification. */
+export async function listRecordedHeads(db: Executor, ids?: readonly string[]): Promise<{ proposalId: string; lastSeq: number; lastHash: string }[]> {
+  if (ids && ids.length === 0) return [];
+  let query = db.selectFrom('proposals').select(['id', 'last_seq', 'last_hash']).orderBy('id');
+  if (ids) query = query.where('id', 'in', [...ids]);
+  const rows = await query.execute();
   return rows.map((r) => ({ proposalId: r.id, lastSeq: r.last_seq, lastHash: r.last_hash }));
 }
 
@@ -106,6 +109,8 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     state: JSON.stringify(after),
     last_seq: p.lastSeq,
     last_hash: p.lastHash,
+    published_at: 'publication' in after && after.publication ? after.publication.at : null,
+    revises_id: after.revises ?? null,
   };
   if (before === null) {
     await db.insertInto('proposals').values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row }).execute();

@@ -1,11 +1,11 @@
 /** One decision record (relevé de décision): everything the register keeps about a decided proposal. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { authorize, type Actor } from '../accounts/policy.ts';
+import type { Actor } from '../accounts/policy.ts';
 import { VALIDITY_SETS } from '../consent/index.ts';
 import { diffWords, type DiffPart } from '../proposals/diff.ts';
 import { decisionContributions, decisionEvents, decisionObjections, decisionVersions, findDecision, personNames } from './register.repository.ts';
-import { toSummary, type DecisionSummary } from './register.service.ts';
+import { authorizeScope, toSummary, type DecisionSummary, type Scope } from './register.service.ts';
 import { parisToday } from '../i18n/dates.ts';
 
 export interface Said {
@@ -62,6 +62,21 @@ export interface DecisionRecord extends DecisionSummary {
   onBehalf: { person: string; recordedBy: string; count: number }[];
   stages: { stage: string; minutes: number }[];
   chain: { count: number; lastHash: string };
+  publication: { by: string; at: Date } | null;
+  /** The formal act in force (the last recorded), and every recording of it, oldest first. */
+  formalAct: RecordFormalAct | null;
+  formalActs: RecordFormalAct[];
+}
+
+export interface RecordFormalAct {
+  kind: 'deliberation' | 'arrete';
+  number: string;
+  date: string;
+  reference: string;
+  /** the reference when it is a web address, to link to */
+  url: string | null;
+  recordedBy: string;
+  recordedAt: Date;
 }
 
 const STAGE_OF_EVENT: Record<string, string> = {
@@ -75,18 +90,24 @@ const STAGE_OF_EVENT: Record<string, string> = {
 };
 const ENDS = new Set(['ProposalAdopted', 'ProposalWithdrawn', 'ProposalPostponed']);
 
+/** Whether the decision exists where the actor reads it (authorised first). */
+export async function decisionExists(db: Kysely<DB>, actor: Actor, id: string, scope: Scope = {}): Promise<boolean> {
+  authorizeScope(actor, scope);
+  return (await findDecision(db, id, scope)) !== null;
+}
+
 /** The record of a decided proposal; null when there is none (unknown, or not decided yet). */
-export async function decisionRecord(db: Kysely<DB>, actor: Actor, id: string, now = new Date()): Promise<DecisionRecord | null> {
-  authorize(actor, { type: 'register.read' });
-  return buildDecisionRecord(db, id, now);
+export async function decisionRecord(db: Kysely<DB>, actor: Actor, id: string, now = new Date(), scope: Scope = {}): Promise<DecisionRecord | null> {
+  authorizeScope(actor, scope);
+  return buildDecisionRecord(db, id, now, scope);
 }
 
 /**
  * The record itself, for a caller that has authorised the reader already (the relevé de séance,
  * which every member of the séance may read, guests included).
  */
-export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new Date()): Promise<DecisionRecord | null> {
-  const row = await findDecision(db, id);
+export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new Date(), scope: Scope = {}): Promise<DecisionRecord | null> {
+  const row = await findDecision(db, id, scope);
   if (!row) return null;
   const [versions, objections, contributions, events] = await Promise.all([decisionVersions(db, id), decisionObjections(db, id), decisionContributions(db, id), decisionEvents(db, id)]);
   const adopted = events.find((e) => e.type === 'ProposalAdopted');
@@ -176,6 +197,14 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     if (next) current = { stage: next, since: at };
   }
 
+  const published = events.find((e) => e.type === 'DecisionPublished');
+  const formalActs: RecordFormalAct[] = events
+    .filter((e) => e.type === 'FormalActRecorded')
+    .map((e) => {
+      const d = e.data as { kind: 'deliberation' | 'arrete'; number: string; date: string; reference: string };
+      return { kind: d.kind, number: d.number, date: d.date, reference: d.reference, url: webAddress(d.reference), recordedBy: name(e.actor_id)!, recordedAt: new Date(e.occurred_at) };
+    });
+
   return {
     ...toSummary(row, parisToday(now)),
     tension: row.tension,
@@ -193,5 +222,19 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     onBehalf: [...onBehalf.values()],
     stages,
     chain: { count: row.last_seq, lastHash: row.last_hash },
+    publication: published ? { by: name(published.actor_id)!, at: new Date(published.occurred_at) } : null,
+    formalAct: formalActs[formalActs.length - 1] ?? null,
+    formalActs,
   };
+}
+
+/** An http(s) address typed as the act's reference, safe to put in a link; null for any other text. */
+export function webAddress(reference: string): string | null {
+  if (!/^https?:\/\//i.test(reference)) return null;
+  try {
+    const url = new URL(reference);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
 }

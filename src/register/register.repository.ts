@@ -36,12 +36,15 @@ export interface DecisionRow {
   last_hash: string;
   rank_key: string | null;
   snippet: string | null;
+  published_at: Date | null;
 }
 
 export interface ListOptions {
   /** today in Paris, 'YYYY-MM-DD': what « révision à venir / dépassée » compares to */
   today: string;
   limit: number;
+  /** Only published decisions (/decisions-publiques). */
+  publishedOnly?: boolean;
 }
 
 function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions) {
@@ -55,12 +58,13 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
     // a training session's outcomes are exercises, not decisions
     .where(sql<SqlBool>`coalesce(m.is_training, false) = false`)
     .select([
-      'p.id', 'p.title', 'p.stage', 'p.review_date', 'p.criteria', 'p.tension', 'p.proposer_id', 'p.current_version', 'p.last_seq', 'p.last_hash',
+      'p.id', 'p.title', 'p.stage', 'p.review_date', 'p.criteria', 'p.tension', 'p.proposer_id', 'p.current_version', 'p.last_seq', 'p.last_hash', 'p.published_at',
       'c.id as circle_id', 'c.name as circle_name', 'm.id as meeting_id', 'm.title as meeting_title', 'm.scheduled_for as meeting_at',
       sql<Date>`p.closed_at`.as('closed_at'),
       sql<string>`p.closed_at::text`.as('closed_key'),
       sql<number>`(select count(*)::int from objections o where o.proposal_id = p.id)`.as('objection_count'),
     ]);
+  if (options.publishedOnly) qb = qb.where('p.published_at', 'is not', null);
   if (filters.circleId) qb = qb.where('m.circle_id', '=', filters.circleId);
   if (filters.outcome) qb = qb.where('p.stage', '=', filters.outcome);
   if (filters.from) qb = qb.where(sql<SqlBool>`p.closed_at >= (${filters.from}::date)::timestamp at time zone 'Europe/Paris'`);
@@ -89,6 +93,11 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   return searched.orderBy(sql`${rank} desc, p.closed_at desc, p.id desc`).limit(options.limit);
 }
 
+/** The SQL of one page, for EXPLAIN ANALYZE in the benchmarks (npm run bench). */
+export function compileDecisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions) {
+  return decisionsQuery(db, filters, options).compile();
+}
+
 /** One page of decisions, newest first (best match first when searching). */
 export async function listDecisions(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): Promise<DecisionRow[]> {
   return (await decisionsQuery(db, filters, options).execute()) as DecisionRow[];
@@ -99,8 +108,8 @@ export async function listCircles(db: Kysely<DB>): Promise<{ id: string; name: s
 }
 
 /** A decided proposal with its meeting and circle; null for an unknown or undecided one. */
-export async function findDecision(db: Kysely<DB>, id: string): Promise<DecisionRow | null> {
-  const rows = await decisionsQuery(db, { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null }, { today: '1970-01-01', limit: 1 })
+export async function findDecision(db: Kysely<DB>, id: string, options: { publishedOnly?: boolean } = {}): Promise<DecisionRow | null> {
+  const rows = await decisionsQuery(db, { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null }, { today: '1970-01-01', limit: 1, ...options })
     .where('p.id', '=', id)
     .execute();
   return (rows[0] as DecisionRow | undefined) ?? null;

@@ -4,41 +4,55 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { registerPage } from './register.service.ts';
 import { parseFilters, registerUrl } from './search.ts';
-import { formatDay, formatMinutes, formatMoment } from '../i18n/dates.ts';
-import { decisionRecord } from './record.service.ts';
+import { formatDay } from '../i18n/dates.ts';
+import { curationRouter, renderRecord, type RecordView } from './curation.routes.ts';
+import type { CurationService } from './curation.service.ts';
+import type { LiveMeetingService } from '../meetings/live.service.ts';
+import { reviewsRouter } from './reviews.routes.ts';
+import { statistics } from './statistics.service.ts';
+import { PRIVATE, PUBLIC, type Place } from './places.ts';
 import { DECISIONS_JSON_SCHEMA, decisionsCsv, decisionsJson, objectionsCsv, openDataCsv, type CsvDialect } from './export.service.ts';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { uuidParam } from '../http/forms.ts';
-import { notFound } from '../http/errors.ts';
 
 export const RESULTS_ID = 'registre-resultats';
 
 /** htmx asks for the result list alone when it targets it (the form updates it as one types). */
 const wantsResults = (req: Request): boolean => req.get('HX-Request') === 'true' && req.get('HX-Target') === RESULTS_ID;
 
-export function registerRouter(db: Kysely<DB>): Router {
+export interface RegisterRouterDeps {
+  curation: CurationService;
+  live: LiveMeetingService;
+}
+
+export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router {
   const router = Router();
 
-  router.get('/registre', async (req, res) => {
+  const list = (place: Place) => async (req: Request, res: Response) => {
     const parsed = parseFilters(req.query as Record<string, unknown>);
-    const page = await registerPage(db, req.actor, parsed.filters);
+    const page = await registerPage(db, req.actor, parsed.filters, place.scope);
     const errors = parsed.ok ? {} : parsed.errors;
     res.vary('HX-Request');
     res.status(parsed.ok ? 200 : 400);
+    const isPublic = place.scope.publishedOnly === true;
     const locals = {
-      title: res.locals.t('register.title'),
+      title: res.locals.t(isPublic ? 'register.public.title' : 'register.title'),
       page,
       values: parsed.values,
       errors,
       resultsId: RESULTS_ID,
-      nextUrl: page.next ? registerUrl(parsed.values, page.next) : null,
-      firstUrl: parsed.filters.after ? registerUrl(parsed.values) : null,
+      base: place.base,
+      isPublic,
+      nextUrl: page.next ? registerUrl(parsed.values, page.next, place.base) : null,
+      firstUrl: parsed.filters.after ? registerUrl(parsed.values, undefined, place.base) : null,
       formatDay,
       exportQuery: new URLSearchParams(Object.entries(parsed.values).filter(([, v]) => v)).toString(),
     };
     res.render(wantsResults(req) ? 'register/_results' : 'register/index', locals);
-  });
+  };
+  router.get('/registre', list(PRIVATE));
+  // transparency: the published decisions, for anyone, signed in or not
+  router.get('/decisions-publiques', list(PUBLIC));
 
   // Exports: the same filters as the list (from the URL); ?separateur=point-virgule for French spreadsheets.
   const dialect = (req: Request): CsvDialect => (req.query.separateur === 'point-virgule' ? 'semicolon' : 'comma');
@@ -66,14 +80,26 @@ export function registerRouter(db: Kysely<DB>): Router {
     res.type('application/schema+json').send(JSON.stringify(DECISIONS_JSON_SCHEMA, null, 2));
   });
 
-  const record = (view: 'register/record' | 'register/print') => async (req: Request, res: Response) => {
-    const r = await decisionRecord(db, req.actor, uuidParam(req.params.id));
-    if (!r) throw notFound();
-    res.render(view, { title: r.title, r, formatDay, formatMoment, formatMinutes });
+  // before the records: « revisions » and « statistiques » are not decision ids
+  router.use(reviewsRouter(db, deps.live));
+  router.get('/registre/statistiques', async (req, res) => {
+    const t = res.locals.t;
+    const lang = res.locals.lang as string;
+    const monthLabel = (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === 'en' ? 'en-GB' : 'fr-FR', { month: 'short', year: 'numeric', timeZone: 'Europe/Paris' });
+    const outcomeLabel = (outcome: string) => t(`register.charts.outcomes.${outcome}`);
+    const s = await statistics(db, req.actor, { month: monthLabel, outcome: outcomeLabel });
+    res.render('register/statistics', { title: t('register.charts.title'), s, monthLabel, outcomeLabel });
+  });
+
+  const record = (view: RecordView, place: Place) => async (req: Request, res: Response) => {
+    await renderRecord(db, req, res, view, place);
   };
-  router.get('/registre/:id', record('register/record'));
+  router.get('/registre/:id', record('register/record', PRIVATE));
   // the relevé de décision: the same record, laid out for A4 paper
-  router.get('/registre/:id/releve', record('register/print'));
+  router.get('/registre/:id/releve', record('register/print', PRIVATE));
+  router.get('/decisions-publiques/:id', record('register/record', PUBLIC));
+  router.get('/decisions-publiques/:id/releve', record('register/print', PUBLIC));
+  router.use(curationRouter(db, deps.curation));
 
   return router;
 }

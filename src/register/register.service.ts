@@ -28,6 +28,7 @@ export interface DecisionSummary {
   meetingTitle: string | null;
   objectionCount: number;
   snippet: SnippetPart[] | null;
+  publishedAt: Date | null;
 }
 
 export interface RegisterPage {
@@ -71,15 +72,26 @@ export function toSummary(row: DecisionRow, today: string): DecisionSummary {
     meetingTitle: row.meeting_title,
     objectionCount: row.objection_count,
     snippet: snippetParts(row.snippet),
+    publishedAt: row.published_at ? new Date(row.published_at) : null,
   };
 }
 
+/** Which register: the whole one (accounts), or its published decisions (anyone, /decisions-publiques). */
+export interface Scope {
+  publishedOnly?: boolean;
+}
+
+/** Authorises the actor for the scope. */
+export function authorizeScope(actor: Actor, scope: Scope): void {
+  authorize(actor, { type: scope.publishedOnly ? 'register.read_published' : 'register.read' });
+}
+
 /** One page of the register. */
-export async function registerPage(db: Kysely<DB>, actor: Actor, filters: RegisterFilters, options: { now?: Date; pageSize?: number } = {}): Promise<RegisterPage> {
-  authorize(actor, { type: 'register.read' });
+export async function registerPage(db: Kysely<DB>, actor: Actor, filters: RegisterFilters, options: { now?: Date; pageSize?: number } & Scope = {}): Promise<RegisterPage> {
+  authorizeScope(actor, options);
   const today = parisToday(options.now ?? new Date());
   const size = options.pageSize ?? PAGE_SIZE;
-  const rows = await listDecisions(db, filters, { today, limit: size + 1 });
+  const rows = await listDecisions(db, filters, { today, limit: size + 1, publishedOnly: options.publishedOnly ?? false });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   const next = rows.length > size && last ? encodeCursor({ closedAt: last.closed_key, id: last.id, ...(last.rank_key ? { rank: last.rank_key } : {}) }) : null;

@@ -98,10 +98,10 @@ export function toPrefixQuery(q: string): string | null {
 }
 
 /** The URL of the register with these filter values (and a page cursor). */
-export function registerUrl(values: FilterValues, after?: string): string {
+export function registerUrl(values: FilterValues, after?: string, base = '/registre'): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(values)) if (v) params.set(k, v);
   if (after) params.set('apres', after);
   const s = params.toString();
-  return s ? `/registre?${s}` : '/registre';
+  return s ? `${base}?${s}` : base;
 }

@@ -4,6 +4,7 @@
  *   - submit: ProposalService.execute (one read of the snapshot, decide, hash, append, project)
  *   - baseline replay: the same decision made by folding the whole log instead of reading the snapshot
  *   - baseline insert: one bare INSERT of a comparable row, the floor any command pays
+ * then the live updates (live.ts) and the register's search and pages on a generated set (register.ts).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { migrateToLatest } from '../../src/db/migrator.ts';
 import { loadStream } from '../../src/proposals/events.repository.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { benchLive } from './live.ts';
+import { benchRegister } from './register.ts';
 import { row, stats } from './stats.ts';
 import { commandsAt } from '../consent/fixtures.ts';
 
@@ -74,6 +76,7 @@ const embedded = await openDatabase({ databaseUrl: null, pgliteDir: dir });
 try {
   await bench(embedded, 'embedded PGlite');
   await benchLive(embedded, 'embedded PGlite', PARTICIPANTS);
+  await benchRegister(embedded, 'embedded PGlite');
 } finally {
   await embedded.close();
   await fs.rm(dir, { recursive: true, force: true });
@@ -83,6 +86,7 @@ if (process.env.DATABASE_URL) {
   try {
     await bench(server, 'PostgreSQL server');
     await benchLive(server, 'PostgreSQL server', PARTICIPANTS);
+    await benchRegister(server, 'PostgreSQL server');
   } finally {
     await server.close();
   }

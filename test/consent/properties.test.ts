@@ -169,7 +169,7 @@ const COMMAND_TYPES: CommandType[] = [
   'Pass', 'SkipParticipant', 'StartReactionRound', 'React', 'StartAmendment', 'AmendProposal', 'KeepProposal',
   'StartObjectionRound', 'DeclareNoObjection', 'RaiseObjection', 'RecordConcern', 'TestObjection',
   'ConfirmObjectionLifted', 'ConfirmTensionAnswered', 'WithdrawObjection', 'DeferObjection', 'WithdrawProposal',
-  'PostponeProposal', 'HandOverFacilitation',
+  'PostponeProposal', 'HandOverFacilitation', 'PublishDecision', 'RecordFormalAct',
 ];
 
 /** Anything, by anyone, possibly "on behalf of" someone, with ids that may or may not exist. */

@@ -45,6 +45,8 @@ const SAMPLES: { [K in CommandType]: Extract<Command, { type: K }> } = {
   WithdrawProposal: command('WithdrawProposal', PROPOSER, {}),
   PostponeProposal: command('PostponeProposal', FACILITATOR, {}),
   HandOverFacilitation: command('HandOverFacilitation', FACILITATOR, {}),
+  PublishDecision: command('PublishDecision', FACILITATOR, {}),
+  RecordFormalAct: command('RecordFormalAct', FACILITATOR, { kind: 'deliberation', number: '2027-045', date: '2027-01-20', reference: '' }),
 };
 
 const LIVE: StageKey[] = [
@@ -86,6 +88,8 @@ const BELONGS: { [K in CommandType]: StageKey[] } = {
   WithdrawProposal: LIVE,
   PostponeProposal: LIVE,
   HandOverFacilitation: LIVE,
+  PublishDecision: ['adopted', 'withdrawn', 'postponed'],
+  RecordFormalAct: ['adopted'],
 };
 
 /** Refusals more precise than WRONG_STAGE. */

@@ -30,6 +30,8 @@ export interface DecisionScenario {
   concern?: string;
   /** When the proposal is created (ISO); each command takes one minute more. */
   at?: string;
+  /** The decision this proposal revises (as « Réviser » in the register tables it). */
+  revises?: string;
 }
 
 export interface DecisionMaker {
@@ -73,6 +75,7 @@ export async function decisionMaker(database: Database, options: { circleName?: 
       criteria: s.criteria ?? '',
       reviewDate: s.reviewDate ?? null,
       validitySet: 'importante_argumentee',
+      ...(s.revises ? { revises: s.revises } : {}),
     }));
     await run(cmd('Present', p.facilitator, {}));
     await run(cmd('StartClarificationRound', p.facilitator, { participants: [p.alice, p.bob] }));

@@ -128,6 +128,16 @@ async function closedMeeting(): Promise<string> {
   return closed;
 }
 
+let published: string | null = null;
+/** One published decision, for the public pages. */
+async function publishedDecision(): Promise<string> {
+  if (published) return published;
+  const id = await (await decisionMaker(database, { admin })).decide({ title: 'Décision publiée', text: 'Un texte public.' });
+  await new ProposalService({ db: database.db }).execute(id, { type: 'PublishDecision', actorId: facilitator.personId, at: new Date().toISOString() });
+  published = id;
+  return id;
+}
+
 /** A fresh training session run by the meeting's facilitator (trainer mode). */
 async function trainingSession(): Promise<string> {
   return new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }) }).start(facilitator.actor, { scenarioId: 'atelier-3-consentement', circleId });
@@ -215,6 +225,30 @@ const CASES: readonly RouteCase[] = [
   { method: 'get', route: '/registre/export/donnees-ouvertes.csv', path: () => '/registre/export/donnees-ouvertes.csv?textes=1', allowed: ACCOUNTS },
   { method: 'get', route: '/registre/schema/decisions.json', path: () => '/registre/schema/decisions.json', allowed: EVERYONE },
   { method: 'get', route: '/registre/:id/releve', path: async () => `/registre/${await decidedProposal()}/releve`, allowed: ACCOUNTS },
+  { method: 'get', route: '/decisions-publiques', path: () => '/decisions-publiques?q=texte', allowed: EVERYONE },
+  { method: 'get', route: '/decisions-publiques/:id', path: async () => `/decisions-publiques/${await publishedDecision()}`, allowed: EVERYONE },
+  { method: 'get', route: '/decisions-publiques/:id/releve', path: async () => `/decisions-publiques/${await publishedDecision()}/releve`, allowed: EVERYONE },
+  { method: 'get', route: '/registre/:id/verification', path: async () => `/registre/${await decidedProposal()}/verification`, allowed: ACCOUNTS },
+  { method: 'get', route: '/decisions-publiques/:id/verification', path: async () => `/decisions-publiques/${await publishedDecision()}/verification`, allowed: EVERYONE },
+  { method: 'get', route: '/registre/statistiques', path: () => '/registre/statistiques', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/revisions', path: () => '/registre/revisions', allowed: ACCOUNTS },
+  { method: 'get', route: '/registre/:id/reviser', path: async () => `/registre/${await decidedProposal()}/reviser`, allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/registre/:id/reviser',
+    path: async () => `/registre/${await decidedProposal()}/reviser`,
+    body: () => ({ seance: meeting.id, title: `Révision ${unique()}`, tension: 'Une tension', text: 'Un texte révisé', validitySet: 'importante_argumentee' }),
+    allowed: RUNNERS,
+  },
+  // publishing twice is answered like the first time (a double click), and stores nothing more
+  { method: 'post', route: '/registre/:id/publier', path: async () => `/registre/${await decidedProposal()}/publier`, allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/registre/:id/acte',
+    path: async () => `/registre/${await decidedProposal()}/acte`,
+    body: () => ({ type_acte: 'deliberation', numero: `D-${unique()}`, date_acte: '2027-01-20', reference: '' }),
+    allowed: RUNNERS,
+  },
   { method: 'get', route: '/admin/comptes', path: () => '/admin/comptes', allowed: ADMIN },
   {
     method: 'post',

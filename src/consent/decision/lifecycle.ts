@@ -26,6 +26,7 @@ export const lifecycleHandlers = {
         criteria: c.criteria,
         reviewDate: c.reviewDate,
         validitySet: c.validitySet,
+        ...(c.revises === undefined ? {} : { revises: c.revises }),
       },
     ];
   },

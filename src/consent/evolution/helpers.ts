@@ -12,6 +12,7 @@ export function created(e: ProposalCreated): Proposal {
   return {
     stage: 'draft',
     proposalId: e.proposalId,
+    ...(e.revises === undefined ? {} : { revises: e.revises }),
     title: e.title,
     tension: e.tension,
     criteria: e.criteria,
@@ -46,6 +47,7 @@ export function created(e: ProposalCreated): Proposal {
 export function baseOf(p: ProposalBase): ProposalBase {
   return {
     proposalId: p.proposalId,
+    ...(p.revises === undefined ? {} : { revises: p.revises }),
     title: p.title,
     tension: p.tension,
     criteria: p.criteria,

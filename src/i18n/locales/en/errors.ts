@@ -43,6 +43,9 @@ export const errorsEn = {
   invalid_date: 'Choose a date in the calendar (for example 26/11/2027).',
   no_positions: 'No position was given.',
   invalid_position: 'Choose a position from 1 to 5.',
+  already_published: 'This decision is already published.',
+  unknown_act_kind: 'Choose the kind of act: deliberation or order (arrêté).',
+  formal_act_unchanged: 'This act is already recorded as it is: change its number, date or reference, or go back to the record.',
   concurrent_change: 'The proposal changed while you acted and your action could not be recorded. Please try again.',
   key_reused: 'This form was already sent with a different content, and this new submission was not recorded. Reload the page, then send your text again.',
 } as const satisfies Record<ErrorKey, string>;

@@ -46,6 +46,9 @@ export const errorsFr = {
   invalid_date: 'Choisissez une date dans le calendrier (exemple : 26/11/2027).',
   no_positions: 'Aucune position n’a été donnée.',
   invalid_position: 'Choisissez une position de 1 à 5.',
+  already_published: 'Cette décision est déjà publiée.',
+  unknown_act_kind: 'Choisissez le type d’acte : délibération ou arrêté.',
+  formal_act_unchanged: 'Cet acte est déjà enregistré tel quel : modifiez le numéro, la date ou la référence, ou revenez au relevé.',
   concurrent_change: 'La proposition a changé pendant votre action, et elle n’a pas pu être enregistrée. Réessayez.',
   key_reused: 'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.',
 } as const satisfies Record<ErrorKey, string>;
