@@ -96,7 +96,7 @@ describe('a refused live form comes back with its error next to the field and th
     const long = 'Pourquoi le samedi ? '.repeat(100).slice(0, LIMITS.question + 1);
     const tooLong = await s.post(s.alice, 'question', { texte: long });
     expect(tooLong.status).toBe(400);
-    expect(errorNextTo(tooLong.text, 'f-question')).toBe(`Au plus 2${NNBSP}000 caractères.`);
+    expect(errorNextTo(tooLong.text, 'f-question')).toBe(`Raccourcissez ce texte à 2${NNBSP}000 caractères au plus.`);
     expect(tooLong.text).toContain(`>${long}</textarea>`);
 
     await s.act(s.alice, 'question', { texte: 'Qui tiendra l’accueil ?' });
@@ -111,7 +111,7 @@ describe('a refused live form comes back with its error next to the field and th
     const typedFor = 'Et les jours fériés ? '.repeat(100).slice(0, LIMITS.question + 1);
     const behalf = await s.post(s.facilitator, 'question', { pour: s.dominique, texte: typedFor }, 'console');
     expect(behalf.status).toBe(400);
-    expect(errorNextTo(behalf.text, 'f-question-pour')).toBe(`Au plus 2${NNBSP}000 caractères.`);
+    expect(errorNextTo(behalf.text, 'f-question-pour')).toBe(`Raccourcissez ce texte à 2${NNBSP}000 caractères au plus.`);
     expect(behalf.text).toContain(`>${typedFor}</textarea>`);
     await s.act(s.facilitator, 'passer', { pour: s.dominique }, 'console');
 
@@ -126,7 +126,7 @@ describe('a refused live form comes back with its error next to the field and th
     const note = 'n'.repeat(LIMITS.changeNote + 1);
     const amend = await s.post(s.proposer, 'amender', { texte: text, note }, 'porteur');
     expect(amend.status).toBe(400);
-    expect(errorNextTo(amend.text, 'f-amend-note')).toBe(`Au plus 2${NNBSP}000 caractères.`);
+    expect(errorNextTo(amend.text, 'f-amend-note')).toBe(`Raccourcissez ce texte à 2${NNBSP}000 caractères au plus.`);
     expect(errorNextTo(amend.text, 'f-amend')).toBeNull();
     expect(amend.text).toContain(`>${text}</textarea>`);
     expect(amend.text).toContain(`value="${note}"`);

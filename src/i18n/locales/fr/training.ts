@@ -152,7 +152,7 @@ export const trainingFr = {
     version: 'version {{version}}',
     facilitation: 'La facilitation',
     next: 'Prochaine action : {{who}} {{what}}.',
-    waiting: 'C’est au tour de {{name}}, joué par une personne : la session attend son action.',
+    waiting: 'C’est au tour {{name, de}}, joué par une personne : la session attend son action.',
     waiting_console: 'La session attend une action dans la console de la séance.',
     done: '{{stage}} : la proposition est réglée. Réinitialisez la session pour la rejouer.',
     step: 'Étape suivante',
