@@ -171,7 +171,7 @@ export async function releasePersonasOf(db: Executor, meetingId: string, personI
   await db.updateTable('training_personas').set({ taken_by: null }).where('meeting_id', '=', meetingId).where('taken_by', '=', personId).execute();
 }
 
-/** Takes a free persona, its position cleared for the trainee to choose; false when it is not free (or does not exist). */
+/** Takes a free persona (taken by no one, not held by the trainer), its position cleared for the trainee to choose; false when it is not free (or does not exist). */
 export async function takePersona(db: Executor, meetingId: string, personaId: string, personId: string): Promise<boolean> {
   const r = await db
     .updateTable('training_personas')
@@ -179,6 +179,8 @@ export async function takePersona(db: Executor, meetingId: string, personaId: st
     .where('meeting_id', '=', meetingId)
     .where('persona_id', '=', personaId)
     .where('taken_by', 'is', null)
+    // a persona the trainer holds is the trainer's until given back
+    .where('held', '=', false)
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }

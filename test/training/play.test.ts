@@ -176,9 +176,19 @@ describe('every shipped scenario', () => {
 
 describe('taking a persona over', () => {
   it('when the trainer takes over the objector, then the script waits for them, the trainer objects for real, and the app plays on once given back', { timeout: 120_000 }, async () => {
-    const { id } = await startSession();
+    const { id, code } = await startSession();
     await post(trainer, `/formation/${id}/personas/drh/prendre-la-main`).expect(303);
     const drh = await personOf(id, 'drh');
+    // held by the trainer, the persona is not offered to trainees, and taking it anyway is refused
+    const alix = await trainee(code, 'Alix Stagiaire');
+    const offered = (await alix.agent.get(`/formation/${id}`).expect(200)).text;
+    expect(offered).toContain(`/formation/${id}/personas/elue/prendre"`);
+    expect(offered).not.toContain(`/formation/${id}/personas/drh/prendre"`);
+    const held = await fingerprint(database.db);
+    const grab = await post(alix, `/formation/${id}/personas/drh/prendre`);
+    expect(grab.status).toBe(422);
+    expect(readable(grab.text)).toContain('Ce persona vient d’être pris par quelqu’un d’autre');
+    expect(await fingerprint(database.db)).toEqual(held);
     const refusal = await stepUntil(id, (p) => p.stage === 'adopted');
     expect(refusal).toContain('C’est au tour d’un persona joué par une personne');
     const waiting = await proposalOf(id);
