@@ -123,7 +123,6 @@ export class LiveMeetingService {
 
   /** Runs one action of the method (a request of the action table). A double submission (same key) stores one. */
   async act(actor: Actor, meetingId: string, proposalId: string, command: ProposalCommand, key?: string): Promise<void> {
-    await assertAcceptsCommands(this.deps.db, meetingId);
     await this.deps.proposals.handle(actor, { meetingId, proposalId, ...(key ? { key } : {}) }, command);
     // A séance still planned when its facilitator starts the method opens now: it never says « prévue » while held.
     if (actor.kind !== 'anonymous' && command.may.includes('meeting.facilitate') && (await meetings.openMeeting(this.deps.db, meetingId, actor.personId, new Date()))) await this.signal(meetingId);
@@ -131,7 +130,6 @@ export class LiveMeetingService {
 
   /** A member drafts a proposal for the meeting's agenda (`revises`: the decision it revises, from the register's « Réviser »); whoever takes part in or runs the meeting may. */
   async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee'; revises?: string }): Promise<string> {
-    await assertAcceptsCommands(this.deps.db, meetingId);
     const proposalId = randomUUID();
     await this.deps.proposals.handle(
       actor,

@@ -5,6 +5,7 @@ import { decide, isDomainError, type Command, type Proposal, type State } from '
 import type { DB, Executor } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { behalfRefusal, loadMeetingFacts, roundCandidates } from '../meetings/meeting.facts.ts';
+import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
 import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from './events.repository.ts';
@@ -112,6 +113,8 @@ export class ProposalService {
     return this.transact(target.proposalId, target.key, async (trx, head) => {
       const { meeting, facts } = await loadMeetingFacts(trx, actor, target.meetingId, { lock: true });
       if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
+      // read under the same lock as the facts: a closing séance waits for this command, or this command sees it closed
+      if (meeting.status === 'closed') throw new SeanceRefused('seance.errors.closed');
       const behalf = command.onBehalfOf !== null && command.onBehalfOf !== actor.personId ? command.onBehalfOf : null;
       authorizeAny(actor, behalf ? ['meeting.facilitate'] : command.may, facts);
       if (behalf) {
