@@ -13,7 +13,11 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
     // imports name their .ts files, so node's resolution finds them
-    settings: { 'import-x/extensions': ['.ts', '.js'], 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })] },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
     rules: {
       // French texts and their comments hold non-breaking spaces on purpose (before : ; ! ? and inside « »).
       'no-irregular-whitespace': ['error', { skipStrings: true, skipComments: true, skipTemplates: true }],

@@ -7,15 +7,30 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('circles')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('name', 'text', (c) => c.notNull().unique().check(sql`char_length(name) between 1 and 120`))
-    .addColumn('description', 'text', (c) => c.notNull().defaultTo('').check(sql`char_length(description) <= 2000`))
+    .addColumn('name', 'text', (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`char_length(name) between 1 and 120`),
+    )
+    .addColumn('description', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('')
+        .check(sql`char_length(description) <= 2000`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
   await db.schema
     .createTable('accounts')
     .addColumn('person_id', 'uuid', (c) => c.primaryKey().references('persons.id').onDelete('restrict'))
-    .addColumn('email', 'text', (c) => c.notNull().unique().check(sql`email = lower(email) and char_length(email) between 3 and 254`))
+    .addColumn('email', 'text', (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`email = lower(email) and char_length(email) between 3 and 254`),
+    )
     .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'facilitator', 'member', 'observer')`))
     // null until the person sets a password through a one-time link
     .addColumn('password_hash', 'text')
@@ -33,7 +48,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('csrf_token', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint('sessions_kind_shape', sql`(kind = 'anonymous' and person_id is null and meeting_id is null) or (kind = 'account' and person_id is not null and meeting_id is null) or (kind = 'guest' and person_id is not null and meeting_id is not null)`)
+    .addCheckConstraint(
+      'sessions_kind_shape',
+      sql`(kind = 'anonymous' and person_id is null and meeting_id is null) or (kind = 'account' and person_id is not null and meeting_id is null) or (kind = 'guest' and person_id is not null and meeting_id is not null)`,
+    )
     .execute();
   await db.schema.createIndex('sessions_last_seen_idx').on('sessions').column('last_seen_at').execute();
   await db.schema.createIndex('sessions_person_idx').on('sessions').column('person_id').execute();
@@ -64,12 +82,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('circle_id', 'uuid', (c) => c.notNull().references('circles.id'))
     .addColumn('title', 'text', (c) => c.notNull().check(sql`char_length(title) between 1 and 200`))
     .addColumn('scheduled_for', 'timestamptz', (c) => c.notNull())
-    .addColumn('join_code', 'text', (c) => c.notNull().unique().check(sql`join_code ~ '^[A-HJKMNP-Z2-9]{6,12}$'`))
+    .addColumn('join_code', 'text', (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`join_code ~ '^[A-HJKMNP-Z2-9]{6,12}$'`),
+    )
     .addColumn('facilitator_person_id', 'uuid', (c) => c.notNull().references('persons.id'))
     .addColumn('secretary_person_id', 'uuid', (c) => c.references('persons.id'))
     .addColumn('created_by', 'uuid', (c) => c.notNull().references('persons.id'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('planned').check(sql`status in ('planned', 'open', 'closed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('planned')
+        .check(sql`status in ('planned', 'open', 'closed')`),
+    )
     .execute();
 
   await db.schema

@@ -12,8 +12,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('training_sessions')
     .addColumn('meeting_id', 'uuid', (c) => c.primaryKey().references('meetings.id').onDelete('cascade'))
     .addColumn('scenario_id', 'text', (c) => c.notNull())
-    .addColumn('phase', 'text', (c) => c.notNull().defaultTo('secret').check(sql`phase in ('secret', 'revealed')`))
-    .addColumn('votes_per_person', 'smallint', (c) => c.notNull().defaultTo(2).check(sql`votes_per_person between 1 and 10`))
+    .addColumn('phase', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('secret')
+        .check(sql`phase in ('secret', 'revealed')`),
+    )
+    .addColumn('votes_per_person', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(2)
+        .check(sql`votes_per_person between 1 and 10`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema

@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       revises_id = (state->>'revises')::uuid
     where state ? 'publication' or state ? 'revises'`.execute(db);
   // /decisions-publiques walks the published decisions newest first.
-  await sql`create index proposals_published_idx on proposals (closed_at desc, id desc) where published_at is not null and stage in ('adopted', 'withdrawn', 'postponed')`.execute(db);
+  await sql`create index proposals_published_idx on proposals (closed_at desc, id desc) where published_at is not null and stage in ('adopted', 'withdrawn', 'postponed')`.execute(
+    db,
+  );
   await sql`create index proposals_revises_idx on proposals (revises_id) where revises_id is not null`.execute(db);
   // « Révisions » lists adopted decisions by review date.
   await sql`create index proposals_review_idx on proposals (review_date, id) where stage = 'adopted' and review_date is not null`.execute(db);

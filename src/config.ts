@@ -85,8 +85,10 @@ function trustProxy(env: Env): number | boolean {
 
 function seedDemo(env: Env, nodeEnv: NodeEnv, databaseUrl: string | null): boolean {
   const raw = env.SEED_DEMO;
-  if (raw !== undefined && raw !== '' && raw !== 'true' && raw !== 'false') throw new ConfigError('SEED_DEMO', `vaut « ${raw} » ; valeurs possibles : true, false.`);
-  if (raw === 'true' && nodeEnv === 'production') throw new ConfigError('SEED_DEMO', 'ne peut pas valoir true en production : les comptes de démonstration ont un mot de passe connu de tous.');
+  if (raw !== undefined && raw !== '' && raw !== 'true' && raw !== 'false')
+    throw new ConfigError('SEED_DEMO', `vaut « ${raw} » ; valeurs possibles : true, false.`);
+  if (raw === 'true' && nodeEnv === 'production')
+    throw new ConfigError('SEED_DEMO', 'ne peut pas valoir true en production : les comptes de démonstration ont un mot de passe connu de tous.');
   if (raw === 'true' || raw === 'false') return raw === 'true';
   return nodeEnv === 'development' && databaseUrl === null;
 }

@@ -26,7 +26,8 @@ const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir
 try {
   const applied = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  if (config.seedDemo && (await seedDemo(database.db))) logger.warn(`demo accounts created (admin@demo.local…, password ${DEMO_PASSWORD}): never use them in production`);
+  if (config.seedDemo && (await seedDemo(database.db)))
+    logger.warn(`demo accounts created (admin@demo.local…, password ${DEMO_PASSWORD}): never use them in production`);
 } catch (error) {
   logger.fatal({ err: error }, 'migration failed');
   await database.close();

@@ -15,16 +15,43 @@ function errorOf(env: Record<string, string>): ConfigError {
 describe('the configuration', () => {
   it('when nothing is set, then the app runs in development on port 3000 with the embedded database', () => {
     const config = loadConfig({}, '/srv/app');
-    expect(config).toMatchObject({ env: 'development', port: 3000, databaseUrl: null, pgliteDir: path.resolve('/srv/app/data/pglite'), logLevel: 'info', trustProxy: false });
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      databaseUrl: null,
+      pgliteDir: path.resolve('/srv/app/data/pglite'),
+      logLevel: 'info',
+      trustProxy: false,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('when every variable is set, then each is read', () => {
     const config = loadConfig(
-      { NODE_ENV: 'production', PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/so', PGLITE_DIR: '/var/so', LOG_LEVEL: 'warn', TRUST_PROXY: '1', PUBLIC_URL: 'https://decisions.example.fr/', DATABASE_POOL_SIZE: '20' },
+      {
+        NODE_ENV: 'production',
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'postgres://u:p@db:5432/so',
+        PGLITE_DIR: '/var/so',
+        LOG_LEVEL: 'warn',
+        TRUST_PROXY: '1',
+        PUBLIC_URL: 'https://decisions.example.fr/',
+        DATABASE_POOL_SIZE: '20',
+      },
       '/srv',
     );
-    expect(config).toMatchObject({ env: 'production', port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/so', pgliteDir: '/var/so', logLevel: 'warn', trustProxy: 1, publicUrl: 'https://decisions.example.fr', databasePoolSize: 20 });
+    expect(config).toMatchObject({
+      env: 'production',
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://u:p@db:5432/so',
+      pgliteDir: '/var/so',
+      logLevel: 'warn',
+      trustProxy: 1,
+      publicUrl: 'https://decisions.example.fr',
+      databasePoolSize: 20,
+    });
   });
 
   it.each([

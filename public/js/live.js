@@ -2,7 +2,9 @@
 // #live. Everything else is htmx and plain forms.
 (function () {
   'use strict';
-  function pad(n) { return n < 10 ? '0' + n : String(n); }
+  function pad(n) {
+    return n < 10 ? '0' + n : String(n);
+  }
   function tick() {
     var now = Date.now();
     var timers = document.querySelectorAll('.timer[data-since]');
@@ -20,7 +22,9 @@
   // What someone is typing survives a refresh caused by somebody else (a signal), but not their
   // own submission (a POST, whose answer is the new state).
   var drafts = null;
-  function isLive(detail) { return detail && detail.target && detail.target.id === 'live'; }
+  function isLive(detail) {
+    return detail && detail.target && detail.target.id === 'live';
+  }
   document.addEventListener('htmx:beforeSwap', function (event) {
     var detail = event.detail;
     if (!isLive(detail) || !detail.shouldSwap) return;

@@ -117,7 +117,11 @@ export async function listCirclesForAdmin(db: Kysely<DB>, actor: Actor): Promise
   return circles.listCircles(db);
 }
 
-export async function createCircle(db: Kysely<DB>, actor: Actor, input: { name: string; description: string }): Promise<{ ok: true; id: string } | { ok: false; field: 'name'; key: string }> {
+export async function createCircle(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { name: string; description: string },
+): Promise<{ ok: true; id: string } | { ok: false; field: 'name'; key: string }> {
   authorize(actor, { type: 'circles.manage' });
   if (await circles.findCircleByName(db, input.name)) return { ok: false, field: 'name', key: 'validation.circle_taken' };
   return { ok: true, id: await circles.insertCircle(db, input) };

@@ -12,29 +12,61 @@ export interface AccountRow {
   disabled: boolean;
 }
 
-const accountColumns = ['accounts.person_id', 'accounts.email', 'accounts.role', 'accounts.password_hash', 'accounts.disabled_at', 'persons.display_name'] as const;
+const accountColumns = [
+  'accounts.person_id',
+  'accounts.email',
+  'accounts.role',
+  'accounts.password_hash',
+  'accounts.disabled_at',
+  'persons.display_name',
+] as const;
 
-function toAccount(r: { person_id: string; email: string; role: AccountRole; password_hash: string | null; disabled_at: Date | null; display_name: string }): AccountRow {
+function toAccount(r: {
+  person_id: string;
+  email: string;
+  role: AccountRole;
+  password_hash: string | null;
+  disabled_at: Date | null;
+  display_name: string;
+}): AccountRow {
   return { personId: r.person_id, email: r.email, role: r.role, displayName: r.display_name, passwordHash: r.password_hash, disabled: r.disabled_at !== null };
 }
 
 export async function findAccountByEmail(db: Executor, email: string): Promise<AccountRow | null> {
-  const r = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id').select(accountColumns).where('accounts.email', '=', email).executeTakeFirst();
+  const r = await db
+    .selectFrom('accounts')
+    .innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(accountColumns)
+    .where('accounts.email', '=', email)
+    .executeTakeFirst();
   return r ? toAccount(r) : null;
 }
 
 export async function findAccount(db: Executor, personId: string): Promise<AccountRow | null> {
-  const r = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id').select(accountColumns).where('accounts.person_id', '=', personId).executeTakeFirst();
+  const r = await db
+    .selectFrom('accounts')
+    .innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(accountColumns)
+    .where('accounts.person_id', '=', personId)
+    .executeTakeFirst();
   return r ? toAccount(r) : null;
 }
 
 export async function listAccounts(db: Executor): Promise<AccountRow[]> {
-  const rows = await db.selectFrom('accounts').innerJoin('persons', 'persons.id', 'accounts.person_id').select(accountColumns).orderBy('persons.display_name').execute();
+  const rows = await db
+    .selectFrom('accounts')
+    .innerJoin('persons', 'persons.id', 'accounts.person_id')
+    .select(accountColumns)
+    .orderBy('persons.display_name')
+    .execute();
   return rows.map(toAccount);
 }
 
 export async function countAccounts(db: Executor): Promise<number> {
-  const r = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -74,7 +106,14 @@ export interface SessionRow {
 export async function insertSession(db: Executor, s: Omit<SessionRow, 'lastSeenAt' | 'notice'> & { notice?: SessionNotice | null }): Promise<void> {
   await db
     .insertInto('sessions')
-    .values({ id_hash: s.idHash, kind: s.kind, person_id: s.personId, meeting_id: s.meetingId, csrf_token: s.csrfToken, notice: s.notice ? JSON.stringify(s.notice) : null })
+    .values({
+      id_hash: s.idHash,
+      kind: s.kind,
+      person_id: s.personId,
+      meeting_id: s.meetingId,
+      csrf_token: s.csrfToken,
+      notice: s.notice ? JSON.stringify(s.notice) : null,
+    })
     .execute();
 }
 
@@ -91,11 +130,17 @@ export async function findLiveSession(db: Executor, idHash: string, idleMinutes:
     .where('id_hash', '=', idHash)
     .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
     .executeTakeFirst();
-  return r ? { idHash: r.id_hash, kind: r.kind, personId: r.person_id, meetingId: r.meeting_id, csrfToken: r.csrf_token, lastSeenAt: r.last_seen_at, notice: r.notice } : null;
+  return r
+    ? { idHash: r.id_hash, kind: r.kind, personId: r.person_id, meetingId: r.meeting_id, csrfToken: r.csrf_token, lastSeenAt: r.last_seen_at, notice: r.notice }
+    : null;
 }
 
 export async function touchSession(db: Executor, idHash: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id_hash', '=', idHash).execute();
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: sql`now()` })
+    .where('id_hash', '=', idHash)
+    .execute();
 }
 
 export async function deleteSession(db: Executor, idHash: string): Promise<void> {
@@ -130,7 +175,10 @@ export async function liveSessionIds(db: Executor, idHashes: readonly string[], 
 }
 
 export async function deleteIdleSessions(db: Executor, idleMinutes: number): Promise<void> {
-  await db.deleteFrom('sessions').where('last_seen_at', '<', sql<Date>`now() - make_interval(mins => ${idleMinutes})`).execute();
+  await db
+    .deleteFrom('sessions')
+    .where('last_seen_at', '<', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .execute();
 }
 
 // --- sign-in throttle -----------------------------------------------------------------
@@ -140,7 +188,11 @@ export async function recordSignInFailure(db: Executor, email: string, address: 
 }
 
 /** Failures within the window (of an email, an address, or both together) and when the last one happened. */
-export async function recentFailures(db: Executor, by: { email?: string; address?: string }, windowMinutes: number): Promise<{ count: number; last: Date | null }> {
+export async function recentFailures(
+  db: Executor,
+  by: { email?: string; address?: string },
+  windowMinutes: number,
+): Promise<{ count: number; last: Date | null }> {
   let q = db
     .selectFrom('sign_in_failures')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('failed_at').as('last')])
@@ -153,7 +205,11 @@ export async function recentFailures(db: Executor, by: { email?: string; address
 
 /** Counts a failed sign-in on the account (if it exists), to tell its owner at the next sign-in. */
 export async function countFailedSignIn(db: Executor, email: string): Promise<void> {
-  await db.updateTable('accounts').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) })).where('email', '=', email).execute();
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+    .where('email', '=', email)
+    .execute();
 }
 
 /** The failed sign-ins counted since the last successful one, and the count back to zero. */
@@ -167,7 +223,11 @@ export async function takeFailedSignIns(db: Executor, personId: string): Promise
 
 /** A secret shared by every app instance: the first one to ask stores `fresh`, every one reads the stored value. */
 export async function sharedSecret(db: Executor, name: string, fresh: string): Promise<string> {
-  await db.insertInto('app_secrets').values({ name, value: fresh }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('app_secrets')
+    .values({ name, value: fresh })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const r = await db.selectFrom('app_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return r.value;
 }
@@ -202,12 +262,22 @@ export async function findValidReset(db: Executor, tokenHash: string): Promise<{
 
 /** Marks the token used; false when someone used it first. */
 export async function consumeReset(db: Executor, tokenHash: string): Promise<boolean> {
-  const r = await db.updateTable('password_resets').set({ used_at: sql`now()` }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('password_resets')
+    .set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function invalidateResetsOf(db: Executor, personId: string): Promise<void> {
-  await db.updateTable('password_resets').set({ used_at: sql`now()` }).where('person_id', '=', personId).where('used_at', 'is', null).execute();
+  await db
+    .updateTable('password_resets')
+    .set({ used_at: sql`now()` })
+    .where('person_id', '=', personId)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 export async function findPersonName(db: Executor, personId: string): Promise<string | null> {
@@ -218,10 +288,17 @@ export async function findPersonName(db: Executor, personId: string): Promise<st
 /** Display names of these persons, by id (unknown ids are left out). */
 export async function findPersonNames(db: Executor, ids: readonly string[]): Promise<Record<string, string>> {
   if (ids.length === 0) return {};
-  const rows = await db.selectFrom('persons').select(['id', 'display_name']).where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('persons')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...ids])
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
 }
 
 export async function deleteOldFailures(db: Executor, windowMinutes: number): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('failed_at', '<', sql<Date>`now() - make_interval(mins => ${windowMinutes})`).execute();
+  await db
+    .deleteFrom('sign_in_failures')
+    .where('failed_at', '<', sql<Date>`now() - make_interval(mins => ${windowMinutes})`)
+    .execute();
 }

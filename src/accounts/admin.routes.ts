@@ -3,7 +3,16 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
-import { ACCOUNT_ROLES, changeRole, createAccount, createCircle, issuePasswordReset, listAccounts, listCirclesForAdmin, RESET_VALID_HOURS } from './account.service.ts';
+import {
+  ACCOUNT_ROLES,
+  changeRole,
+  createAccount,
+  createCircle,
+  issuePasswordReset,
+  listAccounts,
+  listCirclesForAdmin,
+  RESET_VALID_HOURS,
+} from './account.service.ts';
 import { LIMITS } from '../http/limits.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
 import { publicBase, uuidParam } from '../http/forms.ts';
@@ -29,10 +38,15 @@ const circleForm = z.object({
 export function adminRouter(db: Kysely<DB>, config: Config): Router {
   const router = Router();
 
-
   async function accountsPage(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, FieldError>) {
     const accounts = await listAccounts(db, req.actor);
-    res.status(status).render('accounts/admin-accounts', { title: res.locals.t('admin.accounts_title'), accounts, roles: ACCOUNT_ROLES, values: { email: '', displayName: '', role: 'member', ...values }, errors });
+    res.status(status).render('accounts/admin-accounts', {
+      title: res.locals.t('admin.accounts_title'),
+      accounts,
+      roles: ACCOUNT_ROLES,
+      values: { email: '', displayName: '', role: 'member', ...values },
+      errors,
+    });
   }
 
   function showResetLink(req: Request, res: Response, status: number, issued: { token: string; account: { displayName: string; email: string } }) {
@@ -79,7 +93,9 @@ export function adminRouter(db: Kysely<DB>, config: Config): Router {
 
   async function circlesPage(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, FieldError>) {
     const circles = await listCirclesForAdmin(db, req.actor);
-    res.status(status).render('accounts/admin-circles', { title: res.locals.t('admin.circles_title'), circles, values: { name: '', description: '', ...values }, errors });
+    res
+      .status(status)
+      .render('accounts/admin-circles', { title: res.locals.t('admin.circles_title'), circles, values: { name: '', description: '', ...values }, errors });
   }
 
   router.get('/admin/cercles', async (req, res) => {

@@ -34,7 +34,12 @@ export function authRouter(db: Kysely<DB>): Router {
     const next = safeNext(req.query.next);
     if (req.actor.kind === 'account') return res.redirect(303, next);
     await ensureSession(db, req, res);
-    res.render('accounts/sign-in', { title: res.locals.t('auth.title'), values: { email: '', next }, errors: {}, notice: req.query.reinitialise === '1' ? 'reset.done' : null });
+    res.render('accounts/sign-in', {
+      title: res.locals.t('auth.title'),
+      values: { email: '', next },
+      errors: {},
+      notice: req.query.reinitialise === '1' ? 'reset.done' : null,
+    });
   });
 
   router.post('/connexion', async (req, res) => {

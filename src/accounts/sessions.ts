@@ -16,7 +16,10 @@ export interface OpenSession {
   notice?: SessionNotice | null;
 }
 
-export async function openSession(db: Kysely<DB>, s: { kind: SessionKind; personId: string | null; meetingId: string | null; notice?: SessionNotice | null }): Promise<OpenSession> {
+export async function openSession(
+  db: Kysely<DB>,
+  s: { kind: SessionKind; personId: string | null; meetingId: string | null; notice?: SessionNotice | null },
+): Promise<OpenSession> {
   const token = newToken();
   const csrfToken = newToken();
   await repo.insertSession(db, { idHash: sha256(token), kind: s.kind, personId: s.personId, meetingId: s.meetingId, csrfToken, notice: s.notice ?? null });
@@ -88,7 +91,10 @@ export async function pruneExpired(db: Kysely<DB>, idleMinutes: number, failureW
  * alive). Several instances may prune at once: deleting what is already gone is harmless.
  * Returns the function that stops it.
  */
-export function schedulePruning(db: Kysely<DB>, options: { idleMinutes: number; failureWindowMinutes: number; everyMs: number; onError: (error: unknown) => void }): () => void {
+export function schedulePruning(
+  db: Kysely<DB>,
+  options: { idleMinutes: number; failureWindowMinutes: number; everyMs: number; onError: (error: unknown) => void },
+): () => void {
   const run = () => pruneExpired(db, options.idleMinutes, options.failureWindowMinutes).catch(options.onError);
   void run();
   const timer = setInterval(run, options.everyMs);

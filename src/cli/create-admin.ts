@@ -28,7 +28,12 @@ async function ask(question: string, hidden = false): Promise<string> {
 }
 
 const schema = z.object({
-  email: z.string().trim().toLowerCase().max(LIMITS.email).pipe(z.email({ message: 'adresse électronique invalide' })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(LIMITS.email)
+    .pipe(z.email({ message: 'adresse électronique invalide' })),
   name: z.string().trim().min(1, 'nom obligatoire').max(LIMITS.name, `nom de ${LIMITS.name} caractères au plus`),
   password: z.string().min(LIMITS.passwordMin, `mot de passe de ${LIMITS.passwordMin} caractères au moins`).max(LIMITS.passwordMax),
 });
@@ -36,7 +41,11 @@ const schema = z.object({
 /** Creates or promotes the administrator; returns the exit code (0 done, 1 refused). */
 export async function createAdminCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Output = terminal): Promise<number> {
   try {
-    const { values } = parseArgs({ args: [...args], options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args: [...args],
+      options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+      strict: true,
+    });
     const email = values.email ?? env.ADMIN_EMAIL ?? (await ask('Adresse électronique : '));
     const name = values.name ?? env.ADMIN_NAME ?? (await ask('Nom affiché : '));
     const password = values.password ?? env.ADMIN_PASSWORD ?? (await ask('Mot de passe (12 caractères au moins) : ', true));
@@ -47,7 +56,11 @@ export async function createAdminCommand(args: readonly string[], env: NodeJS.Pr
     try {
       await migrateToLatest(database.db);
       const outcome = await upsertAdmin(database.db, { email: parsed.data.email, displayName: parsed.data.name, password: parsed.data.password });
-      io.out(outcome === 'created' ? `Compte administrateur créé : ${parsed.data.email}` : `Compte ${parsed.data.email} : rôle administrateur et nouveau mot de passe.`);
+      io.out(
+        outcome === 'created'
+          ? `Compte administrateur créé : ${parsed.data.email}`
+          : `Compte ${parsed.data.email} : rôle administrateur et nouveau mot de passe.`,
+      );
     } finally {
       await database.close();
     }

@@ -45,17 +45,24 @@ export async function verifyLogCommand(args: readonly string[], env: NodeJS.Proc
     const config = loadConfig(env);
     database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: 2 });
     // One snapshot: a command committed meanwhile must not look like a head out of step with its chain.
-    const report = await database.db.transaction().setIsolationLevel('repeatable read').execute((trx) => verifyLog(trx, undefined, { against }));
+    const report = await database.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => verifyLog(trx, undefined, { against }));
     const failed = new Set(report.breaks.map((b) => b.streamId));
     for (const b of report.breaks) io.err(describeBreak(b));
     if (options.heads) {
       io.out(formatHeads(report.heads).replace(/\n$/, ''));
     } else if (report.breaks.length === 0) {
-      io.out(`OK : ${count(report.events, 'événement vérifié', 'événements vérifiés')} dans ${count(report.streams, 'proposition', 'propositions')}, chaînes intactes.`);
+      io.out(
+        `OK : ${count(report.events, 'événement vérifié', 'événements vérifiés')} dans ${count(report.streams, 'proposition', 'propositions')}, chaînes intactes.`,
+      );
       if (against) io.out(`OK : ${count(report.witnessed, 'tête de chaîne du relevé retrouvée', 'têtes de chaîne du relevé retrouvées')} dans le journal.`);
     }
     if (report.breaks.length > 0) {
-      io.err(`${count(failed.size, 'proposition en défaut', 'propositions en défaut')} sur ${report.streams} ; ${count(report.events, 'événement lu', 'événements lus')}.`);
+      io.err(
+        `${count(failed.size, 'proposition en défaut', 'propositions en défaut')} sur ${report.streams} ; ${count(report.events, 'événement lu', 'événements lus')}.`,
+      );
       exitCode = 1;
     }
     if (options.readModels) {
@@ -67,7 +74,9 @@ export async function verifyLogCommand(args: readonly string[], env: NodeJS.Proc
       if (models.differences.length + models.replayFailures.length === 0) {
         io.out(`OK : ${count(models.rows, 'ligne', 'lignes')} des ${models.tables} tables de lecture conformes au journal rejoué.`);
       } else {
-        io.err(`Tables de lecture : ${count(models.differences.length, 'différence', 'différences')} avec le journal rejoué (la première de chaque table est citée).`);
+        io.err(
+          `Tables de lecture : ${count(models.differences.length, 'différence', 'différences')} avec le journal rejoué (la première de chaque table est citée).`,
+        );
         exitCode = 1;
       }
     }

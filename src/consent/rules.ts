@@ -73,8 +73,7 @@ export function compareDecisionRules(positions: readonly PersonPosition[]): Deci
   }
   if (!positions.every((p) => POSITIONS.includes(p.position))) return new DomainError('INVALID_POSITION');
 
-  const who = (test: (position: Position) => boolean): PersonId[] =>
-    positions.filter((p) => test(p.position)).map((p) => p.personId);
+  const who = (test: (position: Position) => boolean): PersonId[] => positions.filter((p) => test(p.position)).map((p) => p.personId);
   const yes = who((x) => x <= 2);
   const notYes = who((x) => x >= 3);
   const objectors = who((x) => x === 5);

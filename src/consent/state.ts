@@ -5,16 +5,7 @@ import { assertNever } from './errors.ts';
 import type { LiveStage, PersonId, Proposal, ProposalBase, Round, Stage, TerminalStage } from './states.ts';
 
 /** Stages from which a proposal can still be withdrawn or postponed. */
-export const LIVE_STAGES: readonly LiveStage[] = [
-  'draft',
-  'presentation',
-  'clarification',
-  'reactions',
-  'amendment',
-  'objections',
-  'testing',
-  'integration',
-];
+export const LIVE_STAGES: readonly LiveStage[] = ['draft', 'presentation', 'clarification', 'reactions', 'amendment', 'objections', 'testing', 'integration'];
 
 /** Stages of a decision: the register's, which accept only the register's commands. */
 export const TERMINAL_STAGES: readonly TerminalStage[] = ['adopted', 'withdrawn', 'postponed'];

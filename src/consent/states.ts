@@ -14,17 +14,7 @@ export type ValiditySetId = 'holacracy' | 's3' | 'importante_argumentee';
 
 /** Every stage a proposal can be in. */
 export type Stage =
-  | 'draft'
-  | 'presentation'
-  | 'clarification'
-  | 'reactions'
-  | 'amendment'
-  | 'objections'
-  | 'testing'
-  | 'integration'
-  | 'adopted'
-  | 'withdrawn'
-  | 'postponed';
+  'draft' | 'presentation' | 'clarification' | 'reactions' | 'amendment' | 'objections' | 'testing' | 'integration' | 'adopted' | 'withdrawn' | 'postponed';
 
 /** Stages from which the proposer may withdraw and the facilitator may postpone. */
 export type LiveStage = Exclude<Stage, 'adopted' | 'withdrawn' | 'postponed'>;
@@ -87,8 +77,7 @@ export interface Round {
 }
 
 export type QuestionResponse =
-  | { kind: 'answered'; text: string; at: IsoDateTime; recordedBy?: PersonId }
-  | { kind: 'declined'; reason?: string; at: IsoDateTime; recordedBy?: PersonId };
+  { kind: 'answered'; text: string; at: IsoDateTime; recordedBy?: PersonId } | { kind: 'declined'; reason?: string; at: IsoDateTime; recordedBy?: PersonId };
 
 export interface Question {
   id: string;
@@ -120,13 +109,7 @@ export interface Concern {
   recordedBy?: PersonId;
 }
 
-export type ObjectionOutcome =
-  | 'integrated'
-  | 'withdrawn'
-  | 'not_valid'
-  | 'deferred'
-  | 'proposal_withdrawn'
-  | 'proposal_postponed';
+export type ObjectionOutcome = 'integrated' | 'withdrawn' | 'not_valid' | 'deferred' | 'proposal_withdrawn' | 'proposal_postponed';
 
 export type Ruling = 'valid' | 'not_valid';
 

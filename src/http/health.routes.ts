@@ -6,7 +6,10 @@ export function healthRouter(database: Database): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const ok = await database.ping();
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ok ? 'ok' : 'unavailable', database: database.kind });
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unavailable', database: database.kind });
   });
   return router;
 }

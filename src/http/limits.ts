@@ -23,4 +23,3 @@ export const LIMITS = {
   /** The url-encoded body: the longest text (20 000 characters, each up to 9 bytes once encoded) fits. */
   body: '256kb',
 } as const;
-

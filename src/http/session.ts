@@ -90,7 +90,12 @@ export async function ensureSession(db: Kysely<DB>, req: Request, res: Response)
 }
 
 /** Replaces the current session by a new one (new id, new CSRF token): no fixation across sign-in. */
-export async function startSession(db: Kysely<DB>, req: Request, res: Response, s: { kind: SessionKind; personId: string; meetingId: string | null; notice?: SessionNotice | null }): Promise<void> {
+export async function startSession(
+  db: Kysely<DB>,
+  req: Request,
+  res: Response,
+  s: { kind: SessionKind; personId: string; meetingId: string | null; notice?: SessionNotice | null },
+): Promise<void> {
   if (req.session) await closeSession(db, req.session.token);
   if (req.session) await sessionsEnded(req, { sessionId: sha256(req.session.token) });
   req.session = await openSession(db, s);

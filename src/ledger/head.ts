@@ -37,7 +37,9 @@ export class HeadsFileError extends Error {
     readonly line: number,
     reason: string,
   ) {
-    super(`Relevé de têtes de chaîne illisible, ligne ${line} : ${reason}. Chaque ligne doit être « identifiant-de-proposition nombre-d’événements empreinte » (64 chiffres hexadécimaux) ; les lignes vides et celles qui commencent par # sont ignorées.`);
+    super(
+      `Relevé de têtes de chaîne illisible, ligne ${line} : ${reason}. Chaque ligne doit être « identifiant-de-proposition nombre-d’événements empreinte » (64 chiffres hexadécimaux) ; les lignes vides et celles qui commencent par # sont ignorées.`,
+    );
     this.name = 'HeadsFileError';
   }
 }

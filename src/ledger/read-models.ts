@@ -58,38 +58,47 @@ class Rollback extends Error {
 export async function verifyReadModels(db: Kysely<DB>): Promise<ReadModelReport> {
   try {
     // One snapshot, so that the stored rows and the log are read at the same moment.
-    await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-      const tables = Object.keys(READ_MODELS) as ReadModel[];
-      const stored = new Map<ReadModel, Row[]>();
-      for (const table of tables) stored.set(table, await readModelRows(trx, table));
-      // Which meeting a proposal belongs to is not an event: it is taken as stored.
-      const meetings = new Map(stored.get('proposals')!.map((r) => [r.id as string, (r.meeting_id as string | null) ?? null]));
-      const streams = await listStreams(trx);
-      const logs = new Map<string, LogEntry[]>();
-      for (const streamId of streams) logs.set(streamId, await loadStream(trx, streamId));
+    await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const tables = Object.keys(READ_MODELS) as ReadModel[];
+        const stored = new Map<ReadModel, Row[]>();
+        for (const table of tables) stored.set(table, await readModelRows(trx, table));
+        // Which meeting a proposal belongs to is not an event: it is taken as stored.
+        const meetings = new Map(stored.get('proposals')!.map((r) => [r.id as string, (r.meeting_id as string | null) ?? null]));
+        const streams = await listStreams(trx);
+        const logs = new Map<string, LogEntry[]>();
+        for (const streamId of streams) logs.set(streamId, await loadStream(trx, streamId));
 
-      const scratch = await createScratchReadModels(trx);
-      const replayFailures: ReplayFailure[] = [];
-      for (const [streamId, entries] of logs) {
-        let state: State = null;
-        for (const batch of commands(entries)) {
-          const last = batch[batch.length - 1]!;
-          try {
-            state = await projectBatch(scratch, { before: state, events: batch.map((e) => ({ seq: e.seq, event: e.data as unknown as Event })), meetingId: meetings.get(streamId) ?? null, lastSeq: last.seq, lastHash: last.hash });
-          } catch (error) {
-            replayFailures.push({ streamId, seq: batch[0]!.seq, message: error instanceof Error ? error.message : String(error) });
-            break;
+        const scratch = await createScratchReadModels(trx);
+        const replayFailures: ReplayFailure[] = [];
+        for (const [streamId, entries] of logs) {
+          let state: State = null;
+          for (const batch of commands(entries)) {
+            const last = batch[batch.length - 1]!;
+            try {
+              state = await projectBatch(scratch, {
+                before: state,
+                events: batch.map((e) => ({ seq: e.seq, event: e.data as unknown as Event })),
+                meetingId: meetings.get(streamId) ?? null,
+                lastSeq: last.seq,
+                lastHash: last.hash,
+              });
+            } catch (error) {
+              replayFailures.push({ streamId, seq: batch[0]!.seq, message: error instanceof Error ? error.message : String(error) });
+              break;
+            }
           }
         }
-      }
-      const report: ReadModelReport = { tables: tables.length, rows: 0, differences: [], replayFailures };
-      for (const table of tables) {
-        const rows = stored.get(table)!;
-        report.rows += rows.length;
-        report.differences.push(...compareTable(table, rows, await readModelRows(scratch, table)));
-      }
-      throw new Rollback(report);
-    });
+        const report: ReadModelReport = { tables: tables.length, rows: 0, differences: [], replayFailures };
+        for (const table of tables) {
+          const rows = stored.get(table)!;
+          report.rows += rows.length;
+          report.differences.push(...compareTable(table, rows, await readModelRows(scratch, table)));
+        }
+        throw new Rollback(report);
+      });
   } catch (error) {
     if (error instanceof Rollback) return error.report;
     throw error;

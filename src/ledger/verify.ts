@@ -53,7 +53,13 @@ export interface VerifyReport {
 export function verifyEntries(entries: readonly LogEntry[]): ChainBreak | null {
   let previous = GENESIS_HASH;
   for (const [index, entry] of entries.entries()) {
-    const at = (reason: BreakReason, more: Partial<ChainBreak> = {}): ChainBreak => ({ streamId: entry.streamId, seq: entry.seq, eventId: entry.id, reason, ...more });
+    const at = (reason: BreakReason, more: Partial<ChainBreak> = {}): ChainBreak => ({
+      streamId: entry.streamId,
+      seq: entry.seq,
+      eventId: entry.id,
+      reason,
+      ...more,
+    });
     if (entry.seq !== index + 1) return at('sequence_gap', { seq: index + 1, eventId: null, stored: `n° ${entry.seq}` });
     if (entry.prevHash !== previous) return at('broken_link');
     const column = columnMismatch(entry);
@@ -82,7 +88,8 @@ function compareRecorded(streamId: string, entries: readonly LogEntry[], recorde
   const stored = `${recorded.lastSeq} ${recorded.lastHash}`;
   const expected = last ? `${last.seq} ${last.hash}` : '0';
   if (!last || last.seq < recorded.lastSeq) return { streamId, seq: (last?.seq ?? 0) + 1, eventId: null, reason: 'head_truncated', stored, expected };
-  if (last.seq !== recorded.lastSeq || last.hash !== recorded.lastHash) return { streamId, seq: last.seq, eventId: last.id, reason: 'head_mismatch', stored, expected };
+  if (last.seq !== recorded.lastSeq || last.hash !== recorded.lastHash)
+    return { streamId, seq: last.seq, eventId: last.id, reason: 'head_mismatch', stored, expected };
   return null;
 }
 

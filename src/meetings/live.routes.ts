@@ -26,7 +26,12 @@ import { errorKey, translateError } from '../i18n/index.ts';
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
 type ViewName = (typeof VIEWS)[number];
 
-const optional = (max: number) => z.string().max(max).optional().transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim());
+const optional = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .optional()
+    .transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim());
 
 /** What every action form carries besides the action's own fields (see the action table). */
 const ACTION_ENVELOPE = {
@@ -60,7 +65,12 @@ export interface LiveRouterDeps {
 export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   const router = Router();
 
-  async function render(req: Request, res: Response, view: ViewName, extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError>; preview?: string } = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    view: ViewName,
+    extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError>; preview?: string } = {},
+  ) {
     const meetingId = uuidParam(req.params.id);
     const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
     const model = await live.view(req.actor, meetingId, proposalId);
@@ -78,7 +88,8 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
       diff: model.proposal ? versionDiff(model.proposal) : null,
       // The proposer's "preview": the difference the amendment would make, before it is stored.
-      preview: model.proposal && extra.preview !== undefined ? diffWords(model.proposal.versions[model.proposal.versions.length - 1]!.text, extra.preview) : null,
+      preview:
+        model.proposal && extra.preview !== undefined ? diffWords(model.proposal.versions[model.proposal.versions.length - 1]!.text, extra.preview) : null,
       error: extra.error ?? null,
       values: extra.values ?? {},
       fieldErrors: extra.fieldErrors ?? {},
@@ -103,7 +114,11 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     if (req.actor.kind === 'anonymous' || !req.session) throw new AccessDenied('unauthenticated');
     const owner = { sessionId: sha256(req.session.token), personId: req.actor.personId };
     const admission = hub.admit(owner);
-    if (admission === 'session_full') return res.status(429).type('text/plain').send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
+    if (admission === 'session_full')
+      return res
+        .status(429)
+        .type('text/plain')
+        .send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
     if (admission === 'instance_full') return res.status(503).set('Retry-After', '30').type('text/plain').send(res.locals.t('live.errors.streams_instance'));
     hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined);
   });
@@ -134,7 +149,13 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     if (entry.needsText && !texte) return failField('texte', { key: 'live.errors.text_required' });
     if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: texte });
     try {
-      await live.act(req.actor, meetingId, proposalId, actionCommand(action, { ...f, reponses: testAnswers(body) }), typeof f.cle === 'string' && f.cle ? f.cle : undefined);
+      await live.act(
+        req.actor,
+        meetingId,
+        proposalId,
+        actionCommand(action, { ...f, reponses: testAnswers(body) }),
+        typeof f.cle === 'string' && f.cle ? f.cle : undefined,
+      );
     } catch (error) {
       if (isDomainError(error)) return fail(translateError(error, t));
       if (error instanceof OnBehalfRefused) return fail(t(error.messageKey, { name: error.personName }), 403);
@@ -152,7 +173,14 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const model = await live.view(req.actor, meetingId);
     // said before anything is typed: who may not put an item on the agenda, and why
     const refusal = model.me.mayDraft ? null : draftRefusal(model, req.actor.kind === 'guest');
-    res.status(refusal ? 403 : 200).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: { validitySet: 'importante_argumentee' }, errors: refusal ? { _form: { key: refusal } } : {}, sets: VALIDITY_SETS, refused: !!refusal });
+    res.status(refusal ? 403 : 200).render('meetings/live/draft', {
+      title: res.locals.t('live.draft.title'),
+      m: model,
+      values: { validitySet: 'importante_argumentee' },
+      errors: refusal ? { _form: { key: refusal } } : {},
+      sets: VALIDITY_SETS,
+      refused: !!refusal,
+    });
   });
 
   router.post('/seances/:id/propositions', async (req, res) => {
@@ -160,17 +188,37 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const model = await live.view(req.actor, meetingId);
     const form = parseForm(draftForm, req.body);
     if (!form.ok) {
-      return res.status(400).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: form.values, errors: form.errors, sets: VALIDITY_SETS });
+      return res
+        .status(400)
+        .render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values: form.values, errors: form.errors, sets: VALIDITY_SETS });
     }
     const d = form.data;
     try {
-      await live.draft(req.actor, meetingId, { title: d.title, tension: d.tension, text: d.text, criteria: d.criteria, reviewDate: d.reviewDate || null, validitySet: d.validitySet });
+      await live.draft(req.actor, meetingId, {
+        title: d.title,
+        tension: d.tension,
+        text: d.text,
+        criteria: d.criteria,
+        reviewDate: d.reviewDate || null,
+        validitySet: d.validitySet,
+      });
     } catch (error) {
       // refused: the form comes back with what was typed, and says why
-      const key = isDomainError(error) ? errorKey(error) : error instanceof SeanceRefused ? error.messageKey : error instanceof AccessDenied && error.refusal === 'forbidden' ? draftRefusal(model, req.actor.kind === 'guest') : null;
+      const key = isDomainError(error)
+        ? errorKey(error)
+        : error instanceof SeanceRefused
+          ? error.messageKey
+          : error instanceof AccessDenied && error.refusal === 'forbidden'
+            ? draftRefusal(model, req.actor.kind === 'guest')
+            : null;
       if (!key) throw error;
-      const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<string, string>;
-      return res.status(isDomainError(error) ? 422 : error instanceof SeanceRefused ? 409 : 403).render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key } }, sets: VALIDITY_SETS });
+      const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k in draftForm.shape && typeof v === 'string')) as Record<
+        string,
+        string
+      >;
+      return res
+        .status(isDomainError(error) ? 422 : error instanceof SeanceRefused ? 409 : 403)
+        .render('meetings/live/draft', { title: res.locals.t('live.draft.title'), m: model, values, errors: { _form: { key } }, sets: VALIDITY_SETS });
     }
     res.redirect(303, `/seances/${meetingId}/${model.me.canFacilitate ? 'console' : 'participant'}`);
   });
@@ -191,7 +239,12 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const f = parseForm(presenceForm, req.body);
     if (!f.ok) {
       if (!f.errors.nom) return render(req, res, 'console', { status: 400, error: res.locals.t('live.errors.invalid') });
-      return render(req, res, 'console', { status: 400, error: res.locals.t('forms.has_errors'), values: { 'presence.nom': f.values.nom ?? '' }, fieldErrors: { 'presence.nom': f.errors.nom } });
+      return render(req, res, 'console', {
+        status: 400,
+        error: res.locals.t('forms.has_errors'),
+        values: { 'presence.nom': f.values.nom ?? '' },
+        fieldErrors: { 'presence.nom': f.errors.nom },
+      });
     }
     if (f.data.nom) await live.addInRoom(req.actor, meetingId, f.data.nom);
     else if (f.data.personne && f.data.present) await live.setPresence(req.actor, meetingId, f.data.personne, f.data.present === 'oui');
@@ -216,4 +269,3 @@ function versionDiff(p: Proposal) {
   if (n < 2) return null;
   return diffWords(p.versions[n - 2]!.text, p.versions[n - 1]!.text);
 }
-

@@ -41,7 +41,15 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
-  me: { personId: string | null; role: string | null; canFacilitate: boolean; isActingFacilitator: boolean; isProposer: boolean; mayArrive: boolean; mayDraft: boolean };
+  me: {
+    personId: string | null;
+    role: string | null;
+    canFacilitate: boolean;
+    isActingFacilitator: boolean;
+    isProposer: boolean;
+    mayArrive: boolean;
+    mayDraft: boolean;
+  };
   allowed: AllowedAction[];
   /** Present members who take turns, in the order a round would start with now. */
   roundCandidates: string[];
@@ -76,7 +84,14 @@ export class LiveMeetingService {
     for (const m of members) names[m.personId] = m.displayName;
     const missing = new Set<string>();
     if (proposal) {
-      for (const id of [proposal.proposerId, proposal.facilitatorId, proposal.actingFacilitatorId, proposal.secretaryId, ...proposal.objections.map((o) => o.objectorId)]) if (id && !names[id]) missing.add(id);
+      for (const id of [
+        proposal.proposerId,
+        proposal.facilitatorId,
+        proposal.actingFacilitatorId,
+        proposal.secretaryId,
+        ...proposal.objections.map((o) => o.objectorId),
+      ])
+        if (id && !names[id]) missing.add(id);
       const round = openRound(proposal);
       for (const id of round?.order ?? []) if (!names[id]) missing.add(id);
     }
@@ -91,7 +106,9 @@ export class LiveMeetingService {
     // offered: what the core allows now AND what the policy lets this person do (as handle() checks it)
     let allowed =
       proposal && personId && open && mayAct && !TERMINAL.has(proposal.stage)
-        ? allowedActions(proposal, personId, candidates).filter((a) => can(actor, { type: actionPermission(a.action, !!a.onBehalfOf && a.onBehalfOf !== personId), meeting: facts }))
+        ? allowedActions(proposal, personId, candidates).filter((a) =>
+            can(actor, { type: actionPermission(a.action, !!a.onBehalfOf && a.onBehalfOf !== personId), meeting: facts }),
+          )
         : [];
     // The console offers to type for the person holding the floor only if they have no device of their own in use.
     const behalf = allowed.find((a) => a.onBehalfOf)?.onBehalfOf;
@@ -125,11 +142,28 @@ export class LiveMeetingService {
   async act(actor: Actor, meetingId: string, proposalId: string, command: ProposalCommand, key?: string): Promise<void> {
     await this.deps.proposals.handle(actor, { meetingId, proposalId, ...(key ? { key } : {}) }, command);
     // A séance still planned when its facilitator starts the method opens now: it never says « prévue » while held.
-    if (actor.kind !== 'anonymous' && command.may.includes('meeting.facilitate') && (await meetings.openMeeting(this.deps.db, meetingId, actor.personId, new Date()))) await this.signal(meetingId);
+    if (
+      actor.kind !== 'anonymous' &&
+      command.may.includes('meeting.facilitate') &&
+      (await meetings.openMeeting(this.deps.db, meetingId, actor.personId, new Date()))
+    )
+      await this.signal(meetingId);
   }
 
   /** A member drafts a proposal for the meeting's agenda (`revises`: the decision it revises, from the register's « Réviser »); whoever takes part in or runs the meeting may. */
-  async draft(actor: Actor, meetingId: string, input: { title: string; tension: string; text: string; criteria: string; reviewDate: string | null; validitySet: 'holacracy' | 's3' | 'importante_argumentee'; revises?: string }): Promise<string> {
+  async draft(
+    actor: Actor,
+    meetingId: string,
+    input: {
+      title: string;
+      tension: string;
+      text: string;
+      criteria: string;
+      reviewDate: string | null;
+      validitySet: 'holacracy' | 's3' | 'importante_argumentee';
+      revises?: string;
+    },
+  ): Promise<string> {
     const proposalId = randomUUID();
     await this.deps.proposals.handle(
       actor,

@@ -25,7 +25,12 @@ export async function readMeetingFacts(db: Executor, actor: Actor, meeting: Meet
  * whether it exists, and a missing meeting looks like a hidden one. With `lock`, the meeting and
  * the membership read stay locked until the caller's transaction ends.
  */
-export async function loadMeetingFacts(db: Executor, actor: Actor, meetingId: string, options: { lock?: boolean } = {}): Promise<{ meeting: MeetingRow; facts: MeetingFacts }> {
+export async function loadMeetingFacts(
+  db: Executor,
+  actor: Actor,
+  meetingId: string,
+  options: { lock?: boolean } = {},
+): Promise<{ meeting: MeetingRow; facts: MeetingFacts }> {
   if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
   const meeting = await findMeeting(db, meetingId, options);
   if (!meeting) throw new AccessDenied('not_found');
@@ -55,7 +60,13 @@ export class OnBehalfRefused extends Error {
  * facilitator added as such, or for one with no live session; never, while they are connected,
  * to settle their own objection. The record keeps who typed (the event's actor) and for whom.
  */
-export async function behalfRefusal(db: Executor, meetingId: string, personId: string, ownObjection: boolean, idleMinutes: number): Promise<OnBehalfRefused | null> {
+export async function behalfRefusal(
+  db: Executor,
+  meetingId: string,
+  personId: string,
+  ownObjection: boolean,
+  idleMinutes: number,
+): Promise<OnBehalfRefused | null> {
   const [member, connected] = await Promise.all([findMembership(db, meetingId, personId), hasLiveSession(db, personId, idleMinutes)]);
   if (!connected) return null;
   if (member && !member.hasDevice && !ownObjection) return null;

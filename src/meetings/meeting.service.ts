@@ -33,18 +33,25 @@ export async function circlesForNewMeeting(db: Kysely<DB>, actor: Actor): Promis
 export async function secretaryCandidates(db: Kysely<DB>, actor: Actor): Promise<{ personId: string; displayName: string }[]> {
   authorize(actor, { type: 'meeting.create' });
   const rows = await listAccounts(db);
-  return rows.filter((a) => a.role !== 'observer' && !a.disabled && (actor.kind !== 'account' || a.personId !== actor.personId)).map((a) => ({ personId: a.personId, displayName: a.displayName }));
+  return rows
+    .filter((a) => a.role !== 'observer' && !a.disabled && (actor.kind !== 'account' || a.personId !== actor.personId))
+    .map((a) => ({ personId: a.personId, displayName: a.displayName }));
 }
 
 export type CreateMeetingResult = { ok: true; id: string } | { ok: false; field: 'circleId' | 'secretaryId'; key: string };
 
 /** Creates a meeting with a fresh join code; its creator facilitates it. */
-export async function createMeeting(db: Kysely<DB>, actor: Actor, input: { circleId: string; title: string; scheduledFor: Date; secretaryPersonId?: string | null }): Promise<CreateMeetingResult> {
+export async function createMeeting(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { circleId: string; title: string; scheduledFor: Date; secretaryPersonId?: string | null },
+): Promise<CreateMeetingResult> {
   authorize(actor, { type: 'meeting.create' });
   if (actor.kind !== 'account') throw new AccessDenied('forbidden');
   if (!(await repo.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choose_circle' };
   const secretary = input.secretaryPersonId ?? null;
-  if (secretary && !(await secretaryCandidates(db, actor)).some((c) => c.personId === secretary)) return { ok: false, field: 'secretaryId', key: 'validation.choose_person' };
+  if (secretary && !(await secretaryCandidates(db, actor)).some((c) => c.personId === secretary))
+    return { ok: false, field: 'secretaryId', key: 'validation.choose_person' };
   for (let attempt = 0; ; attempt++) {
     const joinCode = newJoinCode();
     if (await repo.joinCodeTaken(db, joinCode)) continue;
@@ -127,4 +134,3 @@ export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: s
   });
   return { ok: true, meetingId: meeting.id, personId };
 }
-

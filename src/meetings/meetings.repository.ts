@@ -18,7 +18,13 @@ export async function findCircle(db: Executor, id: string): Promise<Circle | nul
 }
 
 export async function findCircleByName(db: Executor, name: string): Promise<Circle | null> {
-  return (await db.selectFrom('circles').select(['id', 'name', 'description']).where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()) ?? null;
+  return (
+    (await db
+      .selectFrom('circles')
+      .select(['id', 'name', 'description'])
+      .where(sql`lower(name)`, '=', name.toLowerCase())
+      .executeTakeFirst()) ?? null
+  );
 }
 
 export async function insertCircle(db: Executor, c: { name: string; description: string }): Promise<string> {
@@ -104,11 +110,27 @@ export async function listMeetings(db: Executor): Promise<MeetingRow[]> {
 
 export async function insertMeeting(
   db: Executor,
-  m: { circleId: string; title: string; scheduledFor: Date; joinCode: string; facilitatorPersonId: string; secretaryPersonId?: string | null; createdBy: string },
+  m: {
+    circleId: string;
+    title: string;
+    scheduledFor: Date;
+    joinCode: string;
+    facilitatorPersonId: string;
+    secretaryPersonId?: string | null;
+    createdBy: string;
+  },
 ): Promise<string> {
   const r = await db
     .insertInto('meetings')
-    .values({ circle_id: m.circleId, title: m.title, scheduled_for: m.scheduledFor, join_code: m.joinCode, facilitator_person_id: m.facilitatorPersonId, secretary_person_id: m.secretaryPersonId ?? null, created_by: m.createdBy })
+    .values({
+      circle_id: m.circleId,
+      title: m.title,
+      scheduled_for: m.scheduledFor,
+      join_code: m.joinCode,
+      facilitator_person_id: m.facilitatorPersonId,
+      secretary_person_id: m.secretaryPersonId ?? null,
+      created_by: m.createdBy,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
@@ -132,14 +154,28 @@ export async function listMembers(db: Executor, meetingId: string): Promise<Memb
   const rows = await db
     .selectFrom('meeting_members')
     .innerJoin('persons', 'persons.id', 'meeting_members.person_id')
-    .select(['meeting_members.person_id', 'persons.display_name', 'meeting_members.role', 'meeting_members.is_guest', 'meeting_members.present', 'meeting_members.has_device'])
+    .select([
+      'meeting_members.person_id',
+      'persons.display_name',
+      'meeting_members.role',
+      'meeting_members.is_guest',
+      'meeting_members.present',
+      'meeting_members.has_device',
+    ])
     .where('meeting_members.meeting_id', '=', meetingId)
     .where('meeting_members.removed_at', 'is', null)
     // arrival order is the order of the next round: ties must not depend on the query plan
     .orderBy('meeting_members.joined_at')
     .orderBy('meeting_members.person_id')
     .execute();
-  return rows.map((r) => ({ personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present, hasDevice: r.has_device }));
+  return rows.map((r) => ({
+    personId: r.person_id,
+    displayName: r.display_name,
+    role: r.role,
+    isGuest: r.is_guest,
+    present: r.present,
+    hasDevice: r.has_device,
+  }));
 }
 
 /**
@@ -147,7 +183,12 @@ export async function listMembers(db: Executor, meetingId: string): Promise<Memb
  * (FOR SHARE) until the caller's transaction ends: a concurrent removal or change of role waits for
  * it, and a removal already under way is waited for and then seen.
  */
-export async function findMembership(db: Executor, meetingId: string, personId: string, options: { lock?: boolean } = {}): Promise<{ role: MeetingRole; isGuest: boolean; hasDevice: boolean } | null> {
+export async function findMembership(
+  db: Executor,
+  meetingId: string,
+  personId: string,
+  options: { lock?: boolean } = {},
+): Promise<{ role: MeetingRole; isGuest: boolean; hasDevice: boolean } | null> {
   const query = db
     .selectFrom('meeting_members')
     .select(['role', 'is_guest', 'has_device'])
@@ -159,10 +200,20 @@ export async function findMembership(db: Executor, meetingId: string, personId: 
 }
 
 /** Adds a member (or brings a removed one back); `hasDevice: false` for someone in the room without one. */
-export async function insertMember(db: Executor, m: { meetingId: string; personId: string; role: MeetingRole; isGuest: boolean; present: boolean; hasDevice?: boolean }): Promise<void> {
+export async function insertMember(
+  db: Executor,
+  m: { meetingId: string; personId: string; role: MeetingRole; isGuest: boolean; present: boolean; hasDevice?: boolean },
+): Promise<void> {
   await db
     .insertInto('meeting_members')
-    .values({ meeting_id: m.meetingId, person_id: m.personId, role: m.role, is_guest: m.isGuest, present: m.present, ...(m.hasDevice === undefined ? {} : { has_device: m.hasDevice }) })
+    .values({
+      meeting_id: m.meetingId,
+      person_id: m.personId,
+      role: m.role,
+      is_guest: m.isGuest,
+      present: m.present,
+      ...(m.hasDevice === undefined ? {} : { has_device: m.hasDevice }),
+    })
     .onConflict((oc) => oc.columns(['meeting_id', 'person_id']).doUpdateSet({ removed_at: null, present: m.present }))
     .execute();
 }
@@ -182,7 +233,13 @@ export async function removeGuest(db: Executor, meetingId: string, personId: str
 
 /** Marks a current member present or absent; false when there is no such member. */
 export async function setPresent(db: Executor, meetingId: string, personId: string, present: boolean): Promise<boolean> {
-  const r = await db.updateTable('meeting_members').set({ present }).where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('removed_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('meeting_members')
+    .set({ present })
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', '=', personId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -213,7 +270,12 @@ export async function openMeeting(db: Executor, id: string, by: string, at: Date
 
 /** Closes an open séance; false when it was not open. */
 export async function closeMeeting(db: Executor, id: string, by: string, at: Date): Promise<boolean> {
-  const r = await db.updateTable('meetings').set({ status: 'closed', closed_at: at, closed_by: by }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  const r = await db
+    .updateTable('meetings')
+    .set({ status: 'closed', closed_at: at, closed_by: by })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

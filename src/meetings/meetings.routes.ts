@@ -29,7 +29,13 @@ export function meetingsRouter(db: Kysely<DB>, config: Config): Router {
   router.get('/seances/nouvelle', async (req, res) => {
     const circles = await circlesForNewMeeting(db, req.actor);
     const secretaries = await secretaryCandidates(db, req.actor);
-    res.render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, secretaries, values: { circleId: '', title: '', scheduledFor: '', secretaryId: '' }, errors: {} });
+    res.render('meetings/new', {
+      title: res.locals.t('meetings.new_title'),
+      circles,
+      secretaries,
+      values: { circleId: '', title: '', scheduledFor: '', secretaryId: '' },
+      errors: {},
+    });
   });
 
   router.post('/seances/nouvelle', async (req, res) => {
@@ -37,11 +43,22 @@ export function meetingsRouter(db: Kysely<DB>, config: Config): Router {
     const secretaries = await secretaryCandidates(db, req.actor);
     const form = parseForm(newMeetingForm, req.body);
     const render = (errors: Record<string, FieldError>, values: Record<string, string>) =>
-      res.status(400).render('meetings/new', { title: res.locals.t('meetings.new_title'), circles, secretaries, values: { circleId: '', title: '', scheduledFor: '', secretaryId: '', ...values }, errors });
+      res.status(400).render('meetings/new', {
+        title: res.locals.t('meetings.new_title'),
+        circles,
+        secretaries,
+        values: { circleId: '', title: '', scheduledFor: '', secretaryId: '', ...values },
+        errors,
+      });
     if (!form.ok) return render(form.errors, form.values);
     const scheduledFor = parisLocalToDate(form.data.scheduledFor);
     if (!scheduledFor) return render({ scheduledFor: { key: 'validation.datetime' } }, form.data);
-    const result = await createMeeting(db, req.actor, { circleId: form.data.circleId, title: form.data.title, scheduledFor, secretaryPersonId: form.data.secretaryId || null });
+    const result = await createMeeting(db, req.actor, {
+      circleId: form.data.circleId,
+      title: form.data.title,
+      scheduledFor,
+      secretaryPersonId: form.data.secretaryId || null,
+    });
     if (!result.ok) return render({ [result.field]: { key: result.key } }, form.data);
     res.redirect(303, `/seances/${result.id}`);
   });

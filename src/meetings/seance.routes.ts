@@ -32,14 +32,12 @@ export function seanceRouter(db: Kysely<DB>, publisher?: Publisher): Router {
 
   /** A séance that refuses: the page says why (409), with the way back; nothing was changed. */
   const refused = (req: Request, res: Response, error: SeanceRefused, back: string) =>
-    res
-      .status(409)
-      .render('meetings/seance_refused', {
-        title: res.locals.t('seance.refused_title'),
-        message: res.locals.t(error.messageKey),
-        back,
-        meetingId: uuidParam(req.params.id),
-      });
+    res.status(409).render('meetings/seance_refused', {
+      title: res.locals.t('seance.refused_title'),
+      message: res.locals.t(error.messageKey),
+      back,
+      meetingId: uuidParam(req.params.id),
+    });
 
   router.post('/seances/:id/ouverture', async (req, res) => {
     const meetingId = uuidParam(req.params.id);

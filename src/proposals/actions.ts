@@ -95,7 +95,9 @@ interface Spec<L extends Limits, F extends z.ZodRawShape, T extends CommandType>
 }
 
 /** Builds an entry: the typed fields come from its limits, so the two cannot drift apart. */
-function entry<T extends CommandType, L extends Limits = Record<never, never>, F extends z.ZodRawShape = Record<never, never>>(spec: Spec<L, F, T>): ActionEntry {
+function entry<T extends CommandType, L extends Limits = Record<never, never>, F extends z.ZodRawShape = Record<never, never>>(
+  spec: Spec<L, F, T>,
+): ActionEntry {
   const limits = (spec.limits ?? {}) as L;
   const texts = Object.fromEntries(Object.entries(limits).map(([field, max]) => [field, typed(max as number)])) as TypedShape<L>;
   const schema = z.object({ ...(spec.fields ?? ({} as F)), ...texts }) as z.ZodObject<F & TypedShape<L>>;
@@ -138,7 +140,11 @@ export function testAnswers(body: unknown): Record<string, boolean> {
 
 export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
   presenter: entry({ who: 'facilitate', toCommand: (_f, c) => ({ type: 'Present', ...by(c) }) }),
-  'ouvrir-clarification': entry({ who: 'facilitate', startsRound: true, toCommand: (_f, c) => ({ type: 'StartClarificationRound', ...by(c), participants: c.participants }) }),
+  'ouvrir-clarification': entry({
+    who: 'facilitate',
+    startsRound: true,
+    toCommand: (_f, c) => ({ type: 'StartClarificationRound', ...by(c), participants: c.participants }),
+  }),
   question: entry({
     who: 'participate',
     limits: { texte: LIMITS.question },
@@ -160,8 +166,16 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
     toCommand: (f, c) => ({ type: 'DeclineQuestion', ...by(c), ...forWhom(f, c), questionId: f.question, ...reason(f) }),
   }),
   passer: entry({ who: 'participate', fields: { pour }, toCommand: (f, c) => ({ type: 'Pass', ...by(c), ...forWhom(f, c) }) }),
-  absent: entry({ who: 'facilitate', fields: { personne: z.uuid() }, toCommand: (f, c) => ({ type: 'SkipParticipant', ...by(c), personId: f.personne, reason: 'absent' }) }),
-  'ouvrir-reactions': entry({ who: 'facilitate', startsRound: true, toCommand: (_f, c) => ({ type: 'StartReactionRound', ...by(c), participants: c.participants }) }),
+  absent: entry({
+    who: 'facilitate',
+    fields: { personne: z.uuid() },
+    toCommand: (f, c) => ({ type: 'SkipParticipant', ...by(c), personId: f.personne, reason: 'absent' }),
+  }),
+  'ouvrir-reactions': entry({
+    who: 'facilitate',
+    startsRound: true,
+    toCommand: (_f, c) => ({ type: 'StartReactionRound', ...by(c), participants: c.participants }),
+  }),
   reaction: entry({
     who: 'participate',
     limits: { texte: LIMITS.reaction },
@@ -178,7 +192,11 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
     toCommand: (f, c) => ({ type: 'AmendProposal', ...by(c), ...forWhom(f, c), text: f.texte, changeNote: f.note, motivatedBy: motivations(f.motive) }),
   }),
   maintenir: entry({ who: 'propose', fields: { pour }, toCommand: (f, c) => ({ type: 'KeepProposal', ...by(c), ...forWhom(f, c) }) }),
-  'ouvrir-objections': entry({ who: 'facilitate', startsRound: true, toCommand: (_f, c) => ({ type: 'StartObjectionRound', ...by(c), participants: c.participants }) }),
+  'ouvrir-objections': entry({
+    who: 'facilitate',
+    startsRound: true,
+    toCommand: (_f, c) => ({ type: 'StartObjectionRound', ...by(c), participants: c.participants }),
+  }),
   'pas-objection': entry({ who: 'participate', fields: { pour }, toCommand: (f, c) => ({ type: 'DeclareNoObjection', ...by(c), ...forWhom(f, c) }) }),
   objection: entry({
     who: 'participate',
@@ -199,7 +217,14 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
     // no ruling chosen: the one the answers lead to; against them, the core requires a written reason
     limits: { raison: LIMITS.concern },
     fields: { objection: id, decision: z.enum(['valid', 'not_valid']).optional().or(z.literal('')) },
-    toCommand: (f, c) => ({ type: 'TestObjection', ...by(c), objectionId: f.objection, answers: f.reponses, ...(f.decision ? { ruling: f.decision } : {}), ...(f.raison ? { rulingReason: f.raison } : {}) }),
+    toCommand: (f, c) => ({
+      type: 'TestObjection',
+      ...by(c),
+      objectionId: f.objection,
+      answers: f.reponses,
+      ...(f.decision ? { ruling: f.decision } : {}),
+      ...(f.raison ? { rulingReason: f.raison } : {}),
+    }),
   }),
   levee: entry({
     who: 'participate',
@@ -223,7 +248,12 @@ export const ACTION_TABLE: Readonly<Record<ActionName, ActionEntry>> = {
     fields: { objection: id, date: z.string().min(1).max(10) },
     toCommand: (f, c) => ({ type: 'DeferObjection', ...by(c), objectionId: f.objection, followUpDate: f.date }),
   }),
-  retirer: entry({ who: 'propose', limits: { raison: LIMITS.concern }, fields: { pour }, toCommand: (f, c) => ({ type: 'WithdrawProposal', ...by(c), ...forWhom(f, c), ...reason(f) }) }),
+  retirer: entry({
+    who: 'propose',
+    limits: { raison: LIMITS.concern },
+    fields: { pour },
+    toCommand: (f, c) => ({ type: 'WithdrawProposal', ...by(c), ...forWhom(f, c), ...reason(f) }),
+  }),
   reporter: entry({ who: 'facilitate', limits: { raison: LIMITS.concern }, toCommand: (f, c) => ({ type: 'PostponeProposal', ...by(c), ...reason(f) }) }),
   'passer-la-main': entry({ who: 'facilitate', toCommand: (_f, c) => ({ type: 'HandOverFacilitation', ...by(c) }) }),
 };

@@ -29,11 +29,36 @@ export function allowedActions(state: Proposal, personId: string, presentIds: re
   const current = state.versions[state.versions.length - 1];
   const meeting = { facilitatorPersonId: state.facilitatorId, secretaryPersonId: state.secretaryId };
   const tryIt = (action: ActionName, fields: Record<string, unknown>, target: Omit<AllowedAction, 'action'> = {}) => {
-    const probe = { texte: `${PROBE_TEXT} ${current?.text ?? ''}`, note: PROBE_TEXT, raison: '', motive: undefined, decision: 'valid', reponses: {}, ...fields };
+    const probe = {
+      texte: `${PROBE_TEXT} ${current?.text ?? ''}`,
+      note: PROBE_TEXT,
+      raison: '',
+      motive: undefined,
+      decision: 'valid',
+      reponses: {},
+      ...fields,
+    };
     const command = ACTION_TABLE[action].toCommand(probe, { actorId: personId, at: PROBE_AT, newId: `probe-${action}`, participants, meeting });
     if (!isDomainError(decide(state, command))) allowed.push({ action, ...target });
   };
-  const simple: ActionName[] = ['presenter', 'ouvrir-clarification', 'question', 'passer', 'ouvrir-reactions', 'reaction', 'ouvrir-bonification', 'amender', 'maintenir', 'ouvrir-objections', 'pas-objection', 'objection', 'preoccupation', 'retirer', 'reporter', 'passer-la-main'];
+  const simple: ActionName[] = [
+    'presenter',
+    'ouvrir-clarification',
+    'question',
+    'passer',
+    'ouvrir-reactions',
+    'reaction',
+    'ouvrir-bonification',
+    'amender',
+    'maintenir',
+    'ouvrir-objections',
+    'pas-objection',
+    'objection',
+    'preoccupation',
+    'retirer',
+    'reporter',
+    'passer-la-main',
+  ];
   for (const action of simple) tryIt(action, {});
   for (const q of state.questions.filter((q) => q.response === null)) {
     tryIt('repondre', { question: q.id }, { questionId: q.id });

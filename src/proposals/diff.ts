@@ -14,7 +14,11 @@ export function diffWords(before: string, after: string): DiffPart[] {
   const b = tokens(after);
   // Texts are bounded (20 000 characters), but a quadratic table on two long texts is still
   // large: fall back to a whole-text replacement beyond a few million cells.
-  if (a.length * b.length > 4_000_000) return [{ kind: 'removed', text: before }, { kind: 'added', text: after }];
+  if (a.length * b.length > 4_000_000)
+    return [
+      { kind: 'removed', text: before },
+      { kind: 'added', text: after },
+    ];
   const rows = a.length + 1;
   const cols = b.length + 1;
   const lcs = new Uint32Array(rows * cols);

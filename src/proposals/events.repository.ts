@@ -83,7 +83,13 @@ function toEntry(row: {
 
 /** A submission key this person already used on this proposal, with the fingerprint of what was sent (null for keys stored before migration 0005). */
 export async function findKey(db: Executor, key: string, proposalId: string, personId: string): Promise<{ fingerprint: string | null } | null> {
-  const r = await db.selectFrom('command_keys').select('fingerprint').where('key', '=', key).where('proposal_id', '=', proposalId).where('person_id', '=', personId).executeTakeFirst();
+  const r = await db
+    .selectFrom('command_keys')
+    .select('fingerprint')
+    .where('key', '=', key)
+    .where('proposal_id', '=', proposalId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
   return r ?? null;
 }
 
@@ -95,5 +101,8 @@ export async function useKey(db: Executor, key: string, proposalId: string, pers
 /** True when a database error is a concurrent append: the (stream, seq) or a new proposal id already taken. */
 export function isSequenceConflict(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string };
-  return e?.code === '23505' && (e.constraint === undefined || e.constraint === 'events_stream_seq_unique' || e.constraint === 'proposals_pkey' || e.constraint === 'command_keys_pkey');
+  return (
+    e?.code === '23505' &&
+    (e.constraint === undefined || e.constraint === 'events_stream_seq_unique' || e.constraint === 'proposals_pkey' || e.constraint === 'command_keys_pkey')
+  );
 }

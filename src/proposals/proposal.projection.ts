@@ -26,6 +26,14 @@ export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal
     after = fold([event], after);
   }
   if (after === null) throw new Error('a command produced no proposal');
-  await project(db, { before: batch.before, after, events: batch.events, openRounds, meetingId: batch.meetingId, lastSeq: batch.lastSeq, lastHash: batch.lastHash });
+  await project(db, {
+    before: batch.before,
+    after,
+    events: batch.events,
+    openRounds,
+    meetingId: batch.meetingId,
+    lastSeq: batch.lastSeq,
+    lastHash: batch.lastHash,
+  });
   return after;
 }

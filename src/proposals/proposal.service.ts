@@ -39,7 +39,9 @@ export class KeyReusedError extends Error {
  */
 export function commandFingerprint(command: Command): string {
   const { at: _at, ...rest } = command as Command & { participants?: unknown };
-  return createHash('sha256').update(canonicalJson({ ...rest, participants: undefined })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ ...rest, participants: undefined }))
+    .digest('hex');
 }
 
 export interface CommandResult {
@@ -122,7 +124,9 @@ export class ProposalService {
         if (refusal) throw refusal;
       }
       if (!command.creates && head?.meetingId !== meeting.id) throw new AccessDenied('not_found');
-      const participants = command.startsRound ? roundCandidates(await listMembers(trx, meeting.id), head?.state.actingFacilitatorId ?? meeting.facilitatorPersonId) : [];
+      const participants = command.startsRound
+        ? roundCandidates(await listMembers(trx, meeting.id), head?.state.actingFacilitatorId ?? meeting.facilitatorPersonId)
+        : [];
       // The new question, reaction or objection is named after the key of the form that sent it,
       // within this person's keys on this proposal: two people sending the same key never collide.
       const newId = target.key ? scopedId(actor.personId, target.proposalId, target.key) : randomUUID();
@@ -162,7 +166,14 @@ export class ProposalService {
   }
 
   /** Decides, appends and projects, in the caller's transaction. */
-  private async record(trx: Executor, proposalId: string, head: ProposalHead | null, command: Command, meetingId: string | null, idempotencyKey?: string): Promise<CommandResult> {
+  private async record(
+    trx: Executor,
+    proposalId: string,
+    head: ProposalHead | null,
+    command: Command,
+    meetingId: string | null,
+    idempotencyKey?: string,
+  ): Promise<CommandResult> {
     const before: State = head?.state ?? null;
     // A key this person already used on this proposal means this very submission was stored (a
     // double click, a resent form): answer as if it had just succeeded, and store nothing more.

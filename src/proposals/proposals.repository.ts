@@ -12,11 +12,7 @@ export interface ProposalHead {
 
 /** The folded state and the head of the chain, read in one query. */
 export async function loadHead(db: Executor, proposalId: string): Promise<ProposalHead | null> {
-  const row = await db
-    .selectFrom('proposals')
-    .select(['state', 'meeting_id', 'last_seq', 'last_hash'])
-    .where('id', '=', proposalId)
-    .executeTakeFirst();
+  const row = await db.selectFrom('proposals').select(['state', 'meeting_id', 'last_seq', 'last_hash']).where('id', '=', proposalId).executeTakeFirst();
   if (!row) return null;
   return { state: row.state as Proposal, meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
 }
@@ -31,7 +27,12 @@ export interface AgendaRow {
 
 /** The meeting's proposals in the order they were drafted: titles and stages, not their states. */
 export async function listAgenda(db: Executor, meetingId: string): Promise<AgendaRow[]> {
-  const rows = await db.selectFrom('proposals').select(['id', 'title', 'stage', 'proposer_id', 'last_seq']).where('meeting_id', '=', meetingId).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('proposals')
+    .select(['id', 'title', 'stage', 'proposer_id', 'last_seq'])
+    .where('meeting_id', '=', meetingId)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, lastSeq: r.last_seq }));
 }
 
@@ -89,8 +90,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 export async function project(db: Executor, p: Projection): Promise<void> {
   const { after } = p;
   const before = p.before;
-  const closedAt =
-    after.stage === 'adopted' ? after.decision.adoptedAt : after.stage === 'withdrawn' || after.stage === 'postponed' ? after.closed.at : null;
+  const closedAt = after.stage === 'adopted' ? after.decision.adoptedAt : after.stage === 'withdrawn' || after.stage === 'postponed' ? after.closed.at : null;
   const lastAt = p.events[p.events.length - 1]?.event.at ?? after.createdAt;
   const row = {
     title: after.title,
@@ -113,7 +113,10 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     revises_id: after.revises ?? null,
   };
   if (before === null) {
-    await db.insertInto('proposals').values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row }).execute();
+    await db
+      .insertInto('proposals')
+      .values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row })
+      .execute();
   } else {
     await db.updateTable('proposals').set(row).where('id', '=', after.proposalId).execute();
   }
@@ -178,7 +181,17 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     const kind = CONTRIBUTION_KINDS[event.type];
     const round = p.openRounds[index] ?? null;
     if (kind) {
-      const e = event as Event & { questionId?: string; reactionId?: string; objectionId?: string; concernId?: string; text?: string; answer?: string; reasoning?: string; reason?: string; personId?: string };
+      const e = event as Event & {
+        questionId?: string;
+        reactionId?: string;
+        objectionId?: string;
+        concernId?: string;
+        text?: string;
+        answer?: string;
+        reasoning?: string;
+        reason?: string;
+        personId?: string;
+      };
       rows.push({
         proposal_id: after.proposalId,
         round_kind: round?.kind ?? null,
@@ -235,12 +248,7 @@ async function projectObjections(db: Executor, proposalId: string, before: reado
         })
         .execute();
     } else {
-      await db
-        .updateTable('objections')
-        .set(values)
-        .where('proposal_id', '=', proposalId)
-        .where('id', '=', o.id)
-        .execute();
+      await db.updateTable('objections').set(values).where('proposal_id', '=', proposalId).where('id', '=', o.id).execute();
     }
   }
 }

@@ -49,7 +49,17 @@ export function barChart(data: readonly Bar[], options: { horizontal?: boolean; 
     const bars = data.map((d, i) => {
       const y = PAD + i * row + 4;
       const w = scale(d.value, room);
-      return { ...d, x: labelWidth, y, width: w, height: row - 8, labelX: labelWidth - PAD, labelY: y + (row - 8) / 2 + 5, valueX: labelWidth + w + 6, valueY: y + (row - 8) / 2 + 5 };
+      return {
+        ...d,
+        x: labelWidth,
+        y,
+        width: w,
+        height: row - 8,
+        labelX: labelWidth - PAD,
+        labelY: y + (row - 8) / 2 + 5,
+        valueX: labelWidth + w + 6,
+        valueY: y + (row - 8) / 2 + 5,
+      };
     });
     return { width, height, horizontal, max, bars, axis: { x1: labelWidth, y1: PAD, x2: labelWidth, y2: height - PAD } };
   }

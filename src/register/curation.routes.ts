@@ -63,7 +63,8 @@ export async function renderRecord(db: Kysely<DB>, req: Request, res: Response, 
     isPublic,
     canCurate: view === 'register/record' && !isPublic && can(req.actor, { type: 'register.curate' }),
     publicUrl: r.publishedAt ? `${PUBLIC.base}/${r.id}` : null,
-    actValues: extra.actValues ?? (act ? { type_acte: act.kind, numero: act.number, date_acte: act.date, reference: act.reference } : { type_acte: 'deliberation' }),
+    actValues:
+      extra.actValues ?? (act ? { type_acte: act.kind, numero: act.number, date_acte: act.date, reference: act.reference } : { type_acte: 'deliberation' }),
     actErrors: extra.actErrors ?? {},
     curationError: extra.curationError ?? null,
     formatDay,
@@ -109,7 +110,10 @@ export function curationRouter(db: Kysely<DB>, curation: CurationService): Route
     const form = parseForm(actForm, req.body);
     if (!form.ok) {
       // a day that is not in the calendar gets the register's own message, which says what to type
-      const actErrors = form.errors.date_acte && form.errors.date_acte.key !== 'validation.required' ? { ...form.errors, date_acte: { key: 'register.errors.date' } } : form.errors;
+      const actErrors =
+        form.errors.date_acte && form.errors.date_acte.key !== 'validation.required'
+          ? { ...form.errors, date_acte: { key: 'register.errors.date' } }
+          : form.errors;
       return renderRecord(db, req, res, 'register/record', PRIVATE, { status: 400, actValues: form.values, actErrors });
     }
     const f = form.data;

@@ -27,7 +27,10 @@ export const decisionExportSchema = z.object({
   finalText: z.string(),
   objectionCount: z.int().min(0),
   events: z.int().min(1).describe('number of events in the proposal’s hash-chained log'),
-  lastHash: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the last event of the chain'),
+  lastHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 of the last event of the chain'),
 });
 export type DecisionExport = z.infer<typeof decisionExportSchema>;
 
@@ -64,12 +67,16 @@ function toExport(row: DecisionRow, text: string): DecisionExport {
 
 async function* decisions(db: Kysely<DB>, actor: Actor, filters: RegisterFilters): AsyncGenerator<DecisionExport> {
   for await (const page of pages(db, actor, filters)) {
-    const texts = await finalTexts(db, page.map((r) => r.id));
+    const texts = await finalTexts(
+      db,
+      page.map((r) => r.id),
+    );
     for (const row of page) yield toExport(row, texts.get(row.id) ?? '');
   }
 }
 
-const csv = (dialect: CsvDialect, columns: { key: string; header: string }[]) => stringify({ header: true, bom: true, delimiter: dialect === 'semicolon' ? ';' : ',', columns, record_delimiter: 'windows' });
+const csv = (dialect: CsvDialect, columns: { key: string; header: string }[]) =>
+  stringify({ header: true, bom: true, delimiter: dialect === 'semicolon' ? ';' : ',', columns, record_delimiter: 'windows' });
 
 const DECISION_COLUMNS = [
   { key: 'id', header: 'identifiant' },
@@ -107,7 +114,24 @@ export function decisionsJson(db: Kysely<DB>, actor: Actor, filters: RegisterFil
   );
 }
 
-const OBJECTION_COLUMNS = ['identifiant_decision', 'titre_decision', 'objection', 'objecteur_ou_objectrice', 'saisie_par', 'argumentation', 'soulevee_le', 'version', 'reponses_validite', 'validite', 'statuee_par', 'statuee_le', 'issue', 'constatee_par', 'constatee_le', 'suivi_le'].map((k) => ({ key: k, header: k }));
+const OBJECTION_COLUMNS = [
+  'identifiant_decision',
+  'titre_decision',
+  'objection',
+  'objecteur_ou_objectrice',
+  'saisie_par',
+  'argumentation',
+  'soulevee_le',
+  'version',
+  'reponses_validite',
+  'validite',
+  'statuee_par',
+  'statuee_le',
+  'issue',
+  'constatee_par',
+  'constatee_le',
+  'suivi_le',
+].map((k) => ({ key: k, header: k }));
 
 export function objectionsCsv(db: Kysely<DB>, actor: Actor, filters: RegisterFilters, dialect: CsvDialect): Readable {
   authorize(actor, { type: 'register.read' });
@@ -115,15 +139,37 @@ export function objectionsCsv(db: Kysely<DB>, actor: Actor, filters: RegisterFil
   return Readable.from(
     (async function* () {
       for await (const page of pages(db, actor, filters)) {
-        const objections = await objectionsOf(db, page.map((r) => r.id));
-        const names = await personNames(db, objections.flatMap((o) => [o.objector_id, o.recorded_by, o.ruled_by, o.decided_by].filter((x): x is string => !!x)));
+        const objections = await objectionsOf(
+          db,
+          page.map((r) => r.id),
+        );
+        const names = await personNames(
+          db,
+          objections.flatMap((o) => [o.objector_id, o.recorded_by, o.ruled_by, o.decided_by].filter((x): x is string => !!x)),
+        );
         const name = (id: string | null) => (id ? (names.get(id) ?? '') : '');
         for (const o of objections) {
           yield {
-            identifiant_decision: o.proposal_id, titre_decision: o.proposal_title, objection: o.id, objecteur_ou_objectrice: name(o.objector_id), saisie_par: name(o.recorded_by),
-            argumentation: o.reasoning, soulevee_le: iso(o.raised_at), version: o.version_number,
-            reponses_validite: o.test_answers ? Object.entries(o.test_answers).map(([k, v]) => `${k}=${v ? 'oui' : 'non'}`).join(' ') : '',
-            validite: o.ruling ?? '', statuee_par: name(o.ruled_by), statuee_le: iso(o.ruled_at), issue: o.outcome ?? '', constatee_par: name(o.decided_by), constatee_le: iso(o.decided_at), suivi_le: o.follow_up_date ?? '',
+            identifiant_decision: o.proposal_id,
+            titre_decision: o.proposal_title,
+            objection: o.id,
+            objecteur_ou_objectrice: name(o.objector_id),
+            saisie_par: name(o.recorded_by),
+            argumentation: o.reasoning,
+            soulevee_le: iso(o.raised_at),
+            version: o.version_number,
+            reponses_validite: o.test_answers
+              ? Object.entries(o.test_answers)
+                  .map(([k, v]) => `${k}=${v ? 'oui' : 'non'}`)
+                  .join(' ')
+              : '',
+            validite: o.ruling ?? '',
+            statuee_par: name(o.ruled_by),
+            statuee_le: iso(o.ruled_at),
+            issue: o.outcome ?? '',
+            constatee_par: name(o.decided_by),
+            constatee_le: iso(o.decided_at),
+            suivi_le: o.follow_up_date ?? '',
           };
         }
       }
@@ -138,7 +184,20 @@ export function objectionsCsv(db: Kysely<DB>, actor: Actor, filters: RegisterFil
  */
 export function openDataCsv(db: Kysely<DB>, actor: Actor, filters: RegisterFilters, options: { texts: boolean; dialect: CsvDialect }): Readable {
   authorize(actor, { type: 'register.read' });
-  const columns = ['identifiant', 'issue', 'date_decision', 'cercle', 'date_revision', 'porteur_ou_porteuse', 'nombre_objections', 'objecteurs_ou_objectrices', 'issues_objections', 'evenements_journal', 'derniere_empreinte', ...(options.texts ? ['titre', 'tension', 'texte_final', 'criteres_evaluation', 'argumentations_objections'] : [])].map((k) => ({ key: k, header: k }));
+  const columns = [
+    'identifiant',
+    'issue',
+    'date_decision',
+    'cercle',
+    'date_revision',
+    'porteur_ou_porteuse',
+    'nombre_objections',
+    'objecteurs_ou_objectrices',
+    'issues_objections',
+    'evenements_journal',
+    'derniere_empreinte',
+    ...(options.texts ? ['titre', 'tension', 'texte_final', 'criteres_evaluation', 'argumentations_objections'] : []),
+  ].map((k) => ({ key: k, header: k }));
   return Readable.from(
     (async function* () {
       const numbers = await pseudonymNumbers(db);
@@ -150,10 +209,26 @@ export function openDataCsv(db: Kysely<DB>, actor: Actor, filters: RegisterFilte
         for (const row of page) {
           const mine = objections.filter((o) => o.proposal_id === row.id);
           yield {
-            identifiant: row.id, issue: row.stage, date_decision: new Date(row.closed_at).toISOString(), cercle: row.circle_name ?? '', date_revision: row.review_date ?? '',
-            porteur_ou_porteuse: pseudonym(row.proposer_id), nombre_objections: mine.length, objecteurs_ou_objectrices: mine.map((o) => pseudonym(o.objector_id)).join(' | '),
-            issues_objections: mine.map((o) => o.outcome ?? '').join(' | '), evenements_journal: row.last_seq, derniere_empreinte: row.last_hash,
-            ...(options.texts ? { titre: row.title, tension: row.tension, texte_final: texts.get(row.id) ?? '', criteres_evaluation: row.criteria, argumentations_objections: mine.map((o) => o.reasoning).join(' | ') } : {}),
+            identifiant: row.id,
+            issue: row.stage,
+            date_decision: new Date(row.closed_at).toISOString(),
+            cercle: row.circle_name ?? '',
+            date_revision: row.review_date ?? '',
+            porteur_ou_porteuse: pseudonym(row.proposer_id),
+            nombre_objections: mine.length,
+            objecteurs_ou_objectrices: mine.map((o) => pseudonym(o.objector_id)).join(' | '),
+            issues_objections: mine.map((o) => o.outcome ?? '').join(' | '),
+            evenements_journal: row.last_seq,
+            derniere_empreinte: row.last_hash,
+            ...(options.texts
+              ? {
+                  titre: row.title,
+                  tension: row.tension,
+                  texte_final: texts.get(row.id) ?? '',
+                  criteres_evaluation: row.criteria,
+                  argumentations_objections: mine.map((o) => o.reasoning).join(' | '),
+                }
+              : {}),
           };
         }
       }

@@ -109,16 +109,35 @@ export async function decisionRecord(db: Kysely<DB>, actor: Actor, id: string, n
 export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new Date(), scope: Scope = {}): Promise<DecisionRecord | null> {
   const row = await findDecision(db, id, scope);
   if (!row) return null;
-  const [versions, objections, contributions, events] = await Promise.all([decisionVersions(db, id), decisionObjections(db, id), decisionContributions(db, id), decisionEvents(db, id)]);
+  const [versions, objections, contributions, events] = await Promise.all([
+    decisionVersions(db, id),
+    decisionObjections(db, id),
+    decisionContributions(db, id),
+    decisionEvents(db, id),
+  ]);
   const adopted = events.find((e) => e.type === 'ProposalAdopted');
   const created = events.find((e) => e.type === 'ProposalCreated');
   const presentIds = adopted ? ((adopted.data.presentIds as string[] | undefined) ?? []) : [];
   const facilitatorId = (created?.data.facilitatorId as string | undefined) ?? null;
-  const ids = [row.proposer_id, ...(facilitatorId ? [facilitatorId] : []), ...presentIds, ...versions.flatMap((v) => [v.author_id, v.recorded_by ?? '']), ...objections.flatMap((o) => [o.objector_id, o.recorded_by ?? '', o.ruled_by ?? '', o.decided_by ?? '']), ...contributions.flatMap((c) => [c.person_id, c.recorded_by ?? '']), ...events.map((e) => e.actor_id ?? '')].filter(Boolean);
+  const ids = [
+    row.proposer_id,
+    ...(facilitatorId ? [facilitatorId] : []),
+    ...presentIds,
+    ...versions.flatMap((v) => [v.author_id, v.recorded_by ?? '']),
+    ...objections.flatMap((o) => [o.objector_id, o.recorded_by ?? '', o.ruled_by ?? '', o.decided_by ?? '']),
+    ...contributions.flatMap((c) => [c.person_id, c.recorded_by ?? '']),
+    ...events.map((e) => e.actor_id ?? ''),
+  ].filter(Boolean);
   const names = await personNames(db, ids);
   const name = (personId: string | null): string | null => (personId ? (names.get(personId) ?? '—') : null);
 
-  const said = (c: (typeof contributions)[number]): Said => ({ id: c.ref_id, by: name(c.person_id)!, recordedBy: c.kind === 'skipped' ? null : name(c.recorded_by), text: c.body ?? '', at: new Date(c.created_at) });
+  const said = (c: (typeof contributions)[number]): Said => ({
+    id: c.ref_id,
+    by: name(c.person_id)!,
+    recordedBy: c.kind === 'skipped' ? null : name(c.recorded_by),
+    text: c.body ?? '',
+    at: new Date(c.created_at),
+  });
   const of = (kind: string) => contributions.filter((c) => c.kind === kind);
   const answers = contributions.filter((c) => c.kind === 'answer' || c.kind === 'declined');
   const questions = of('question').map((q) => {
@@ -202,7 +221,15 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     .filter((e) => e.type === 'FormalActRecorded')
     .map((e) => {
       const d = e.data as { kind: 'deliberation' | 'arrete'; number: string; date: string; reference: string };
-      return { kind: d.kind, number: d.number, date: d.date, reference: d.reference, url: webAddress(d.reference), recordedBy: name(e.actor_id)!, recordedAt: new Date(e.occurred_at) };
+      return {
+        kind: d.kind,
+        number: d.number,
+        date: d.date,
+        reference: d.reference,
+        url: webAddress(d.reference),
+        recordedBy: name(e.actor_id)!,
+        recordedAt: new Date(e.occurred_at),
+      };
     });
 
   return {

@@ -58,8 +58,22 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
     // a training session's outcomes are exercises, not decisions
     .where(sql<SqlBool>`coalesce(m.is_training, false) = false`)
     .select([
-      'p.id', 'p.title', 'p.stage', 'p.review_date', 'p.criteria', 'p.tension', 'p.proposer_id', 'p.current_version', 'p.last_seq', 'p.last_hash', 'p.published_at',
-      'c.id as circle_id', 'c.name as circle_name', 'm.id as meeting_id', 'm.title as meeting_title', 'm.scheduled_for as meeting_at',
+      'p.id',
+      'p.title',
+      'p.stage',
+      'p.review_date',
+      'p.criteria',
+      'p.tension',
+      'p.proposer_id',
+      'p.current_version',
+      'p.last_seq',
+      'p.last_hash',
+      'p.published_at',
+      'c.id as circle_id',
+      'c.name as circle_name',
+      'm.id as meeting_id',
+      'm.title as meeting_title',
+      'm.scheduled_for as meeting_at',
       sql<Date>`p.closed_at`.as('closed_at'),
       sql<string>`p.closed_at::text`.as('closed_key'),
       sql<number>`(select count(*)::int from objections o where o.proposal_id = p.id)`.as('objection_count'),
@@ -88,7 +102,8 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
     .where(sql<SqlBool>`d.search @@ ${query}`)
     .select([sql<string>`${rank}::text`.as('rank_key'), sql<string>`ts_headline('french_unaccent', d.body, ${query}, ${HEADLINE_OPTIONS})`.as('snippet')]);
   const after = filters.after;
-  if (after?.rank) searched = searched.where(sql<SqlBool>`(${rank}, p.closed_at, p.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  if (after?.rank)
+    searched = searched.where(sql<SqlBool>`(${rank}, p.closed_at, p.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
   else if (after) searched = searched.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
   return searched.orderBy(sql`${rank} desc, p.closed_at desc, p.id desc`).limit(options.limit);
 }
@@ -109,7 +124,11 @@ export async function listCircles(db: Kysely<DB>): Promise<{ id: string; name: s
 
 /** A decided proposal with its meeting and circle; null for an unknown or undecided one. */
 export async function findDecision(db: Kysely<DB>, id: string, options: { publishedOnly?: boolean } = {}): Promise<DecisionRow | null> {
-  const rows = await decisionsQuery(db, { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null }, { today: '1970-01-01', limit: 1, ...options })
+  const rows = await decisionsQuery(
+    db,
+    { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null },
+    { today: '1970-01-01', limit: 1, ...options },
+  )
     .where('p.id', '=', id)
     .execute();
   return (rows[0] as DecisionRow | undefined) ?? null;
@@ -140,7 +159,11 @@ export async function decisionEvents(db: Kysely<DB>, id: string) {
 /** Display names of the given people. */
 export async function personNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('persons').select(['id', 'display_name']).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom('persons')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
@@ -169,13 +192,29 @@ export async function objectionsOf(db: Kysely<DB>, proposalIds: readonly string[
   return (await db
     .selectFrom('objections as o')
     .innerJoin('proposals as p', 'p.id', 'o.proposal_id')
-    .select(['o.proposal_id', 'p.title as proposal_title', 'o.id', 'o.objector_id', 'o.recorded_by', 'o.reasoning', 'o.raised_at', 'o.version_number', 'o.test_answers', 'o.ruling', 'o.ruled_by', 'o.ruled_at', 'o.outcome', 'o.decided_by', 'o.decided_at', 'o.follow_up_date'])
+    .select([
+      'o.proposal_id',
+      'p.title as proposal_title',
+      'o.id',
+      'o.objector_id',
+      'o.recorded_by',
+      'o.reasoning',
+      'o.raised_at',
+      'o.version_number',
+      'o.test_answers',
+      'o.ruling',
+      'o.ruled_by',
+      'o.ruled_at',
+      'o.outcome',
+      'o.decided_by',
+      'o.decided_at',
+      'o.follow_up_date',
+    ])
     .where('o.proposal_id', 'in', [...proposalIds])
     .orderBy('o.proposal_id')
     .orderBy('o.raised_at')
     .execute()) as ObjectionExportRow[];
 }
-
 
 /** Decisions matching the filters, one keyset page at a time (for the exports). */
 export async function* decisionPages(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): AsyncGenerator<DecisionRow[]> {
@@ -203,6 +242,9 @@ export async function finalTexts(db: Kysely<DB>, ids: readonly string[]): Promis
 
 /** A stable number for every person, in the order they were created: the open data's pseudonyms. */
 export async function pseudonymNumbers(db: Kysely<DB>): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('persons').select(['id', sql<number>`row_number() over (order by created_at, id)::int`.as('n')]).execute();
+  const rows = await db
+    .selectFrom('persons')
+    .select(['id', sql<number>`row_number() over (order by created_at, id)::int`.as('n')])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.n]));
 }

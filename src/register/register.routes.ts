@@ -68,11 +68,22 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
       res.destroy();
     }
   };
-  router.get('/registre/export/decisions.csv', (req, res) => send(res, decisionsCsv(db, req.actor, filtersOf(req), dialect(req)), 'text/csv; charset=utf-8', 'decisions.csv'));
-  router.get('/registre/export/objections.csv', (req, res) => send(res, objectionsCsv(db, req.actor, filtersOf(req), dialect(req)), 'text/csv; charset=utf-8', 'objections.csv'));
-  router.get('/registre/export/decisions.json', (req, res) => send(res, decisionsJson(db, req.actor, filtersOf(req)), 'application/json; charset=utf-8', 'decisions.json'));
+  router.get('/registre/export/decisions.csv', (req, res) =>
+    send(res, decisionsCsv(db, req.actor, filtersOf(req), dialect(req)), 'text/csv; charset=utf-8', 'decisions.csv'),
+  );
+  router.get('/registre/export/objections.csv', (req, res) =>
+    send(res, objectionsCsv(db, req.actor, filtersOf(req), dialect(req)), 'text/csv; charset=utf-8', 'objections.csv'),
+  );
+  router.get('/registre/export/decisions.json', (req, res) =>
+    send(res, decisionsJson(db, req.actor, filtersOf(req)), 'application/json; charset=utf-8', 'decisions.json'),
+  );
   router.get('/registre/export/donnees-ouvertes.csv', (req, res) =>
-    send(res, openDataCsv(db, req.actor, filtersOf(req), { texts: req.query.textes === '1', dialect: dialect(req) }), 'text/csv; charset=utf-8', 'decisions-donnees-ouvertes.csv'),
+    send(
+      res,
+      openDataCsv(db, req.actor, filtersOf(req), { texts: req.query.textes === '1', dialect: dialect(req) }),
+      'text/csv; charset=utf-8',
+      'decisions-donnees-ouvertes.csv',
+    ),
   );
   // the schema is public documentation, like the format it describes
   router.get('/registre/schema/decisions.json', (_req, res) => {
@@ -85,7 +96,8 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
   router.get('/registre/statistiques', async (req, res) => {
     const t = res.locals.t;
     const lang = res.locals.lang as string;
-    const monthLabel = (month: string) => new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === 'en' ? 'en-GB' : 'fr-FR', { month: 'short', year: 'numeric', timeZone: 'Europe/Paris' });
+    const monthLabel = (month: string) =>
+      new Date(`${month}-15T12:00:00Z`).toLocaleDateString(lang === 'en' ? 'en-GB' : 'fr-FR', { month: 'short', year: 'numeric', timeZone: 'Europe/Paris' });
     const outcomeLabel = (outcome: string) => t(`register.charts.outcomes.${outcome}`);
     const s = await statistics(db, req.actor, { month: monthLabel, outcome: outcomeLabel });
     res.render('register/statistics', { title: t('register.charts.title'), s, monthLabel, outcomeLabel });

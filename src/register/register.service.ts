@@ -87,7 +87,12 @@ export function authorizeScope(actor: Actor, scope: Scope): void {
 }
 
 /** One page of the register. */
-export async function registerPage(db: Kysely<DB>, actor: Actor, filters: RegisterFilters, options: { now?: Date; pageSize?: number } & Scope = {}): Promise<RegisterPage> {
+export async function registerPage(
+  db: Kysely<DB>,
+  actor: Actor,
+  filters: RegisterFilters,
+  options: { now?: Date; pageSize?: number } & Scope = {},
+): Promise<RegisterPage> {
   authorizeScope(actor, options);
   const today = parisToday(options.now ?? new Date());
   const size = options.pageSize ?? PAGE_SIZE;

@@ -25,7 +25,12 @@ export async function reviewsDue(db: Kysely<DB>, until: string, limit: number): 
     .where(sql<SqlBool>`p.review_date <= ${until}::date`)
     .where(sql<SqlBool>`coalesce(m.is_training, false) = false`)
     .select([
-      'p.id', 'p.title', sql<string>`p.review_date::text`.as('review_date'), 'p.closed_at', 'p.criteria', 'c.name as circle_name',
+      'p.id',
+      'p.title',
+      sql<string>`p.review_date::text`.as('review_date'),
+      'p.closed_at',
+      'p.criteria',
+      'c.name as circle_name',
       // the latest proposal that revises it, if one was opened
       sql<string | null>`(select r.id from proposals r where r.revises_id = p.id order by r.created_at desc limit 1)`.as('revision_id'),
       sql<string | null>`(select r.title from proposals r where r.revises_id = p.id order by r.created_at desc limit 1)`.as('revision_title'),
@@ -68,7 +73,15 @@ export async function meetingsForDraft(db: Kysely<DB>, personId: string, isAdmin
       eb.or([
         eb('m.facilitator_person_id', '=', personId),
         eb('m.secretary_person_id', '=', personId),
-        eb.exists(eb.selectFrom('meeting_members as mm').select('mm.person_id').whereRef('mm.meeting_id', '=', 'm.id').where('mm.person_id', '=', personId).where('mm.removed_at', 'is', null).where('mm.role', '!=', 'observer')),
+        eb.exists(
+          eb
+            .selectFrom('meeting_members as mm')
+            .select('mm.person_id')
+            .whereRef('mm.meeting_id', '=', 'm.id')
+            .where('mm.person_id', '=', personId)
+            .where('mm.removed_at', 'is', null)
+            .where('mm.role', '!=', 'observer'),
+        ),
       ]),
     );
   }

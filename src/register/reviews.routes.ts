@@ -20,7 +20,11 @@ const reviseForm = z.object({
   title: text(LIMITS.proposalTitle),
   tension: longText(LIMITS.tension),
   text: longText(LIMITS.proposalText),
-  criteria: z.string().max(LIMITS.criteria).optional().transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim()),
+  criteria: z
+    .string()
+    .max(LIMITS.criteria)
+    .optional()
+    .transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim()),
   reviewDate: z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional(),
   validitySet: z.enum(['importante_argumentee', 'holacracy', 's3']),
 });
@@ -33,8 +37,24 @@ export function reviewsRouter(db: Kysely<DB>, live: LiveMeetingService): Router 
     res.render('register/reviews', { title: res.locals.t('register.reviews.title'), page, canRevise: can(req.actor, { type: 'register.curate' }), formatDay });
   });
 
-  const show = (res: Response, draft: RevisionDraft, values: Record<string, string>, errors: Record<string, FieldError>, status = 200, formError: string | null = null) =>
-    res.status(status).render('register/revise', { title: res.locals.t('register.revise.title', { title: draft.decision.title }), d: draft, values, errors, formError, sets: VALIDITY_SETS, formatDay, formatMoment });
+  const show = (
+    res: Response,
+    draft: RevisionDraft,
+    values: Record<string, string>,
+    errors: Record<string, FieldError>,
+    status = 200,
+    formError: string | null = null,
+  ) =>
+    res.status(status).render('register/revise', {
+      title: res.locals.t('register.revise.title', { title: draft.decision.title }),
+      d: draft,
+      values,
+      errors,
+      formError,
+      sets: VALIDITY_SETS,
+      formatDay,
+      formatMoment,
+    });
 
   const draftOf = async (req: Request) => {
     const draft = await revisionDraft(db, req.actor, uuidParam(req.params.id));
@@ -46,15 +66,20 @@ export function reviewsRouter(db: Kysely<DB>, live: LiveMeetingService): Router 
     const draft = await draftOf(req);
     const t = res.locals.t;
     const d = draft.decision;
-    show(res, draft, {
-      seance: draft.meetings.length === 1 ? draft.meetings[0]!.id : '',
-      title: t('register.revise.prefill_title', { title: d.title }).slice(0, LIMITS.proposalTitle),
-      tension: t('register.revise.prefill_tension', { title: d.title, date: d.reviewDate ? formatDay(d.reviewDate, res.locals.lang as string) : '—' }),
-      text: d.finalText,
-      criteria: d.criteria,
-      reviewDate: '',
-      validitySet: 'importante_argumentee',
-    }, {});
+    show(
+      res,
+      draft,
+      {
+        seance: draft.meetings.length === 1 ? draft.meetings[0]!.id : '',
+        title: t('register.revise.prefill_title', { title: d.title }).slice(0, LIMITS.proposalTitle),
+        tension: t('register.revise.prefill_tension', { title: d.title, date: d.reviewDate ? formatDay(d.reviewDate, res.locals.lang as string) : '—' }),
+        text: d.finalText,
+        criteria: d.criteria,
+        reviewDate: '',
+        validitySet: 'importante_argumentee',
+      },
+      {},
+    );
   });
 
   router.post('/registre/:id/reviser', async (req, res) => {
@@ -62,10 +87,25 @@ export function reviewsRouter(db: Kysely<DB>, live: LiveMeetingService): Router 
     const form = parseForm(reviseForm, req.body);
     if (!form.ok) return show(res, draft, form.values, form.errors, 400);
     const f = form.data;
-    const typed = { seance: f.seance, title: f.title, tension: f.tension, text: f.text, criteria: f.criteria, reviewDate: f.reviewDate ?? '', validitySet: f.validitySet };
+    const typed = {
+      seance: f.seance,
+      title: f.title,
+      tension: f.tension,
+      text: f.text,
+      criteria: f.criteria,
+      reviewDate: f.reviewDate ?? '',
+      validitySet: f.validitySet,
+    };
     if (!draft.meetings.some((m) => m.id === f.seance)) return show(res, draft, typed, { seance: { key: 'register.revise.meeting_refused' } }, 422);
     try {
-      await revise(db, live, req.actor, draft.decision.id, f.seance, { title: f.title, tension: f.tension, text: f.text, criteria: f.criteria, reviewDate: f.reviewDate || null, validitySet: f.validitySet });
+      await revise(db, live, req.actor, draft.decision.id, f.seance, {
+        title: f.title,
+        tension: f.tension,
+        text: f.text,
+        criteria: f.criteria,
+        reviewDate: f.reviewDate || null,
+        validitySet: f.validitySet,
+      });
     } catch (error) {
       if (isDomainError(error)) return show(res, draft, typed, {}, 422, translateError(error, res.locals.t));
       if (error instanceof AccessDenied) return show(res, draft, typed, { seance: { key: 'register.revise.meeting_refused' } }, 403);

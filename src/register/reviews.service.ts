@@ -53,7 +53,12 @@ export async function revisionDraft(db: Kysely<DB>, actor: Actor, id: string): P
   if (actor.kind !== 'account') return null;
   const row = await findDecision(db, id);
   if (!row || row.stage !== 'adopted') return null;
-  const [texts, objections, contributions, meetings] = await Promise.all([finalTexts(db, [id]), decisionObjections(db, id), decisionContributions(db, id), meetingsForDraft(db, actor.personId, actor.role === 'admin')]);
+  const [texts, objections, contributions, meetings] = await Promise.all([
+    finalTexts(db, [id]),
+    decisionObjections(db, id),
+    decisionContributions(db, id),
+    meetingsForDraft(db, actor.personId, actor.role === 'admin'),
+  ]);
   return {
     decision: { id, title: row.title, reviewDate: row.review_date, criteria: row.criteria, finalText: texts.get(id) ?? '', tension: row.tension },
     objections: objections.map((o) => ({ reasoning: o.reasoning, outcome: o.outcome })),

@@ -33,8 +33,18 @@ export type FilterValues = Record<'q' | 'cercle' | 'issue' | 'du' | 'au' | 'obje
 
 export const EMPTY_FILTERS: RegisterFilters = { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null };
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s));
-const cursorSchema = z.object({ c: z.string().min(10).max(40), i: z.uuid(), r: z.string().regex(/^[0-9.eE+-]{1,30}$/).optional() });
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s));
+const cursorSchema = z.object({
+  c: z.string().min(10).max(40),
+  i: z.uuid(),
+  r: z
+    .string()
+    .regex(/^[0-9.eE+-]{1,30}$/)
+    .optional(),
+});
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ c: cursor.closedAt, i: cursor.id, ...(cursor.rank ? { r: cursor.rank } : {}) })).toString('base64url');
@@ -53,11 +63,21 @@ export function decodeCursor(raw: string): Cursor | null {
 
 const one = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '').trim();
 
-export type ParsedFilters = { ok: true; filters: RegisterFilters; values: FilterValues } | { ok: false; errors: Record<string, { key: string }>; values: FilterValues; filters: RegisterFilters };
+export type ParsedFilters =
+  | { ok: true; filters: RegisterFilters; values: FilterValues }
+  | { ok: false; errors: Record<string, { key: string }>; values: FilterValues; filters: RegisterFilters };
 
 /** Reads the query string; every bad value is named, the good ones still apply. */
 export function parseFilters(query: Record<string, unknown>): ParsedFilters {
-  const values: FilterValues = { q: one(query.q).slice(0, 200), cercle: one(query.cercle), issue: one(query.issue), du: one(query.du), au: one(query.au), objections: one(query.objections), revision: one(query.revision) };
+  const values: FilterValues = {
+    q: one(query.q).slice(0, 200),
+    cercle: one(query.cercle),
+    issue: one(query.issue),
+    du: one(query.du),
+    au: one(query.au),
+    objections: one(query.objections),
+    revision: one(query.revision),
+  };
   const errors: Record<string, { key: string }> = {};
   const filters: RegisterFilters = { ...EMPTY_FILTERS, q: values.q };
   if (values.cercle) {
@@ -68,7 +88,10 @@ export function parseFilters(query: Record<string, unknown>): ParsedFilters {
     if (values.issue in OUTCOMES) filters.outcome = OUTCOMES[values.issue as keyof typeof OUTCOMES];
     else errors.issue = { key: 'validation.choice' };
   }
-  for (const [field, key] of [['du', 'from'], ['au', 'to']] as const) {
+  for (const [field, key] of [
+    ['du', 'from'],
+    ['au', 'to'],
+  ] as const) {
     if (!values[field]) continue;
     if (date.safeParse(values[field]).success) filters[key] = values[field];
     else errors[field] = { key: 'register.errors.date' };

@@ -24,7 +24,12 @@ export function lastMonths(today: string, count = 12): string[] {
   });
 }
 
-export async function statistics(db: Kysely<DB>, actor: Actor, labels: { month: (m: string) => string; outcome: (o: string) => string }, now = new Date()): Promise<Statistics> {
+export async function statistics(
+  db: Kysely<DB>,
+  actor: Actor,
+  labels: { month: (m: string) => string; outcome: (o: string) => string },
+  now = new Date(),
+): Promise<Statistics> {
   authorize(actor, { type: 'register.read' });
   const months = lastMonths(parisToday(now));
   const [perMonth, outcomes] = await Promise.all([decisionsPerMonth(db, `${months[0]}-01`), objectionOutcomes(db)]);
@@ -40,6 +45,9 @@ export async function statistics(db: Kysely<DB>, actor: Actor, labels: { month: 
     months: rows,
     monthsChart: barChart(rows.map((r) => ({ label: labels.month(r.month), value: r.total }))),
     outcomes: counted,
-    outcomesChart: barChart(counted.map((o) => ({ label: labels.outcome(o.outcome), value: o.n })), { horizontal: true, labelWidth: 260 }),
+    outcomesChart: barChart(
+      counted.map((o) => ({ label: labels.outcome(o.outcome), value: o.n })),
+      { horizontal: true, labelWidth: 260 },
+    ),
   };
 }

@@ -46,6 +46,12 @@ export function scriptedCommand(action: ActionName, actorId: string, at: string,
   const fields = parsed.success ? (parsed.data as Record<string, unknown>) : Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v ?? '']));
   return entry.toCommand(
     { ...fields, reponses: input.answers ?? {} },
-    { actorId, at, newId: input.newId ?? randomUUID(), participants: input.participants ?? [], meeting: { facilitatorPersonId: null, secretaryPersonId: null } as never },
+    {
+      actorId,
+      at,
+      newId: input.newId ?? randomUUID(),
+      participants: input.participants ?? [],
+      meeting: { facilitatorPersonId: null, secretaryPersonId: null } as never,
+    },
   );
 }

@@ -25,7 +25,10 @@ export interface Comparison {
 
 export function compare(positions: readonly PersonaPosition[]): Comparison {
   const chosen = positions.filter((p): p is { personaId: string; position: Position } => p.position !== null);
-  const byStep = Object.fromEntries(POSITIONS.map((step) => [step, chosen.filter((p) => p.position === step).map((p) => p.personaId)])) as Record<Position, string[]>;
+  const byStep = Object.fromEntries(POSITIONS.map((step) => [step, chosen.filter((p) => p.position === step).map((p) => p.personaId)])) as Record<
+    Position,
+    string[]
+  >;
   const abstentions = positions.filter((p) => p.position === null).map((p) => p.personaId);
   if (chosen.length === 0) return { rules: null, abstentions, byStep, cast: 0, tie: false };
   const rules = compareDecisionRules(chosen.map((p) => ({ personId: p.personaId, position: p.position })));

@@ -94,7 +94,12 @@ export async function ensureProposal(deps: PlayDeps, session: repo.SessionRow, s
 }
 
 /** The proposal now and what « Étape suivante » would play on it. */
-export async function nextOf(deps: PlayDeps, session: repo.SessionRow, scenario: Scenario, rows: readonly repo.PersonaRow[]): Promise<{ proposal: Proposal | null; step: Step }> {
+export async function nextOf(
+  deps: PlayDeps,
+  session: repo.SessionRow,
+  scenario: Scenario,
+  rows: readonly repo.PersonaRow[],
+): Promise<{ proposal: Proposal | null; step: Step }> {
   const proposal = await loadProposal(deps.db, session.proposalId);
   if (!proposal) return { proposal, step: { kind: 'wait', personaId: null } };
   return { proposal, step: nextStep(proposal, scenario, played(scenario, rows)) };
@@ -138,12 +143,23 @@ export async function actAs(deps: PlayDeps, session: repo.SessionRow, personId: 
  * marked as training like the rest), and a new one takes its place. Returns the new id, or null
  * when the proposal was still untouched (unless `evenUntouched`: another scenario, another proposal).
  */
-export async function restartProposal(deps: PlayDeps, session: repo.SessionRow, scenario: Scenario, rows: readonly repo.PersonaRow[], evenUntouched = false): Promise<string | null> {
+export async function restartProposal(
+  deps: PlayDeps,
+  session: repo.SessionRow,
+  scenario: Scenario,
+  rows: readonly repo.PersonaRow[],
+  evenUntouched = false,
+): Promise<string | null> {
   const proposal = await loadProposal(deps.db, session.proposalId);
   if (proposal && proposal.stage === 'draft' && !evenUntouched) return null;
   if (proposal && !TERMINAL.has(proposal.stage)) {
     const proposer = played(scenario, rows)[0];
-    if (proposer) await deps.proposals.execute(proposal.proposalId, { type: 'WithdrawProposal', actorId: proposer.personId, at: at(deps), reason: 'Session de formation réinitialisée.' }, { meetingId: session.meetingId });
+    if (proposer)
+      await deps.proposals.execute(
+        proposal.proposalId,
+        { type: 'WithdrawProposal', actorId: proposer.personId, at: at(deps), reason: 'Session de formation réinitialisée.' },
+        { meetingId: session.meetingId },
+      );
   }
   return randomUUID();
 }

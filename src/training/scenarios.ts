@@ -86,8 +86,13 @@ export function parseScenarioFile(file: string): Scenario {
 
 /** Every scenario of a folder, the Atelier 3 question first, then by title. */
 export function loadScenarios(dir = SCENARIOS_DIR): Scenario[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  return files.map((f) => parseScenarioFile(path.join(dir, f))).sort((a, b) => (a.kind === b.kind ? a.title.localeCompare(b.title, 'fr') : a.kind === 'atelier' ? -1 : 1));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  return files
+    .map((f) => parseScenarioFile(path.join(dir, f)))
+    .sort((a, b) => (a.kind === b.kind ? a.title.localeCompare(b.title, 'fr') : a.kind === 'atelier' ? -1 : 1));
 }
 
 let cached: ReadonlyMap<string, Scenario> | null = null;

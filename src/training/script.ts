@@ -68,7 +68,10 @@ export function nextStep(state: Proposal, scenario: Scenario, personas: readonly
         const answer = asker && question?.text === asker.persona.question ? asker.persona.answer : undefined;
         return answer
           ? say(proposer, 'repondre', { questionId: state.pendingQuestionId, text: answer })
-          : say(proposer, 'decliner', { questionId: state.pendingQuestionId, reason: 'La réponse n’est pas encore connue : elle sera donnée avant la décision.' });
+          : say(proposer, 'decliner', {
+              questionId: state.pendingQuestionId,
+              reason: 'La réponse n’est pas encore connue : elle sera donnée avant la décision.',
+            });
       }
       const speaker = holder();
       if (speaker === 'stranger') return stranger;
@@ -87,7 +90,11 @@ export function nextStep(state: Proposal, scenario: Scenario, personas: readonly
       if (!amendment) return say(proposer, 'maintenir');
       const after = personas.find((p) => p.persona.id === amendment.after);
       const reaction = after ? state.reactions.find((r) => r.authorId === after.personId) : undefined;
-      return say(proposer, 'amender', { text: `${text}\n${amendment.text}`, changeNote: amendment.note, motivatedBy: reaction ? [{ kind: 'reaction', id: reaction.id }] : [] });
+      return say(proposer, 'amender', {
+        text: `${text}\n${amendment.text}`,
+        changeNote: amendment.note,
+        motivatedBy: reaction ? [{ kind: 'reaction', id: reaction.id }] : [],
+      });
     }
     case 'objections': {
       if (state.round === null) return facilitate('ouvrir-objections', { participants: everyone });
@@ -95,7 +102,8 @@ export function nextStep(state: Proposal, scenario: Scenario, personas: readonly
       if (speaker === 'stranger' || !speaker) return stranger;
       if (speaker.position === 5) return say(speaker, 'objection', { text: speaker.persona.objection?.text ?? speaker.persona.reason });
       // a reservation is recorded once with the decision, not at every round
-      if (speaker.position === 4 && !state.concerns.some((c) => c.personId === speaker.personId)) return say(speaker, 'preoccupation', { text: speaker.persona.reason });
+      if (speaker.position === 4 && !state.concerns.some((c) => c.personId === speaker.personId))
+        return say(speaker, 'preoccupation', { text: speaker.persona.reason });
       return say(speaker, 'pas-objection');
     }
     case 'testing': {
@@ -113,7 +121,11 @@ export function nextStep(state: Proposal, scenario: Scenario, personas: readonly
       if (amendedInVersion === null) {
         const amendment = objector?.persona.objection?.amendment;
         if (!amendment) return { kind: 'wait', personaId: proposer.persona.id };
-        return say(proposer, 'amender', { text: `${text}\n${amendment}`, changeNote: `Intègre l’objection de ${objector.persona.name}.`, motivatedBy: [{ kind: 'objection', id: objectionId }] });
+        return say(proposer, 'amender', {
+          text: `${text}\n${amendment}`,
+          changeNote: `Intègre l’objection de ${objector.persona.name}.`,
+          motivatedBy: [{ kind: 'objection', id: objectionId }],
+        });
       }
       if (!liftConfirmed) return say(objector, 'levee', { objectionId }, LIFTED_POSITION);
       if (!tensionConfirmed) return say(proposer, 'tension-resolue', { objectionId });

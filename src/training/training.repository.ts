@@ -55,14 +55,33 @@ export async function circleExists(db: Executor, id: string): Promise<boolean> {
 /** A training meeting with its facilitator as member and the scenario's personas, all played by the app. */
 export async function insertSession(
   tx: Transaction<DB>,
-  s: { circleId: string; title: string; joinCode: string; facilitatorPersonId: string; scenarioId: string; proposalId: string; personas: readonly NewPersona[] },
+  s: {
+    circleId: string;
+    title: string;
+    joinCode: string;
+    facilitatorPersonId: string;
+    scenarioId: string;
+    proposalId: string;
+    personas: readonly NewPersona[];
+  },
 ): Promise<string> {
   const { id } = await tx
     .insertInto('meetings')
-    .values({ circle_id: s.circleId, title: s.title, scheduled_for: new Date(), join_code: s.joinCode, facilitator_person_id: s.facilitatorPersonId, created_by: s.facilitatorPersonId, is_training: true })
+    .values({
+      circle_id: s.circleId,
+      title: s.title,
+      scheduled_for: new Date(),
+      join_code: s.joinCode,
+      facilitator_person_id: s.facilitatorPersonId,
+      created_by: s.facilitatorPersonId,
+      is_training: true,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx.insertInto('meeting_members').values({ meeting_id: id, person_id: s.facilitatorPersonId, role: 'facilitator', is_guest: false, present: true }).execute();
+  await tx
+    .insertInto('meeting_members')
+    .values({ meeting_id: id, person_id: s.facilitatorPersonId, role: 'facilitator', is_guest: false, present: true })
+    .execute();
   await tx.insertInto('training_sessions').values({ meeting_id: id, scenario_id: s.scenarioId, proposal_id: s.proposalId }).execute();
   await insertPersonas(tx, id, s.personas);
   return id;
@@ -94,7 +113,21 @@ function sessionQuery(db: Executor) {
     .selectFrom('training_sessions as t')
     .innerJoin('meetings as m', 'm.id', 't.meeting_id')
     .innerJoin('circles as c', 'c.id', 'm.circle_id')
-    .select(['m.id', 'm.title', 'c.name as circle_name', 'm.join_code', 'm.status', 'm.facilitator_person_id', 'm.secretary_person_id', 't.scenario_id', 't.phase', 't.votes_per_person', 't.created_at', 't.proposal_id', 't.autoplay_seconds'])
+    .select([
+      'm.id',
+      'm.title',
+      'c.name as circle_name',
+      'm.join_code',
+      'm.status',
+      'm.facilitator_person_id',
+      'm.secretary_person_id',
+      't.scenario_id',
+      't.phase',
+      't.votes_per_person',
+      't.created_at',
+      't.proposal_id',
+      't.autoplay_seconds',
+    ])
     .where('m.is_training', '=', true);
 }
 
@@ -134,7 +167,13 @@ export async function listSessions(db: Executor): Promise<SessionRow[]> {
 }
 
 export async function findMemberRole(db: Executor, meetingId: string, personId: string): Promise<MeetingRole | null> {
-  const row = await db.selectFrom('meeting_members').select('role').where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('removed_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('meeting_members')
+    .select('role')
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', '=', personId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
   return row?.role ?? null;
 }
 
@@ -163,7 +202,14 @@ export async function listPersonas(db: Executor, meetingId: string): Promise<Per
     .where('tp.meeting_id', '=', meetingId)
     .orderBy('tp.ordinal')
     .execute();
-  return rows.map((r) => ({ personaId: r.persona_id, position: r.position, takenBy: r.taken_by, takenByName: r.display_name, personId: r.person_id, held: r.held }));
+  return rows.map((r) => ({
+    personaId: r.persona_id,
+    position: r.position,
+    takenBy: r.taken_by,
+    takenByName: r.display_name,
+    personId: r.person_id,
+    held: r.held,
+  }));
 }
 
 /** Frees whatever persona the person plays. */
@@ -187,13 +233,23 @@ export async function takePersona(db: Executor, meetingId: string, personaId: st
 
 /** The trainer takes a persona back: the app plays it again. */
 export async function reclaimPersona(db: Executor, meetingId: string, personaId: string): Promise<boolean> {
-  const r = await db.updateTable('training_personas').set({ taken_by: null, held: false }).where('meeting_id', '=', meetingId).where('persona_id', '=', personaId).executeTakeFirst();
+  const r = await db
+    .updateTable('training_personas')
+    .set({ taken_by: null, held: false })
+    .where('meeting_id', '=', meetingId)
+    .where('persona_id', '=', personaId)
+    .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
 /** The trainer takes over a persona (from the app or from a trainee): nobody else plays it until released. */
 export async function holdPersona(db: Executor, meetingId: string, personaId: string): Promise<boolean> {
-  const r = await db.updateTable('training_personas').set({ taken_by: null, held: true }).where('meeting_id', '=', meetingId).where('persona_id', '=', personaId).executeTakeFirst();
+  const r = await db
+    .updateTable('training_personas')
+    .set({ taken_by: null, held: true })
+    .where('meeting_id', '=', meetingId)
+    .where('persona_id', '=', personaId)
+    .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
@@ -206,7 +262,12 @@ export async function setAutoplay(db: Executor, meetingId: string, seconds: numb
 }
 
 export async function setPosition(db: Executor, meetingId: string, personaId: string, position: number | null): Promise<boolean> {
-  const r = await db.updateTable('training_personas').set({ position }).where('meeting_id', '=', meetingId).where('persona_id', '=', personaId).executeTakeFirst();
+  const r = await db
+    .updateTable('training_personas')
+    .set({ position })
+    .where('meeting_id', '=', meetingId)
+    .where('persona_id', '=', personaId)
+    .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
@@ -219,7 +280,13 @@ export async function resetSession(db: Executor, meetingId: string, scripted: re
   await db.updateTable('training_sessions').set({ phase: 'secret', autoplay_seconds: null }).where('meeting_id', '=', meetingId).execute();
   await db.deleteFrom('training_votes').where('meeting_id', '=', meetingId).execute();
   for (const p of scripted) {
-    await db.updateTable('training_personas').set({ position: p.position }).where('meeting_id', '=', meetingId).where('persona_id', '=', p.id).where('taken_by', 'is', null).execute();
+    await db
+      .updateTable('training_personas')
+      .set({ position: p.position })
+      .where('meeting_id', '=', meetingId)
+      .where('persona_id', '=', p.id)
+      .where('taken_by', 'is', null)
+      .execute();
   }
   await db.updateTable('training_personas').set({ position: null }).where('meeting_id', '=', meetingId).where('taken_by', 'is not', null).execute();
 }
@@ -228,8 +295,18 @@ export async function resetSession(db: Executor, meetingId: string, scripted: re
 export async function switchScenario(db: Executor, meetingId: string, scenarioId: string, proposalId: string, personas: readonly NewPersona[]): Promise<void> {
   const old = await db.deleteFrom('training_personas').where('meeting_id', '=', meetingId).returning('person_id').execute();
   const oldPersons = old.flatMap((o) => (o.person_id ? [o.person_id] : []));
-  if (oldPersons.length) await db.updateTable('meeting_members').set({ removed_at: new Date(), present: false }).where('meeting_id', '=', meetingId).where('person_id', 'in', oldPersons).execute();
-  await db.updateTable('training_sessions').set({ scenario_id: scenarioId, phase: 'secret', proposal_id: proposalId, autoplay_seconds: null }).where('meeting_id', '=', meetingId).execute();
+  if (oldPersons.length)
+    await db
+      .updateTable('meeting_members')
+      .set({ removed_at: new Date(), present: false })
+      .where('meeting_id', '=', meetingId)
+      .where('person_id', 'in', oldPersons)
+      .execute();
+  await db
+    .updateTable('training_sessions')
+    .set({ scenario_id: scenarioId, phase: 'secret', proposal_id: proposalId, autoplay_seconds: null })
+    .where('meeting_id', '=', meetingId)
+    .execute();
   await insertPersonas(db, meetingId, personas);
 }
 
@@ -248,10 +325,22 @@ export async function addDot(db: Executor, meetingId: string, personId: string, 
 
 /** Takes one dot back; false when there was none on that project. */
 export async function removeDot(db: Executor, meetingId: string, personId: string, projectId: string): Promise<boolean> {
-  const row = await db.selectFrom('training_votes').select('dots').where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('project_id', '=', projectId).executeTakeFirst();
+  const row = await db
+    .selectFrom('training_votes')
+    .select('dots')
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', '=', personId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
   if (!row) return false;
   if (row.dots > 1) {
-    await db.updateTable('training_votes').set({ dots: row.dots - 1 }).where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('project_id', '=', projectId).execute();
+    await db
+      .updateTable('training_votes')
+      .set({ dots: row.dots - 1 })
+      .where('meeting_id', '=', meetingId)
+      .where('person_id', '=', personId)
+      .where('project_id', '=', projectId)
+      .execute();
   } else {
     await db.deleteFrom('training_votes').where('meeting_id', '=', meetingId).where('person_id', '=', personId).where('project_id', '=', projectId).execute();
   }

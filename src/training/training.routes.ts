@@ -14,12 +14,25 @@ import { PERSONA_ACTIONS } from './play.ts';
 import { AUTOPLAY_SPEEDS, TrainingError, type TrainingCommand, type TrainingService } from './training.service.ts';
 
 const slug = z.string().regex(/^[a-z0-9-]{1,80}$/);
-const position = z.coerce.number().int().min(1).max(5).transform((n) => n as Position);
+const position = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(5)
+  .transform((n) => n as Position);
 const startForm = z.object({ scenario: slug, cercle: z.uuid() });
 const positionForm = z.object({ position });
 const voteForm = z.object({ projet: slug, sens: z.enum(['ajouter', 'retirer']) });
 const scenarioForm = z.object({ scenario: slug });
-const autoplayForm = z.object({ vitesse: z.union([z.literal('arret'), z.coerce.number().int().refine((n) => (AUTOPLAY_SPEEDS as readonly number[]).includes(n))]) });
+const autoplayForm = z.object({
+  vitesse: z.union([
+    z.literal('arret'),
+    z.coerce
+      .number()
+      .int()
+      .refine((n) => (AUTOPLAY_SPEEDS as readonly number[]).includes(n)),
+  ]),
+});
 const id = z.string().max(80).optional();
 const actForm = z.object({
   action: z.string().refine((a) => PERSONA_ACTIONS.has(a as never)),
@@ -59,7 +72,12 @@ export function trainingRouter({ config, training }: { config: Config; training:
   }
 
   /** Runs a command, then back to the session (303); a refusal re-renders the page with its French message. */
-  async function act(req: Request, res: Response, command: TrainingCommand | null | ((meetingId: string) => Promise<void>), values: Record<string, string> = {}) {
+  async function act(
+    req: Request,
+    res: Response,
+    command: TrainingCommand | null | ((meetingId: string) => Promise<void>),
+    values: Record<string, string> = {},
+  ) {
     const t = res.locals.t;
     if (!command) return render(req, res, 'session', { status: 400, error: t('training.errors.invalid'), values });
     const meetingId = uuidParam(req.params.id);
@@ -69,7 +87,8 @@ export function trainingRouter({ config, training }: { config: Config; training:
       // the auto-play timer met a step already played, or a person's turn: nothing to show
       if (req.body?.auto === '1' && (error instanceof TrainingError || isDomainError(error))) return res.status(204).end();
       if (error instanceof TrainingError) return render(req, res, 'session', { status: 422, error: t(`training.errors.${error.code}`), values });
-      if (isDomainError(error) || error instanceof ConcurrencyError) return render(req, res, 'session', { status: 422, error: translateError(error, t), values });
+      if (isDomainError(error) || error instanceof ConcurrencyError)
+        return render(req, res, 'session', { status: 422, error: translateError(error, t), values });
       throw error;
     }
     res.redirect(303, `/formation/${meetingId}`);
@@ -83,7 +102,8 @@ export function trainingRouter({ config, training }: { config: Config; training:
   router.post('/formation', async (req, res) => {
     const model = await training.startPage(req.actor);
     const values = { scenario: String(req.body?.scenario ?? ''), cercle: String(req.body?.cercle ?? '') };
-    const again = (key: string) => res.status(400).render('training/index', { title: res.locals.t('training.title'), ...model, values, error: res.locals.t(key) });
+    const again = (key: string) =>
+      res.status(400).render('training/index', { title: res.locals.t('training.title'), ...model, values, error: res.locals.t(key) });
     const f = startForm.safeParse(req.body ?? {});
     if (!f.success) return again(f.error.issues.some((i) => i.path[0] === 'scenario') ? 'training.errors.unknown_scenario' : 'training.errors.unknown_circle');
     try {
@@ -106,17 +126,27 @@ export function trainingRouter({ config, training }: { config: Config; training:
   router.get('/formation/:id/projection', (req, res) => render(req, res, 'projection'));
   router.get('/formation/:id/bilan', (req, res) => render(req, res, 'bilan'));
 
-  router.post('/formation/:id/personas/:persona/prendre', (req, res) => act(req, res, slug.safeParse(req.params.persona).success ? { type: 'take', personaId: req.params.persona } : null));
-  router.post('/formation/:id/personas/:persona/reprendre', (req, res) => act(req, res, slug.safeParse(req.params.persona).success ? { type: 'reclaim', personaId: req.params.persona } : null));
+  router.post('/formation/:id/personas/:persona/prendre', (req, res) =>
+    act(req, res, slug.safeParse(req.params.persona).success ? { type: 'take', personaId: req.params.persona } : null),
+  );
+  router.post('/formation/:id/personas/:persona/reprendre', (req, res) =>
+    act(req, res, slug.safeParse(req.params.persona).success ? { type: 'reclaim', personaId: req.params.persona } : null),
+  );
   router.post('/formation/:id/personas/:persona/position', (req, res) => {
     const f = positionForm.safeParse(req.body ?? {});
-    return act(req, res, f.success && slug.safeParse(req.params.persona).success ? { type: 'move', personaId: req.params.persona, position: f.data.position } : null);
+    return act(
+      req,
+      res,
+      f.success && slug.safeParse(req.params.persona).success ? { type: 'move', personaId: req.params.persona, position: f.data.position } : null,
+    );
   });
   router.post('/formation/:id/position', (req, res) => {
     const f = positionForm.safeParse(req.body ?? {});
     return act(req, res, f.success ? { type: 'choose', position: f.data.position } : null);
   });
-  router.post('/formation/:id/personas/:persona/prendre-la-main', (req, res) => act(req, res, slug.safeParse(req.params.persona).success ? { type: 'hold', personaId: req.params.persona } : null));
+  router.post('/formation/:id/personas/:persona/prendre-la-main', (req, res) =>
+    act(req, res, slug.safeParse(req.params.persona).success ? { type: 'hold', personaId: req.params.persona } : null),
+  );
   router.post('/formation/:id/etape', (req, res) => act(req, res, (meetingId) => training.step(req.actor, meetingId)));
   router.post('/formation/:id/lecture-auto', (req, res) => {
     const f = autoplayForm.safeParse(req.body ?? {});

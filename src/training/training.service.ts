@@ -22,7 +22,21 @@ import * as repo from './training.repository.ts';
 
 /** A refusal of trainer mode; its text is `training.errors.<code>`. */
 export class TrainingError extends Error {
-  constructor(readonly code: 'persona_taken' | 'no_persona' | 'already_revealed' | 'no_votes_left' | 'no_vote_here' | 'unknown_project' | 'unknown_persona' | 'unknown_scenario' | 'unknown_circle' | 'not_yours' | 'waiting' | 'finished') {
+  constructor(
+    readonly code:
+      | 'persona_taken'
+      | 'no_persona'
+      | 'already_revealed'
+      | 'no_votes_left'
+      | 'no_vote_here'
+      | 'unknown_project'
+      | 'unknown_persona'
+      | 'unknown_scenario'
+      | 'unknown_circle'
+      | 'not_yours'
+      | 'waiting'
+      | 'finished',
+  ) {
     super(code);
     this.name = 'TrainingError';
   }
@@ -113,7 +127,15 @@ export class TrainingService {
       try {
         const id = await this.deps.db.transaction().execute(async (tx) => {
           if (!(await repo.circleExists(tx, input.circleId))) throw new TrainingError('unknown_circle');
-          return repo.insertSession(tx, { circleId: input.circleId, title: `Formation : ${scenario.title}`, joinCode: newJoinCode(), facilitatorPersonId: actor.personId, scenarioId: scenario.id, proposalId: randomUUID(), personas: scripted(scenario) });
+          return repo.insertSession(tx, {
+            circleId: input.circleId,
+            title: `Formation : ${scenario.title}`,
+            joinCode: newJoinCode(),
+            facilitatorPersonId: actor.personId,
+            scenarioId: scenario.id,
+            proposalId: randomUUID(),
+            personas: scripted(scenario),
+          });
         });
         await this.ensure(id);
         return id;
@@ -144,7 +166,11 @@ export class TrainingService {
     authorize(actor, { type: 'meeting.view', meeting: facts });
     const scenario = findScenario(session.scenarioId);
     if (!scenario) throw new Error(`scenario ${session.scenarioId} is no longer shipped`);
-    const [rows, members, votes] = await Promise.all([repo.listPersonas(this.deps.db, meetingId), repo.listMembers(this.deps.db, meetingId), repo.listVotes(this.deps.db, meetingId)]);
+    const [rows, members, votes] = await Promise.all([
+      repo.listPersonas(this.deps.db, meetingId),
+      repo.listMembers(this.deps.db, meetingId),
+      repo.listVotes(this.deps.db, meetingId),
+    ]);
     const revealed = session.phase === 'revealed';
     const byId = new Map(scenario.personas.map((p) => [p.id, p]));
     const isTrainer = can(actor, { type: 'meeting.facilitate', meeting: facts });
@@ -154,7 +180,19 @@ export class TrainingService {
       if (!persona) return [];
       const mine = r.takenBy === actor.personId;
       const plays = mine || (isTrainer && r.held);
-      return [{ persona, position: revealed || mine ? (r.position as Position | null) : null, chosen: r.position !== null, takenBy: r.takenBy, takenByName: r.takenByName, mine, held: r.held, personId: r.personId, actions: plays ? personaActions(proposal, r.personId) : [] }];
+      return [
+        {
+          persona,
+          position: revealed || mine ? (r.position as Position | null) : null,
+          chosen: r.position !== null,
+          takenBy: r.takenBy,
+          takenByName: r.takenByName,
+          mine,
+          held: r.held,
+          personId: r.personId,
+          actions: plays ? personaActions(proposal, r.personId) : [],
+        },
+      ];
     });
     const personaIds = new Set(rows.map((r) => r.personId));
     const mine: Record<string, number> = {};
@@ -174,8 +212,15 @@ export class TrainingService {
       personas,
       revealed,
       chosenCount: rows.filter((r) => r.position !== null).length,
-      comparison: revealed ? compare(rows.filter((r) => byId.has(r.personaId)).map((r) => ({ personaId: r.personaId, position: r.position as Position | null }))) : null,
-      me: { personId: actor.personId, isTrainer, canParticipate: can(actor, { type: 'meeting.participate', meeting: facts }), persona: personas.find((p) => p.mine) ?? null },
+      comparison: revealed
+        ? compare(rows.filter((r) => byId.has(r.personaId)).map((r) => ({ personaId: r.personaId, position: r.position as Position | null })))
+        : null,
+      me: {
+        personId: actor.personId,
+        isTrainer,
+        canParticipate: can(actor, { type: 'meeting.participate', meeting: facts }),
+        persona: personas.find((p) => p.mine) ?? null,
+      },
       trainees: members.filter((m) => m.role === 'participant' && !personaIds.has(m.personId)).length,
       observers: members.filter((m) => m.role === 'observer').length,
       votes: { perPerson: session.votesPerPerson, left: session.votesPerPerson - used, mine, voters: new Set(votes.map((v) => v.personId)).size, tally },
@@ -183,7 +228,11 @@ export class TrainingService {
         proposal,
         step,
         autoplaySeconds: session.autoplaySeconds,
-        atStart: !revealed && votes.length === 0 && proposal?.stage === 'draft' && rows.every((r) => r.position === (r.takenBy ? null : (byId.get(r.personaId)?.position ?? null))),
+        atStart:
+          !revealed &&
+          votes.length === 0 &&
+          proposal?.stage === 'draft' &&
+          rows.every((r) => r.position === (r.takenBy ? null : (byId.get(r.personaId)?.position ?? null))),
       },
     };
   }

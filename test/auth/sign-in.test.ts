@@ -36,7 +36,11 @@ describe('sign-in and sessions', () => {
     expect(asked.headers.location).toBe('/connexion?next=%2Fregistre%3Fq%3Deau');
     const page = await anon.agent.get(String(asked.headers.location)).expect(200);
     expect(page.text).toContain('name="next" value="/registre?q=eau"');
-    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email: member.email, password: PASSWORD, next: '/registre?q=eau' }).expect(303);
+    const res = await anon.agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), email: member.email, password: PASSWORD, next: '/registre?q=eau' })
+      .expect(303);
     expect(res.headers.location).toBe('/registre?q=eau');
   });
 
@@ -83,7 +87,10 @@ describe('sign-in and sessions', () => {
     const member = await seedAccount(database.db, 'member');
     const session = await signIn(app, member.email);
     await session.agent.get('/seances').expect(200);
-    await database.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 6 * 60_000) }).execute();
+    await database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 6 * 60_000) })
+      .execute();
     const res = await session.agent.get('/seances').expect(303);
     expect(res.headers.location).toBe('/connexion?next=%2Fseances');
   });

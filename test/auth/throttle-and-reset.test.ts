@@ -38,7 +38,11 @@ describe('the sign-in throttle', () => {
       expect(res.status).toBe(401);
     }
     const anon = await anonymous(second);
-    const res = await anon.agent.post('/connexion').set('X-Forwarded-For', '198.51.100.200').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD });
+    const res = await anon.agent
+      .post('/connexion')
+      .set('X-Forwarded-For', '198.51.100.200')
+      .type('form')
+      .send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD });
     expect(res.status).toBe(303);
     const home = await anon.agent.get('/').expect(200);
     expect(home.text).toContain('20\u00a0tentatives de connexion échouées depuis votre dernière connexion.');
@@ -64,12 +68,24 @@ describe('the sign-in throttle', () => {
     for (let i = 0; i < SIGN_IN_THROTTLE.perAccountAndAddress; i++) await attempt(app, member.email, 'faux', '203.0.113.30');
     expect((await attempt(app, member.email, PASSWORD, '203.0.113.30')).status).toBe(429);
     // a minute later the first wait (1 minute) is over…
-    await database.db.updateTable('sign_in_failures').set({ failed_at: ago(61) }).where('email', '=', member.email).execute();
+    await database.db
+      .updateTable('sign_in_failures')
+      .set({ failed_at: ago(61) })
+      .where('email', '=', member.email)
+      .execute();
     expect((await attempt(app, member.email, 'encore faux', '203.0.113.30')).status).toBe(401);
     // …the next one is 2 minutes: still refused 61 seconds after that failure, allowed after 121
-    await database.db.updateTable('sign_in_failures').set({ failed_at: ago(61) }).where('email', '=', member.email).execute();
+    await database.db
+      .updateTable('sign_in_failures')
+      .set({ failed_at: ago(61) })
+      .where('email', '=', member.email)
+      .execute();
     expect((await attempt(app, member.email, PASSWORD, '203.0.113.30')).status).toBe(429);
-    await database.db.updateTable('sign_in_failures').set({ failed_at: ago(121) }).where('email', '=', member.email).execute();
+    await database.db
+      .updateTable('sign_in_failures')
+      .set({ failed_at: ago(121) })
+      .where('email', '=', member.email)
+      .execute();
     expect((await attempt(app, member.email, PASSWORD, '203.0.113.30')).status).toBe(303);
   });
 
@@ -112,11 +128,23 @@ describe('one-time password-reset links', () => {
     const visitor = request.agent(app);
     const form = await visitor.get(link).expect(200);
     expect(form.text).toContain(member.email);
-    const mismatch = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'autre' }).expect(400);
+    const mismatch = await visitor
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'autre' })
+      .expect(400);
     expect(mismatch.text).toContain('Les deux mots de passe ne sont pas identiques.');
-    const short = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'court', confirm: 'court' }).expect(400);
+    const short = await visitor
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), password: 'court', confirm: 'court' })
+      .expect(400);
     expect(short.text).toContain('Écrivez au moins 12 caractères.');
-    const done = await visitor.post(link).type('form').send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'nouveau mot de passe 1' }).expect(303);
+    const done = await visitor
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), password: 'nouveau mot de passe 1', confirm: 'nouveau mot de passe 1' })
+      .expect(303);
     expect(done.headers.location).toBe('/connexion?reinitialise=1');
 
     await memberSession.agent.get('/seances').expect(303); // signed out everywhere
@@ -130,13 +158,17 @@ describe('one-time password-reset links', () => {
     const admin = await seedAccount(database.db, 'admin');
     const member = await seedAccount(database.db, 'member', { password: null });
     const session = await signIn(app, admin.email);
-    const first = /(\/reinitialiser\/[A-Za-z0-9_-]{43})/.exec((await session.agent.post(`/admin/comptes/${member.personId}/reinitialisation`).type('form').send({ _csrf: session.csrf })).text)![1]!;
+    const first = /(\/reinitialiser\/[A-Za-z0-9_-]{43})/.exec(
+      (await session.agent.post(`/admin/comptes/${member.personId}/reinitialisation`).type('form').send({ _csrf: session.csrf })).text,
+    )![1]!;
     await session.agent.post(`/admin/comptes/${member.personId}/reinitialisation`).type('form').send({ _csrf: session.csrf }).expect(200);
     await request(app).get(first).expect(404);
   });
 
   it('when a link is made up, then it is a French 404', async () => {
-    const res = await request(buildApp(database)).get(`/reinitialiser/${'a'.repeat(43)}`).expect(404);
+    const res = await request(buildApp(database))
+      .get(`/reinitialiser/${'a'.repeat(43)}`)
+      .expect(404);
     expect(res.text).toContain('Lien invalide ou expiré');
   });
 });
@@ -156,7 +188,11 @@ describe('first run', () => {
 
   it('when create-admin is given too short a password, then it says what is wrong and exits 1', async () => {
     const lines: string[] = [];
-    const code = await createAdminCommand(['--email', 'b@mairie.test', '--name', 'B', '--password', 'court'], { ...process.env, ...database.env }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    const code = await createAdminCommand(
+      ['--email', 'b@mairie.test', '--name', 'B', '--password', 'court'],
+      { ...process.env, ...database.env },
+      { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    );
     expect(code).toBe(1);
     expect(lines.join('\n')).toContain('12 caractères au moins');
   });
@@ -167,7 +203,11 @@ describe('first run', () => {
     await fresh.close();
     const env = { ...process.env, NODE_ENV: 'production', ...fresh.env };
     try {
-      const out = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli/create-admin.ts', '--email', 'Premiere.Admin@mairie.test', '--name', 'Première Admin', '--password', 'une phrase de passe solide'], { env });
+      const out = await promisify(execFile)(
+        'node_modules/.bin/tsx',
+        ['src/cli/create-admin.ts', '--email', 'Premiere.Admin@mairie.test', '--name', 'Première Admin', '--password', 'une phrase de passe solide'],
+        { env },
+      );
       expect(out.stdout).toContain('Compte administrateur créé : premiere.admin@mairie.test');
       const reopened = await openDatabase({ databaseUrl: fresh.url, pgliteDir: fresh.env.PGLITE_DIR ?? '' });
       try {

@@ -56,14 +56,22 @@ describe('visitors get a signed CSRF token, not a session row', () => {
     const member = await seedAccount(database.db, 'member');
     const page = await request(one).get('/connexion').expect(200);
     const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    await request(other).post('/connexion').set('Cookie', cookie).type('form').send({ _csrf: csrfOf(page.text), email: member.email, password: PASSWORD }).expect(303);
+    await request(other)
+      .post('/connexion')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), email: member.email, password: PASSWORD })
+      .expect(303);
   });
 
   it('when a visitor joins a meeting, then the visitor token works there too', async () => {
     const app = buildApp(database);
     const agent = request.agent(app);
     const page = await agent.get('/rejoindre').expect(200);
-    const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code: 'ZZZZZZ', displayName: 'Camille' });
+    const res = await agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), code: 'ZZZZZZ', displayName: 'Camille' });
     expect(res.status).toBe(404); // refused for the code, not for the token
   });
 });
@@ -75,11 +83,18 @@ describe('pruning expired sessions and failures', () => {
     const fresh = await signIn(app, member.email);
     const stale = await signIn(app, member.email);
     const staleHash = sha256(stale.cookie.split('=')[1]!);
-    await database.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 121 * 60_000) }).where('id_hash', '=', staleHash).execute();
-    await database.db.insertInto('sign_in_failures').values([
-      { email: 'old@test.local', address: '192.0.2.1', failed_at: new Date(Date.now() - 16 * 60_000) },
-      { email: 'new@test.local', address: '192.0.2.1' },
-    ]).execute();
+    await database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 121 * 60_000) })
+      .where('id_hash', '=', staleHash)
+      .execute();
+    await database.db
+      .insertInto('sign_in_failures')
+      .values([
+        { email: 'old@test.local', address: '192.0.2.1', failed_at: new Date(Date.now() - 16 * 60_000) },
+        { email: 'new@test.local', address: '192.0.2.1' },
+      ])
+      .execute();
 
     await pruneExpired(database.db, 120, 15);
 

@@ -22,7 +22,7 @@ const VERBS = ['réduire', 'organiser', 'financer', 'ouvrir', 'fermer', 'mutuali
 /** A deterministic pseudo-random generator, so two runs build the same register. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function sentence(r: () => number, words: number): string {
@@ -36,7 +36,18 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
   const [proposer, facilitator, a, b] = people as [string, string, string, string];
   const c = (type: Command['type'], actorId: string, fields: Record<string, unknown> = {}) => ({ type, actorId, at: at(), ...fields }) as unknown as Command;
   const list: Command[] = [
-    c('CreateProposal', proposer, { proposalId: id, proposerId: proposer, facilitatorId: facilitator, secretaryId: null, title: sentence(r, 4), tension: sentence(r, 12), text: sentence(r, 40), criteria: sentence(r, 8), reviewDate: r() < 0.5 ? `20${20 + Math.floor(r() * 10)}-0${1 + Math.floor(r() * 9)}-15` : null, validitySet: 'importante_argumentee' }),
+    c('CreateProposal', proposer, {
+      proposalId: id,
+      proposerId: proposer,
+      facilitatorId: facilitator,
+      secretaryId: null,
+      title: sentence(r, 4),
+      tension: sentence(r, 12),
+      text: sentence(r, 40),
+      criteria: sentence(r, 8),
+      reviewDate: r() < 0.5 ? `20${20 + Math.floor(r() * 10)}-0${1 + Math.floor(r() * 9)}-15` : null,
+      validitySet: 'importante_argumentee',
+    }),
     c('Present', facilitator),
     c('StartClarificationRound', facilitator, { participants: [a, b] }),
     c('AskQuestion', a, { questionId: 'q1', text: sentence(r, 10) }),
@@ -46,7 +57,14 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
   const end = r();
   if (end < 0.05) return [...list, c('WithdrawProposal', proposer)];
   if (end < 0.1) return [...list, c('PostponeProposal', facilitator)];
-  list.push(c('StartReactionRound', facilitator, { participants: [a, b] }), c('React', a, { reactionId: 'r1', text: sentence(r, 15) }), c('React', b, { reactionId: 'r2', text: sentence(r, 15) }), c('StartAmendment', facilitator), c('KeepProposal', proposer), c('StartObjectionRound', facilitator, { participants: [a, b] }));
+  list.push(
+    c('StartReactionRound', facilitator, { participants: [a, b] }),
+    c('React', a, { reactionId: 'r1', text: sentence(r, 15) }),
+    c('React', b, { reactionId: 'r2', text: sentence(r, 15) }),
+    c('StartAmendment', facilitator),
+    c('KeepProposal', proposer),
+    c('StartObjectionRound', facilitator, { participants: [a, b] }),
+  );
   if (r() < 0.25) {
     list.push(
       c('RaiseObjection', a, { objectionId: 'o1', reasoning: sentence(r, 20) }),
@@ -63,9 +81,19 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
 }
 
 /** Writes `count` decisions in transactions of `chunk`; returns the number of events written. */
-export async function seedLarge(db: Kysely<DB>, count: number, options: { chunk?: number; seed?: number; onProgress?: (done: number) => void } = {}): Promise<number> {
+export async function seedLarge(
+  db: Kysely<DB>,
+  count: number,
+  options: { chunk?: number; seed?: number; onProgress?: (done: number) => void } = {},
+): Promise<number> {
   const r = random(options.seed ?? 42);
-  const people = (await db.insertInto('persons').values(Array.from({ length: 40 }, (_, i) => ({ display_name: `Agent ${i + 1}` }))).returning('id').execute()).map((p) => p.id);
+  const people = (
+    await db
+      .insertInto('persons')
+      .values(Array.from({ length: 40 }, (_, i) => ({ display_name: `Agent ${i + 1}` })))
+      .returning('id')
+      .execute()
+  ).map((p) => p.id);
   let clock = Date.parse('2024-01-01T08:00:00Z');
   const step = Math.max(60_000, Math.floor((Date.parse('2026-11-01T00:00:00Z') - clock) / (count * 20)));
   const at = () => new Date((clock += step)).toISOString();

@@ -21,10 +21,14 @@ import { row, stats } from './stats.ts';
 
 function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string; cookies: string[] }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body, cookies: (res.headers['set-cookie'] as string[]) ?? [] }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+        let body = '';
+        res
+          .on('data', (d) => (body += d))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, body, cookies: (res.headers['set-cookie'] as string[]) ?? [] }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -38,8 +42,18 @@ export async function benchLive(database: Database, label: string, streams: numb
   const { port } = server.address() as AddressInfo;
   try {
     const stamp = Date.now().toString(36);
-    const admin = await createAccount(database.db, 'system', { email: `admin-${stamp}@bench.local`, displayName: 'Admin', role: 'admin', password: 'un mot de passe de banc' });
-    const fac = await createAccount(database.db, 'system', { email: `fac-${stamp}@bench.local`, displayName: 'Facilitation', role: 'facilitator', password: 'un mot de passe de banc' });
+    const admin = await createAccount(database.db, 'system', {
+      email: `admin-${stamp}@bench.local`,
+      displayName: 'Admin',
+      role: 'admin',
+      password: 'un mot de passe de banc',
+    });
+    const fac = await createAccount(database.db, 'system', {
+      email: `fac-${stamp}@bench.local`,
+      displayName: 'Facilitation',
+      role: 'facilitator',
+      password: 'un mot de passe de banc',
+    });
     if (!admin.ok || !fac.ok) throw new Error('bench: accounts');
     const adminActor = { kind: 'account', personId: admin.personId, role: 'admin', displayName: 'Admin' } as const;
     const facActor = { kind: 'account', personId: fac.personId, role: 'facilitator', displayName: 'Facilitation' } as const;
@@ -60,10 +74,13 @@ export async function benchLive(database: Database, label: string, streams: numb
     const csrf = /name="csrf-token" content="([^"]+)"/.exec(signInPage.body)![1]!;
     const cookie = await new Promise<string>((resolve, reject) => {
       const body = new URLSearchParams({ _csrf: csrf, email: `fac-${stamp}@bench.local`, password: 'un mot de passe de banc' }).toString();
-      const req = http.request({ host: '127.0.0.1', port, path: '/connexion', method: 'POST', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-        res.resume();
-        resolve(((res.headers['set-cookie'] as string[]) ?? []).map((c) => c.split(';')[0]).join('; '));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port, path: '/connexion', method: 'POST', headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' } },
+        (res) => {
+          res.resume();
+          resolve(((res.headers['set-cookie'] as string[]) ?? []).map((c) => c.split(';')[0]).join('; '));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -76,20 +93,22 @@ export async function benchLive(database: Database, label: string, streams: numb
       let target = 0;
       let resolveAll: ((t: number) => void) | null = null;
       await Promise.all(
-        Array.from({ length: n }, () =>
-          new Promise<void>((ready) => {
-            const req = http.get({ host: '127.0.0.1', port, path: `/seances/${meetingId}/flux`, headers: { cookie, accept: 'text/event-stream' } }, (res) => {
-              ready();
-              res.setEncoding('utf8');
-              res.on('data', (chunk: string) => {
-                if (chunk.includes('event: changed')) {
-                  seen += 1;
-                  if (resolveAll && seen >= target) resolveAll(performance.now());
-                }
+        Array.from(
+          { length: n },
+          () =>
+            new Promise<void>((ready) => {
+              const req = http.get({ host: '127.0.0.1', port, path: `/seances/${meetingId}/flux`, headers: { cookie, accept: 'text/event-stream' } }, (res) => {
+                ready();
+                res.setEncoding('utf8');
+                res.on('data', (chunk: string) => {
+                  if (chunk.includes('event: changed')) {
+                    seen += 1;
+                    if (resolveAll && seen >= target) resolveAll(performance.now());
+                  }
+                });
               });
-            });
-            sockets.push(req);
-          }),
+              sockets.push(req);
+            }),
         ),
       );
       void pending;

@@ -41,7 +41,13 @@ export async function benchRegister(database: Database, label: string): Promise<
     for (const q of QUERIES) {
       search.push(await time(() => registerPage(db, reader, { ...EMPTY_FILTERS, q })));
       const tsq = toPrefixQuery(q)!;
-      searchBare.push(await time(() => sql`select proposal_id from register_documents where search @@ to_tsquery('french_unaccent', ${tsq}) order by ts_rank(search, to_tsquery('french_unaccent', ${tsq})) desc limit 26`.execute(db)));
+      searchBare.push(
+        await time(() =>
+          sql`select proposal_id from register_documents where search @@ to_tsquery('french_unaccent', ${tsq}) order by ts_rank(search, to_tsquery('french_unaccent', ${tsq})) desc limit 26`.execute(
+            db,
+          ),
+        ),
+      );
     }
     // the first ten pages, newest first, following the keyset cursor
     let next: string | null = null;
@@ -54,11 +60,22 @@ export async function benchRegister(database: Database, label: string): Promise<
       const cursor: { closedAt: string; id: string } | null = after;
       const bare = await time(() =>
         cursor
-          ? sql`select id, closed_at::text as k from proposals where stage in ('adopted', 'withdrawn', 'postponed') and (closed_at, id) < (${cursor.closedAt}::timestamptz, ${cursor.id}::uuid) order by closed_at desc, id desc limit 26`.execute(db)
-          : sql`select id, closed_at::text as k from proposals where stage in ('adopted', 'withdrawn', 'postponed') order by closed_at desc, id desc limit 26`.execute(db),
+          ? sql`select id, closed_at::text as k from proposals where stage in ('adopted', 'withdrawn', 'postponed') and (closed_at, id) < (${cursor.closedAt}::timestamptz, ${cursor.id}::uuid) order by closed_at desc, id desc limit 26`.execute(
+              db,
+            )
+          : sql`select id, closed_at::text as k from proposals where stage in ('adopted', 'withdrawn', 'postponed') order by closed_at desc, id desc limit 26`.execute(
+              db,
+            ),
       );
       pageBare.push(bare);
-      const rows: { id: string; k: string }[] = (await sql<{ id: string; k: string }>`select id, closed_at::text as k from proposals where stage in ('adopted', 'withdrawn', 'postponed') ${cursor ? sql`and (closed_at, id) < (${cursor.closedAt}::timestamptz, ${cursor.id}::uuid)` : sql``} order by closed_at desc, id desc limit 25`.execute(db)).rows;
+      const rows: { id: string; k: string }[] = (
+        await sql<{
+          id: string;
+          k: string;
+        }>`select id, closed_at::text as k from proposals where stage in ('adopted', 'withdrawn', 'postponed') ${cursor ? sql`and (closed_at, id) < (${cursor.closedAt}::timestamptz, ${cursor.id}::uuid)` : sql``} order by closed_at desc, id desc limit 25`.execute(
+          db,
+        )
+      ).rows;
       const last: { id: string; k: string } | undefined = rows[rows.length - 1];
       after = last ? { closedAt: last.k, id: last.id } : null;
       if (!next) break;

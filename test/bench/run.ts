@@ -35,7 +35,21 @@ async function bench(database: Database, label: string): Promise<void> {
   const [facilitator, proposer, ...participants] = people.map((p) => p.id) as [string, string, ...string[]];
   const service = new ProposalService({ db: database.db });
   const id = randomUUID();
-  await service.execute(id, cmd('CreateProposal', proposer, { proposalId: id, proposerId: proposer, facilitatorId: facilitator, secretaryId: null, title: 'Bench', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
+  await service.execute(
+    id,
+    cmd('CreateProposal', proposer, {
+      proposalId: id,
+      proposerId: proposer,
+      facilitatorId: facilitator,
+      secretaryId: null,
+      title: 'Bench',
+      tension: 'T',
+      text: 'Texte',
+      criteria: '',
+      reviewDate: null,
+      validitySet: 's3',
+    }),
+  );
   await service.execute(id, cmd('Present', facilitator, {}));
   await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]!] }));
   await service.execute(id, cmd('Pass', participants[0]!, {}));

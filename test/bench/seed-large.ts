@@ -23,7 +23,10 @@ const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir
 try {
   await migrateToLatest(database.db);
   const started = performance.now();
-  const events = await seedLarge(database.db, count, { seed: Date.now() % 100_000, onProgress: (done) => process.stdout.write(`\r${done} / ${count} décisions`) });
+  const events = await seedLarge(database.db, count, {
+    seed: Date.now() % 100_000,
+    onProgress: (done) => process.stdout.write(`\r${done} / ${count} décisions`),
+  });
   console.log(`\n${count} décisions (${events} événements) écrites en ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 } finally {
   await database.close();

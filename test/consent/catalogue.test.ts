@@ -56,9 +56,7 @@ describe('domain errors', () => {
 
   it('when an evolve bug is not a domain error, then decide does not swallow it', () => {
     const broken = { ...fold(at.testing()), objectionRound: undefined } as never;
-    expect(() => decide(broken, command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: {}, ruling: 'valid' }))).toThrow(
-      TypeError,
-    );
+    expect(() => decide(broken, command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: {}, ruling: 'valid' }))).toThrow(TypeError);
   });
 });
 
@@ -66,10 +64,7 @@ describe('validity question sets', () => {
   it('when the sets are listed, then the three shipped sets are there with bilingual questions', () => {
     expect(Object.keys(VALIDITY_SETS)).toEqual(['holacracy', 's3', 'importante_argumentee']);
     expect(VALIDITY_SETS.holacracy.questions).toHaveLength(4);
-    expect(VALIDITY_SETS.importante_argumentee.questions.map((q) => q.fr)).toEqual([
-      'L’objection est-elle importante\u202f?',
-      'Est-elle argumentée\u202f?',
-    ]);
+    expect(VALIDITY_SETS.importante_argumentee.questions.map((q) => q.fr)).toEqual(['L’objection est-elle importante\u202f?', 'Est-elle argumentée\u202f?']);
     for (const set of Object.values(VALIDITY_SETS)) {
       expect(set.label.fr && set.label.en).toBeTruthy();
       expect(new Set(set.questions.map((q) => q.id)).size).toBe(set.questions.length);

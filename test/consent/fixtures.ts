@@ -121,30 +121,15 @@ export function given(...history: readonly (Event | readonly Event[])[]) {
 export const at = {
   draft: () => play([create()]),
   presentation: () => play([command('Present', FACILITATOR, {})], at.draft()),
-  clarification: () =>
-    play([command('StartClarificationRound', FACILITATOR, { participants: [ALICE, BOB, PROPOSER] })], at.presentation()),
+  clarification: () => play([command('StartClarificationRound', FACILITATOR, { participants: [ALICE, BOB, PROPOSER] })], at.presentation()),
   reactions: () =>
     play(
-      [
-        command('Pass', ALICE, {}),
-        command('Pass', BOB, {}),
-        command('StartReactionRound', FACILITATOR, { participants: [ALICE, BOB] }),
-      ],
+      [command('Pass', ALICE, {}), command('Pass', BOB, {}), command('StartReactionRound', FACILITATOR, { participants: [ALICE, BOB] })],
       at.clarification(),
     ),
-  amendment: () =>
-    play(
-      [command('Pass', ALICE, {}), command('Pass', BOB, {}), command('StartAmendment', FACILITATOR, {})],
-      at.reactions(),
-    ),
+  amendment: () => play([command('Pass', ALICE, {}), command('Pass', BOB, {}), command('StartAmendment', FACILITATOR, {})], at.reactions()),
   objections: () =>
-    play(
-      [
-        command('KeepProposal', PROPOSER, {}),
-        command('StartObjectionRound', FACILITATOR, { participants: [ALICE, BOB, PROPOSER] }),
-      ],
-      at.amendment(),
-    ),
+    play([command('KeepProposal', PROPOSER, {}), command('StartObjectionRound', FACILITATOR, { participants: [ALICE, BOB, PROPOSER] })], at.amendment()),
   testing: () =>
     play(
       [
@@ -154,11 +139,7 @@ export const at = {
       ],
       at.objections(),
     ),
-  integration: () =>
-    play(
-      [command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'valid' })],
-      at.testing(),
-    ),
+  integration: () => play([command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'valid' })], at.testing()),
   /** After integrating o1 by amending to V2: awaiting a new objection round. */
   objectionsAwaitingRound: () =>
     play(
@@ -170,14 +151,7 @@ export const at = {
       at.integration(),
     ),
   adopted: () =>
-    play(
-      [
-        command('DeclareNoObjection', ALICE, {}),
-        command('DeclareNoObjection', BOB, {}),
-        command('DeclareNoObjection', PROPOSER, {}),
-      ],
-      at.objections(),
-    ),
+    play([command('DeclareNoObjection', ALICE, {}), command('DeclareNoObjection', BOB, {}), command('DeclareNoObjection', PROPOSER, {})], at.objections()),
   withdrawn: () => play([command('WithdrawProposal', PROPOSER, {})], at.clarification()),
   postponed: () => play([command('PostponeProposal', FACILITATOR, {})], at.clarification()),
 };

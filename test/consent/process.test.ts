@@ -2,24 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decide, fold, type Event, type Proposal } from '../../src/consent/index.ts';
-import {
-  ALICE,
-  BOB,
-  CAROL,
-  FACILITATOR,
-  OK_ANSWERS,
-  PROPOSER,
-  SECRETARY,
-  STRANGER,
-  T,
-  V1,
-  V2,
-  at,
-  command,
-  create,
-  given,
-  play,
-} from './fixtures.ts';
+import { ALICE, BOB, CAROL, FACILITATOR, OK_ANSWERS, PROPOSER, SECRETARY, STRANGER, T, V1, V2, at, command, create, given, play } from './fixtures.ts';
 
 const by = (actorId: string, onBehalfOf?: string) => ({ at: T, actorId, ...(onBehalfOf ? { onBehalfOf } : {}) });
 
@@ -27,19 +10,21 @@ describe('creating and presenting a proposal', () => {
   it('when a proposal is created, then it is a draft whose version 1 is authored by the proposer', () => {
     const state = given().when(create()).thenTypes(['ProposalCreated']);
     expect(state.stage).toBe('draft');
-    expect(state.versions).toEqual([
-      { number: 1, text: V1, changeNote: '', motivatedBy: [], createdAt: T, authorId: PROPOSER },
-    ]);
+    expect(state.versions).toEqual([{ number: 1, text: V1, changeNote: '', motivatedBy: [], createdAt: T, authorId: PROPOSER }]);
     expect(state.actingFacilitatorId).toBe(FACILITATOR);
   });
 
   it('when the secretary types the proposal for the proposer, then version 1 says who typed it', () => {
-    const state = given().when({ ...create(), actorId: SECRETARY }).thenTypes(['ProposalCreated']);
+    const state = given()
+      .when({ ...create(), actorId: SECRETARY })
+      .thenTypes(['ProposalCreated']);
     expect(state.versions[0]).toMatchObject({ authorId: PROPOSER, recordedBy: SECRETARY });
   });
 
   it('when a proposal has no review date, then it is accepted', () => {
-    given().when(create({ reviewDate: null })).thenTypes(['ProposalCreated']);
+    given()
+      .when(create({ reviewDate: null }))
+      .thenTypes(['ProposalCreated']);
   });
 
   it.each([
@@ -59,20 +44,28 @@ describe('creating and presenting a proposal', () => {
   });
 
   it('when anything but creation comes first, then there is no proposal to act on', () => {
-    given().when(command('Present', FACILITATOR, {})).then('NO_PROPOSAL');
+    given()
+      .when(command('Present', FACILITATOR, {}))
+      .then('NO_PROPOSAL');
   });
 
   it('when the facilitator presents the draft, then the proposal is in presentation', () => {
-    given(at.draft()).when(command('Present', FACILITATOR, {})).then([{ type: 'ProposalPresented', ...by(FACILITATOR) }]);
+    given(at.draft())
+      .when(command('Present', FACILITATOR, {}))
+      .then([{ type: 'ProposalPresented', ...by(FACILITATOR) }]);
   });
 
   it('when the proposer presents the draft, then the proposal is in presentation', () => {
-    const state = given(at.draft()).when(command('Present', PROPOSER, {})).thenTypes(['ProposalPresented']);
+    const state = given(at.draft())
+      .when(command('Present', PROPOSER, {}))
+      .thenTypes(['ProposalPresented']);
     expect(state.stage).toBe('presentation');
   });
 
   it('when a participant tries to present, then it is refused', () => {
-    given(at.draft()).when(command('Present', ALICE, {})).then('NOT_ALLOWED');
+    given(at.draft())
+      .when(command('Present', ALICE, {}))
+      .then('NOT_ALLOWED');
   });
 });
 
@@ -95,7 +88,9 @@ describe('clarification round', () => {
   });
 
   it('when someone else than the facilitator starts the round, then it is refused', () => {
-    given(at.presentation()).when(command('StartClarificationRound', PROPOSER, { participants: [ALICE] })).then('NOT_FACILITATOR');
+    given(at.presentation())
+      .when(command('StartClarificationRound', PROPOSER, { participants: [ALICE] }))
+      .then('NOT_FACILITATOR');
   });
 
   it('when a participant asks a question, then the turn stays with them until the proposer responds', () => {
@@ -141,45 +136,67 @@ describe('clarification round', () => {
   });
 
   it('when a participant answers a question, then it is refused: only the proposer answers', () => {
-    given(asked()).when(command('AnswerQuestion', BOB, { questionId: 'q1', answer: 'Moi je sais' })).then('NOT_PROPOSER');
+    given(asked())
+      .when(command('AnswerQuestion', BOB, { questionId: 'q1', answer: 'Moi je sais' }))
+      .then('NOT_PROPOSER');
   });
 
   it('when the proposer answers a question that is not pending, then it is refused', () => {
-    given(asked()).when(command('AnswerQuestion', PROPOSER, { questionId: 'q9', answer: 'Oui' })).then('UNKNOWN_QUESTION');
-    given(at.clarification()).when(command('DeclineQuestion', PROPOSER, { questionId: 'q1' })).then('UNKNOWN_QUESTION');
+    given(asked())
+      .when(command('AnswerQuestion', PROPOSER, { questionId: 'q9', answer: 'Oui' }))
+      .then('UNKNOWN_QUESTION');
+    given(at.clarification())
+      .when(command('DeclineQuestion', PROPOSER, { questionId: 'q1' }))
+      .then('UNKNOWN_QUESTION');
   });
 
   it('when the proposer gives an empty answer, then it is refused', () => {
-    given(asked()).when(command('AnswerQuestion', PROPOSER, { questionId: 'q1', answer: ' ' })).then('EMPTY_TEXT');
+    given(asked())
+      .when(command('AnswerQuestion', PROPOSER, { questionId: 'q1', answer: ' ' }))
+      .then('EMPTY_TEXT');
   });
 
   it('when the proposer tries to ask a question, then it is refused: the proposer is not in the clarification order', () => {
-    given(at.clarification()).when(command('AskQuestion', PROPOSER, { questionId: 'q1', text: '?' })).then('NOT_IN_ROUND');
+    given(at.clarification())
+      .when(command('AskQuestion', PROPOSER, { questionId: 'q1', text: '?' }))
+      .then('NOT_IN_ROUND');
   });
 
   it('when a participant speaks before their turn, then it is refused', () => {
-    given(at.clarification()).when(command('Pass', BOB, {})).then('NOT_YOUR_TURN');
+    given(at.clarification())
+      .when(command('Pass', BOB, {}))
+      .then('NOT_YOUR_TURN');
   });
 
   it('when a participant speaks a second time, then it is refused', () => {
-    given(play([command('Pass', ALICE, {})], at.clarification())).when(command('Pass', ALICE, {})).then('ALREADY_SPOKEN');
+    given(play([command('Pass', ALICE, {})], at.clarification()))
+      .when(command('Pass', ALICE, {}))
+      .then('ALREADY_SPOKEN');
   });
 
   it('when a late arrival tries to speak, then it is refused until the next round', () => {
-    given(at.clarification()).when(command('AskQuestion', CAROL, { questionId: 'q1', text: '?' })).then('NOT_IN_ROUND');
+    given(at.clarification())
+      .when(command('AskQuestion', CAROL, { questionId: 'q1', text: '?' }))
+      .then('NOT_IN_ROUND');
   });
 
   it('when a question is empty, then it is refused', () => {
-    given(at.clarification()).when(command('AskQuestion', ALICE, { questionId: 'q1', text: '' })).then('EMPTY_TEXT');
+    given(at.clarification())
+      .when(command('AskQuestion', ALICE, { questionId: 'q1', text: '' }))
+      .then('EMPTY_TEXT');
   });
 
   it('when a question reuses an id, then it is refused', () => {
     const events = play([command('AnswerQuestion', PROPOSER, { questionId: 'q1', answer: 'Ainsi.' })], asked());
-    given(events).when(command('AskQuestion', BOB, { questionId: 'q1', text: 'Et ?' })).then('DUPLICATE_ID');
+    given(events)
+      .when(command('AskQuestion', BOB, { questionId: 'q1', text: 'Et ?' }))
+      .then('DUPLICATE_ID');
   });
 
   it('when a participant passes, then the pass is shown in the round', () => {
-    const state = given(at.clarification()).when(command('Pass', ALICE, {})).then([{ type: 'TurnPassed', ...by(ALICE) }]);
+    const state = given(at.clarification())
+      .when(command('Pass', ALICE, {}))
+      .then([{ type: 'TurnPassed', ...by(ALICE) }]);
     expect(state.stage === 'clarification' && state.round.turns).toEqual([{ personId: ALICE, action: { kind: 'passed' }, at: T }]);
   });
 
@@ -197,8 +214,12 @@ describe('clarification round', () => {
 
   it('when someone speaks after the round is complete, then it is refused', () => {
     const done = play([command('Pass', ALICE, {}), command('Pass', BOB, {})], at.clarification());
-    given(done).when(command('Pass', CAROL, {})).then('ROUND_COMPLETE');
-    given(done).when(command('SkipParticipant', FACILITATOR, { personId: CAROL, reason: 'absent' })).then('ROUND_COMPLETE');
+    given(done)
+      .when(command('Pass', CAROL, {}))
+      .then('ROUND_COMPLETE');
+    given(done)
+      .when(command('SkipParticipant', FACILITATOR, { personId: CAROL, reason: 'absent' }))
+      .then('ROUND_COMPLETE');
   });
 
   it('when the facilitator skips an absent participant, then the record says the turn was skipped and by whom', () => {
@@ -211,11 +232,15 @@ describe('clarification round', () => {
   });
 
   it('when the facilitator skips someone who does not hold the floor, then it is refused', () => {
-    given(at.clarification()).when(command('SkipParticipant', FACILITATOR, { personId: BOB, reason: 'absent' })).then('NOT_CURRENT_TURN');
+    given(at.clarification())
+      .when(command('SkipParticipant', FACILITATOR, { personId: BOB, reason: 'absent' }))
+      .then('NOT_CURRENT_TURN');
   });
 
   it('when a participant skips someone, then it is refused', () => {
-    given(at.clarification()).when(command('SkipParticipant', BOB, { personId: ALICE, reason: 'absent' })).then('NOT_FACILITATOR');
+    given(at.clarification())
+      .when(command('SkipParticipant', BOB, { personId: ALICE, reason: 'absent' }))
+      .then('NOT_FACILITATOR');
   });
 });
 
@@ -237,15 +262,21 @@ describe('recording on behalf of someone without a device ("saisi pour …")', (
   });
 
   it('when the facilitator records a turn for someone who does not hold the floor, then it is refused', () => {
-    given(at.clarification()).when(command('Pass', FACILITATOR, { onBehalfOf: BOB })).then('NOT_YOUR_TURN');
+    given(at.clarification())
+      .when(command('Pass', FACILITATOR, { onBehalfOf: BOB }))
+      .then('NOT_YOUR_TURN');
   });
 
   it('when a participant records a turn for another participant, then it is refused', () => {
-    given(at.clarification()).when(command('Pass', BOB, { onBehalfOf: ALICE })).then('NOT_ALLOWED');
+    given(at.clarification())
+      .when(command('Pass', BOB, { onBehalfOf: ALICE }))
+      .then('NOT_ALLOWED');
   });
 
   it('when someone names themselves as the person recorded for, then it is an ordinary turn', () => {
-    given(at.clarification()).when(command('Pass', ALICE, { onBehalfOf: ALICE })).then([{ type: 'TurnPassed', ...by(ALICE) }]);
+    given(at.clarification())
+      .when(command('Pass', ALICE, { onBehalfOf: ALICE }))
+      .then([{ type: 'TurnPassed', ...by(ALICE) }]);
   });
 });
 
@@ -266,22 +297,34 @@ describe('reaction round', () => {
   });
 
   it('when someone else than the turn holder reacts, then it is refused', () => {
-    given(at.reactions()).when(command('React', BOB, { reactionId: 'r1', text: 'Bof.' })).then('NOT_YOUR_TURN');
+    given(at.reactions())
+      .when(command('React', BOB, { reactionId: 'r1', text: 'Bof.' }))
+      .then('NOT_YOUR_TURN');
   });
 
   it('when the proposer tries to reply during reactions, then it is refused: no replies, no dialogue', () => {
-    given(at.reactions()).when(command('React', PROPOSER, { reactionId: 'r1', text: 'Je réponds' })).then('NOT_IN_ROUND');
-    given(at.reactions()).when(command('AnswerQuestion', PROPOSER, { questionId: 'q1', answer: 'Non' })).then('WRONG_STAGE');
+    given(at.reactions())
+      .when(command('React', PROPOSER, { reactionId: 'r1', text: 'Je réponds' }))
+      .then('NOT_IN_ROUND');
+    given(at.reactions())
+      .when(command('AnswerQuestion', PROPOSER, { questionId: 'q1', answer: 'Non' }))
+      .then('WRONG_STAGE');
   });
 
   it('when a reaction is empty or reuses an id, then it is refused', () => {
-    given(at.reactions()).when(command('React', ALICE, { reactionId: 'r1', text: '' })).then('EMPTY_TEXT');
+    given(at.reactions())
+      .when(command('React', ALICE, { reactionId: 'r1', text: '' }))
+      .then('EMPTY_TEXT');
     const events = play([command('React', ALICE, { reactionId: 'r1', text: 'Oui' })], at.reactions());
-    given(events).when(command('React', BOB, { reactionId: 'r1', text: 'Non' })).then('DUPLICATE_ID');
+    given(events)
+      .when(command('React', BOB, { reactionId: 'r1', text: 'Non' }))
+      .then('DUPLICATE_ID');
   });
 
   it('when the facilitator starts amendment before everyone reacted, then it is refused', () => {
-    given(at.reactions()).when(command('StartAmendment', FACILITATOR, {})).then('ROUND_INCOMPLETE');
+    given(at.reactions())
+      .when(command('StartAmendment', FACILITATOR, {}))
+      .then('ROUND_INCOMPLETE');
   });
 
   it('when everyone has spoken and the facilitator starts amendment, then the proposer must decide', () => {
@@ -387,11 +430,15 @@ describe('amendment', () => {
 
   it('when the proposer keeps after amending, then the amended version is kept', () => {
     const events = play([command('AmendProposal', PROPOSER, { text: V2, changeNote: 'a', motivatedBy: [] })], at.amendment());
-    given(events).when(command('KeepProposal', PROPOSER, {})).then([{ type: 'ProposalKept', ...by(PROPOSER), versionNumber: 2 }]);
+    given(events)
+      .when(command('KeepProposal', PROPOSER, {}))
+      .then([{ type: 'ProposalKept', ...by(PROPOSER), versionNumber: 2 }]);
   });
 
   it('when a participant tries to keep the proposal, then it is refused', () => {
-    given(at.amendment()).when(command('KeepProposal', ALICE, {})).then('NOT_PROPOSER');
+    given(at.amendment())
+      .when(command('KeepProposal', ALICE, {}))
+      .then('NOT_PROPOSER');
   });
 
   it('when the objection round is started before the proposer amended or kept, then it is refused', () => {
@@ -405,9 +452,7 @@ describe('objection round', () => {
   it('when the objection round starts, then the proposer is in the order too', () => {
     given(play([command('KeepProposal', PROPOSER, {})], at.amendment()))
       .when(command('StartObjectionRound', FACILITATOR, { participants: [PROPOSER, ALICE] }))
-      .then([
-        { type: 'ObjectionRoundStarted', ...by(FACILITATOR), roundNumber: 1, versionNumber: 1, order: [PROPOSER, ALICE] },
-      ]);
+      .then([{ type: 'ObjectionRoundStarted', ...by(FACILITATOR), roundNumber: 1, versionNumber: 1, order: [PROPOSER, ALICE] }]);
   });
 
   it('when the last participant declares no objection, then the proposal is adopted', () => {
@@ -431,13 +476,12 @@ describe('objection round', () => {
 
   it('when the round ends with only concerns, then the proposal is adopted and the concerns are kept: a concern never blocks', () => {
     const events = play(
-      [
-        command('RecordConcern', ALICE, { concernId: 'c1', text: 'Attention au coût.' }),
-        command('DeclareNoObjection', BOB, {}),
-      ],
+      [command('RecordConcern', ALICE, { concernId: 'c1', text: 'Attention au coût.' }), command('DeclareNoObjection', BOB, {})],
       at.objections(),
     );
-    const state = given(events).when(command('DeclareNoObjection', PROPOSER, {})).thenTypes(['NoObjectionDeclared', 'ProposalAdopted']);
+    const state = given(events)
+      .when(command('DeclareNoObjection', PROPOSER, {}))
+      .thenTypes(['NoObjectionDeclared', 'ProposalAdopted']);
     expect(state.stage === 'adopted' && state.decision.concerns).toEqual([
       { id: 'c1', source: 'concern', personId: ALICE, text: 'Attention au coût.', versionNumber: 1 },
     ]);
@@ -477,15 +521,21 @@ describe('objection round', () => {
   });
 
   it('when someone passes in the objection round, then it is refused: everyone takes a position', () => {
-    given(at.objections()).when(command('Pass', ALICE, {})).then('POSITION_REQUIRED');
+    given(at.objections())
+      .when(command('Pass', ALICE, {}))
+      .then('POSITION_REQUIRED');
   });
 
   it('when an objection has no reasoning, then it is refused', () => {
-    given(at.objections()).when(command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: '  ' })).then('EMPTY_TEXT');
+    given(at.objections())
+      .when(command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: '  ' }))
+      .then('EMPTY_TEXT');
   });
 
   it('when a concern is empty, then it is refused', () => {
-    given(at.objections()).when(command('RecordConcern', ALICE, { concernId: 'c1', text: '' })).then('EMPTY_TEXT');
+    given(at.objections())
+      .when(command('RecordConcern', ALICE, { concernId: 'c1', text: '' }))
+      .then('EMPTY_TEXT');
   });
 
   it('when an objection or a concern reuses an id, then it is refused', () => {
@@ -502,16 +552,24 @@ describe('objection round', () => {
       ],
       at.objections(),
     );
-    given(reused).when(command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: 'Encore' })).then('DUPLICATE_ID');
-    given(reused).when(command('RecordConcern', ALICE, { concernId: 'c1', text: 'Encore' })).then('DUPLICATE_ID');
+    given(reused)
+      .when(command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: 'Encore' }))
+      .then('DUPLICATE_ID');
+    given(reused)
+      .when(command('RecordConcern', ALICE, { concernId: 'c1', text: 'Encore' }))
+      .then('DUPLICATE_ID');
   });
 
   it('when someone objects out of turn, then it is refused', () => {
-    given(at.objections()).when(command('RaiseObjection', BOB, { objectionId: 'o1', reasoning: 'Non' })).then('NOT_YOUR_TURN');
+    given(at.objections())
+      .when(command('RaiseObjection', BOB, { objectionId: 'o1', reasoning: 'Non' }))
+      .then('NOT_YOUR_TURN');
   });
 
   it('when a round is already in progress, then another cannot start', () => {
-    given(at.objections()).when(command('StartObjectionRound', FACILITATOR, { participants: [ALICE] })).then('ROUND_IN_PROGRESS');
+    given(at.objections())
+      .when(command('StartObjectionRound', FACILITATOR, { participants: [ALICE] }))
+      .then('ROUND_IN_PROGRESS');
   });
 });
 
@@ -581,10 +639,7 @@ describe('testing objections', () => {
   });
 
   it('when an objection is tested twice, then it is refused', () => {
-    const events = play(
-      [command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'valid' })],
-      twoObjections(),
-    );
+    const events = play([command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'valid' })], twoObjections());
     given(events)
       .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'not_valid' }))
       .then('ALREADY_RULED');
@@ -594,31 +649,32 @@ describe('testing objections', () => {
     ['a question of another set', { importante: true, argumentee: true, limits_role: true }, 'UNKNOWN_VALIDITY_QUESTION'],
     ['a missing answer', { importante: true }, 'INCOMPLETE_TEST'],
   ] as const)('when the test has %s, then it is refused', (_, answers, code) => {
-    given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling: 'valid' })).then(code);
+    given(at.testing())
+      .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling: 'valid' }))
+      .then(code);
   });
 
   it('when the group uses the Holacracy set, then the answers are keyed by its four criteria', () => {
-    const events = play(
-      [
-        create({ validitySet: 'holacracy' }),
-        command('Present', FACILITATOR, {}),
-        command('StartClarificationRound', FACILITATOR, { participants: [ALICE] }),
-        command('Pass', ALICE, {}),
-        command('StartReactionRound', FACILITATOR, { participants: [ALICE] }),
-        command('Pass', ALICE, {}),
-        command('StartAmendment', FACILITATOR, {}),
-        command('KeepProposal', PROPOSER, {}),
-        command('StartObjectionRound', FACILITATOR, { participants: [ALICE] }),
-        command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: 'Mon rôle' }),
-      ],
-    );
-    const answers = { reduces_capacity: true, limits_role: true, created_by_proposal: true, present_data: true };
-    given(events).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling: 'valid' })).thenTypes([
-      'ObjectionTested',
-      'ObjectionIntegrationStarted',
+    const events = play([
+      create({ validitySet: 'holacracy' }),
+      command('Present', FACILITATOR, {}),
+      command('StartClarificationRound', FACILITATOR, { participants: [ALICE] }),
+      command('Pass', ALICE, {}),
+      command('StartReactionRound', FACILITATOR, { participants: [ALICE] }),
+      command('Pass', ALICE, {}),
+      command('StartAmendment', FACILITATOR, {}),
+      command('KeepProposal', PROPOSER, {}),
+      command('StartObjectionRound', FACILITATOR, { participants: [ALICE] }),
+      command('RaiseObjection', ALICE, { objectionId: 'o1', reasoning: 'Mon rôle' }),
     ]);
+    const answers = { reduces_capacity: true, limits_role: true, created_by_proposal: true, present_data: true };
+    given(events)
+      .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling: 'valid' }))
+      .thenTypes(['ObjectionTested', 'ObjectionIntegrationStarted']);
     // one criterion unmet: the answers lead to « non recevable »
-    const unmet = given(events).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { ...answers, present_data: false } })).thenTypes(['ObjectionTested', 'ProposalAdopted']);
+    const unmet = given(events)
+      .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { ...answers, present_data: false } }))
+      .thenTypes(['ObjectionTested', 'ProposalAdopted']);
     expect(unmet.objections[0]).toMatchObject({ ruling: 'not_valid', outcome: 'not_valid' });
     given(events)
       .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS, ruling: 'valid' }))
@@ -627,9 +683,13 @@ describe('testing objections', () => {
 
   describe('the ruling follows from the answers', () => {
     it('when the facilitator gives no ruling, then the answers decide it', () => {
-      const valid = given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS })).thenTypes(['ObjectionTested', 'ObjectionIntegrationStarted']);
+      const valid = given(at.testing())
+        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: OK_ANSWERS }))
+        .thenTypes(['ObjectionTested', 'ObjectionIntegrationStarted']);
       expect(valid.objections[0]).toMatchObject({ ruling: 'valid', outcome: null });
-      const notValid = given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false } })).thenTypes(['ObjectionTested', 'ProposalAdopted']);
+      const notValid = given(at.testing())
+        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false } }))
+        .thenTypes(['ObjectionTested', 'ProposalAdopted']);
       expect(notValid.objections[0]).toMatchObject({ ruling: 'not_valid', outcome: 'not_valid' });
     });
 
@@ -637,15 +697,33 @@ describe('testing objections', () => {
       ['« recevable » when it is not reasoned', { importante: true, argumentee: false }, 'valid'],
       ['« non recevable » when every answer is yes', OK_ANSWERS, 'not_valid'],
     ] as const)('when the facilitator rules %s without a reason, then it is refused', (_, answers, ruling) => {
-      given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling })).then('RULING_NEEDS_REASON');
-      given(at.testing()).when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling, rulingReason: '   ' })).then('RULING_NEEDS_REASON');
+      given(at.testing())
+        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling }))
+        .then('RULING_NEEDS_REASON');
+      given(at.testing())
+        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers, ruling, rulingReason: '   ' }))
+        .then('RULING_NEEDS_REASON');
     });
 
     it('when the facilitator rules against the answers with a written reason, then the ruling and its reason are recorded', () => {
       const state = given(at.testing())
-        .when(command('TestObjection', FACILITATOR, { objectionId: 'o1', answers: { importante: true, argumentee: false }, ruling: 'valid', rulingReason: ' Les arguments ont été donnés oralement. ' }))
+        .when(
+          command('TestObjection', FACILITATOR, {
+            objectionId: 'o1',
+            answers: { importante: true, argumentee: false },
+            ruling: 'valid',
+            rulingReason: ' Les arguments ont été donnés oralement. ',
+          }),
+        )
         .then([
-          { type: 'ObjectionTested', ...by(FACILITATOR), objectionId: 'o1', answers: { importante: true, argumentee: false }, ruling: 'valid', rulingReason: 'Les arguments ont été donnés oralement.' },
+          {
+            type: 'ObjectionTested',
+            ...by(FACILITATOR),
+            objectionId: 'o1',
+            answers: { importante: true, argumentee: false },
+            ruling: 'valid',
+            rulingReason: 'Les arguments ont été donnés oralement.',
+          },
           { type: 'ObjectionIntegrationStarted', ...by(FACILITATOR), objectionId: 'o1' },
         ]);
       expect(state.objections[0]).toMatchObject({ ruling: 'valid', rulingReason: 'Les arguments ont été donnés oralement.' });
@@ -679,13 +757,14 @@ describe('testing objections', () => {
   });
 
   it('when someone else than the objector withdraws an objection, then it is refused', () => {
-    given(at.testing()).when(command('WithdrawObjection', BOB, { objectionId: 'o1' })).then('NOT_OBJECTOR');
+    given(at.testing())
+      .when(command('WithdrawObjection', BOB, { objectionId: 'o1' }))
+      .then('NOT_OBJECTOR');
   });
 });
 
 describe('integrating objections', () => {
-  const amended = () =>
-    play([command('AmendProposal', PROPOSER, { text: V2, changeNote: 'Formation', motivatedBy: [] })], at.integration());
+  const amended = () => play([command('AmendProposal', PROPOSER, { text: V2, changeNote: 'Formation', motivatedBy: [] })], at.integration());
 
   it('when the proposer amends during integration, then the version is linked to the objection being integrated', () => {
     const state = given(at.integration())
@@ -714,7 +793,9 @@ describe('integrating objections', () => {
   });
 
   it('when the objector confirms before any amendment, then it is refused', () => {
-    given(at.integration()).when(command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' })).then('NOT_AMENDED');
+    given(at.integration())
+      .when(command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' }))
+      .then('NOT_AMENDED');
   });
 
   it('when the objector and then the proposer confirm after an amendment, then the objection is integrated and a new objection round is awaited', () => {
@@ -739,15 +820,21 @@ describe('integrating objections', () => {
 
   it('when a confirmation is given twice, then it is refused', () => {
     const events = play([command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' })], amended());
-    given(events).when(command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' })).then('ALREADY_CONFIRMED');
+    given(events)
+      .when(command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' }))
+      .then('ALREADY_CONFIRMED');
   });
 
   it('when someone else than the objector confirms the lift, then it is refused', () => {
-    given(amended()).when(command('ConfirmObjectionLifted', BOB, { objectionId: 'o1' })).then('NOT_OBJECTOR');
+    given(amended())
+      .when(command('ConfirmObjectionLifted', BOB, { objectionId: 'o1' }))
+      .then('NOT_OBJECTOR');
   });
 
   it('when someone else than the proposer confirms the tension is answered, then it is refused', () => {
-    given(amended()).when(command('ConfirmTensionAnswered', ALICE, { objectionId: 'o1' })).then('NOT_PROPOSER');
+    given(amended())
+      .when(command('ConfirmTensionAnswered', ALICE, { objectionId: 'o1' }))
+      .then('NOT_PROPOSER');
   });
 
   it('when the proposer amends again after a confirmation, then both must confirm again', () => {
@@ -758,24 +845,27 @@ describe('integrating objections', () => {
       ],
       amended(),
     );
-    given(events).when(command('ConfirmTensionAnswered', PROPOSER, { objectionId: 'o1' })).thenTypes(['TensionAnswerConfirmed']);
+    given(events)
+      .when(command('ConfirmTensionAnswered', PROPOSER, { objectionId: 'o1' }))
+      .thenTypes(['TensionAnswerConfirmed']);
   });
 
   it('when the new round on the amended version has no objection, then that version is adopted', () => {
     const events = play(
-      [
-        command('StartObjectionRound', FACILITATOR, { participants: [ALICE, BOB] }),
-        command('DeclareNoObjection', ALICE, {}),
-      ],
+      [command('StartObjectionRound', FACILITATOR, { participants: [ALICE, BOB] }), command('DeclareNoObjection', ALICE, {})],
       at.objectionsAwaitingRound(),
     );
-    const state = given(events).when(command('DeclareNoObjection', BOB, {})).thenTypes(['NoObjectionDeclared', 'ProposalAdopted']);
+    const state = given(events)
+      .when(command('DeclareNoObjection', BOB, {}))
+      .thenTypes(['NoObjectionDeclared', 'ProposalAdopted']);
     expect(state.stage === 'adopted' && state.decision.versionNumber).toBe(2);
     expect(state.pastRounds.filter((r) => r.kind === 'objection').map((r) => r.versionNumber)).toEqual([1, 2]);
   });
 
   it('when a new objection round is awaited, then nobody can take a position before it starts', () => {
-    given(at.objectionsAwaitingRound()).when(command('DeclareNoObjection', ALICE, {})).then('NO_ACTIVE_ROUND');
+    given(at.objectionsAwaitingRound())
+      .when(command('DeclareNoObjection', ALICE, {}))
+      .then('NO_ACTIVE_ROUND');
   });
 
   it('when the objector withdraws an objection and the text did not change, then the proposal is adopted', () => {
@@ -826,10 +916,7 @@ describe('integrating objections', () => {
 
     it('when the first is integrated, then integration moves on to the second', () => {
       const events = play(
-        [
-          command('AmendProposal', PROPOSER, { text: V2, changeNote: 'F', motivatedBy: [] }),
-          command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' }),
-        ],
+        [command('AmendProposal', PROPOSER, { text: V2, changeNote: 'F', motivatedBy: [] }), command('ConfirmObjectionLifted', ALICE, { objectionId: 'o1' })],
         twoValid(),
       );
       const state = given(events)
@@ -839,17 +926,23 @@ describe('integrating objections', () => {
     });
 
     it('when the second is withdrawn while the first is being integrated, then integration stays on the first', () => {
-      const state = given(twoValid()).when(command('WithdrawObjection', BOB, { objectionId: 'o2' })).thenTypes(['ObjectionWithdrawn']);
+      const state = given(twoValid())
+        .when(command('WithdrawObjection', BOB, { objectionId: 'o2' }))
+        .thenTypes(['ObjectionWithdrawn']);
       expect(state).toMatchObject({ current: { objectionId: 'o1' } });
     });
 
     it('when confirming an objection that is not the one being integrated, then it is refused', () => {
-      given(twoValid()).when(command('ConfirmObjectionLifted', BOB, { objectionId: 'o2' })).then('NOT_CURRENT_OBJECTION');
+      given(twoValid())
+        .when(command('ConfirmObjectionLifted', BOB, { objectionId: 'o2' }))
+        .then('NOT_CURRENT_OBJECTION');
     });
 
     it('when an objection that already has an outcome is withdrawn or deferred, then it is refused', () => {
       const events = play([command('WithdrawObjection', BOB, { objectionId: 'o2' })], twoValid());
-      given(events).when(command('WithdrawObjection', BOB, { objectionId: 'o2' })).then('OBJECTION_CLOSED');
+      given(events)
+        .when(command('WithdrawObjection', BOB, { objectionId: 'o2' }))
+        .then('OBJECTION_CLOSED');
       given(events)
         .when(command('DeferObjection', FACILITATOR, { objectionId: 'o2', followUpDate: '2025-06-30' }))
         .then('OBJECTION_CLOSED');
@@ -886,11 +979,15 @@ describe('leaving the process: withdrawal and postponement', () => {
   });
 
   it('when someone else than the proposer withdraws, then it is refused', () => {
-    given(at.clarification()).when(command('WithdrawProposal', FACILITATOR, {})).then('NOT_PROPOSER');
+    given(at.clarification())
+      .when(command('WithdrawProposal', FACILITATOR, {}))
+      .then('NOT_PROPOSER');
   });
 
   it('when someone else than the facilitator postpones, then it is refused', () => {
-    given(at.clarification()).when(command('PostponeProposal', PROPOSER, { reason: 'x' })).then('NOT_FACILITATOR');
+    given(at.clarification())
+      .when(command('PostponeProposal', PROPOSER, { reason: 'x' }))
+      .then('NOT_FACILITATOR');
   });
 
   it('when a proposal is postponed with a reason, then the reason is recorded', () => {
@@ -911,28 +1008,40 @@ describe('handing facilitation over to the secretary', () => {
   });
 
   it('when facilitation was handed over, then the secretary runs the process and the former facilitator cannot', () => {
-    given(handedOver()).when(command('StartClarificationRound', SECRETARY, { participants: [ALICE] })).thenTypes([
-      'ClarificationRoundStarted',
-    ]);
-    given(handedOver()).when(command('StartClarificationRound', FACILITATOR, { participants: [ALICE] })).then('NOT_FACILITATOR');
+    given(handedOver())
+      .when(command('StartClarificationRound', SECRETARY, { participants: [ALICE] }))
+      .thenTypes(['ClarificationRoundStarted']);
+    given(handedOver())
+      .when(command('StartClarificationRound', FACILITATOR, { participants: [ALICE] }))
+      .then('NOT_FACILITATOR');
   });
 
   it('when facilitation was handed over, then the former facilitator can no longer record for others', () => {
     const events = play([command('StartClarificationRound', SECRETARY, { participants: [ALICE, FACILITATOR] })], handedOver());
-    given(events).when(command('Pass', FACILITATOR, { onBehalfOf: ALICE })).then('NOT_ALLOWED');
-    given(events).when(command('Pass', SECRETARY, { onBehalfOf: ALICE })).thenTypes(['TurnPassed']);
+    given(events)
+      .when(command('Pass', FACILITATOR, { onBehalfOf: ALICE }))
+      .then('NOT_ALLOWED');
+    given(events)
+      .when(command('Pass', SECRETARY, { onBehalfOf: ALICE }))
+      .thenTypes(['TurnPassed']);
   });
 
   it('when there is no secretary, then facilitation cannot be handed over', () => {
-    given(play([create({ secretaryId: null })])).when(command('HandOverFacilitation', FACILITATOR, {})).then('NO_SECRETARY');
+    given(play([create({ secretaryId: null })]))
+      .when(command('HandOverFacilitation', FACILITATOR, {}))
+      .then('NO_SECRETARY');
   });
 
   it('when the secretary already facilitates, then it cannot be handed over again', () => {
-    given(handedOver()).when(command('HandOverFacilitation', SECRETARY, {})).then('ALREADY_FACILITATING');
+    given(handedOver())
+      .when(command('HandOverFacilitation', SECRETARY, {}))
+      .then('ALREADY_FACILITATING');
   });
 
   it('when a participant hands facilitation over, then it is refused', () => {
-    given(at.presentation()).when(command('HandOverFacilitation', ALICE, {})).then('NOT_FACILITATOR');
+    given(at.presentation())
+      .when(command('HandOverFacilitation', ALICE, {}))
+      .then('NOT_FACILITATOR');
   });
 });
 
@@ -975,7 +1084,13 @@ describe('a whole meeting', () => {
     expect(state.stage).toBe('adopted');
     expect(state.versions.map((v) => [v.number, v.motivatedBy])).toEqual([
       [1, []],
-      [2, [{ kind: 'reaction', id: 'r2' }, { kind: 'objection', id: 'o1' }]],
+      [
+        2,
+        [
+          { kind: 'reaction', id: 'r2' },
+          { kind: 'objection', id: 'o1' },
+        ],
+      ],
     ]);
     expect(state.pastRounds.map((r) => [r.kind, r.number, r.turns.length])).toEqual([
       ['clarification', 1, 3],

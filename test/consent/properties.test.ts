@@ -82,11 +82,7 @@ function plausible(p: Proposal, s: Step, i: number): Command[] {
   const holderTurns = (round: Round, own: (holder: string) => Command[]) => {
     const holder = round.order[round.turnIndex];
     if (holder === undefined) return [];
-    return [
-      ...own(holder),
-      c('SkipParticipant', chair, { personId: holder, reason: 'absent' }),
-      ...own(chair).map((x) => ({ ...x, onBehalfOf: holder })),
-    ];
+    return [...own(holder), c('SkipParticipant', chair, { personId: holder, reason: 'absent' }), ...own(chair).map((x) => ({ ...x, onBehalfOf: holder }))];
   };
 
   switch (p.stage) {
@@ -106,16 +102,10 @@ function plausible(p: Proposal, s: Step, i: number): Command[] {
       if (p.round.turnIndex === p.round.order.length) {
         return [c('StartReactionRound', chair, { participants: present(s.a, s.b) })];
       }
-      return holderTurns(p.round, (who) => [
-        c('AskQuestion', who, { questionId: `q${i}`, text: `question ${i}` }),
-        c('Pass', who, {}),
-      ]);
+      return holderTurns(p.round, (who) => [c('AskQuestion', who, { questionId: `q${i}`, text: `question ${i}` }), c('Pass', who, {})]);
     case 'reactions':
       if (p.round.turnIndex === p.round.order.length) return [c('StartAmendment', chair, {})];
-      return holderTurns(p.round, (who) => [
-        c('React', who, { reactionId: `r${i}`, text: `réaction ${i}` }),
-        c('Pass', who, {}),
-      ]);
+      return holderTurns(p.round, (who) => [c('React', who, { reactionId: `r${i}`, text: `réaction ${i}` }), c('Pass', who, {})]);
     case 'amendment':
       return [
         amend(p.proposerId),
@@ -143,10 +133,7 @@ function plausible(p: Proposal, s: Step, i: number): Command[] {
       const current = p.objections.find((o) => o.id === p.current.objectionId);
       if (current === undefined) return [];
       const objectionId = current.id;
-      const endings = [
-        c('WithdrawObjection', current.objectorId, { objectionId }),
-        c('DeferObjection', chair, { objectionId, followUpDate: '2025-09-01' }),
-      ];
+      const endings = [c('WithdrawObjection', current.objectorId, { objectionId }), c('DeferObjection', chair, { objectionId, followUpDate: '2025-09-01' })];
       if (p.current.amendedInVersion === null) return [amend(p.proposerId), amend(p.proposerId), ...endings];
       return [
         c('ConfirmObjectionLifted', current.objectorId, { objectionId }),
@@ -165,11 +152,33 @@ function plausible(p: Proposal, s: Step, i: number): Command[] {
 }
 
 const COMMAND_TYPES: CommandType[] = [
-  'CreateProposal', 'Present', 'StartClarificationRound', 'AskQuestion', 'AnswerQuestion', 'DeclineQuestion',
-  'Pass', 'SkipParticipant', 'StartReactionRound', 'React', 'StartAmendment', 'AmendProposal', 'KeepProposal',
-  'StartObjectionRound', 'DeclareNoObjection', 'RaiseObjection', 'RecordConcern', 'TestObjection',
-  'ConfirmObjectionLifted', 'ConfirmTensionAnswered', 'WithdrawObjection', 'DeferObjection', 'WithdrawProposal',
-  'PostponeProposal', 'HandOverFacilitation', 'PublishDecision', 'RecordFormalAct',
+  'CreateProposal',
+  'Present',
+  'StartClarificationRound',
+  'AskQuestion',
+  'AnswerQuestion',
+  'DeclineQuestion',
+  'Pass',
+  'SkipParticipant',
+  'StartReactionRound',
+  'React',
+  'StartAmendment',
+  'AmendProposal',
+  'KeepProposal',
+  'StartObjectionRound',
+  'DeclareNoObjection',
+  'RaiseObjection',
+  'RecordConcern',
+  'TestObjection',
+  'ConfirmObjectionLifted',
+  'ConfirmTensionAnswered',
+  'WithdrawObjection',
+  'DeferObjection',
+  'WithdrawProposal',
+  'PostponeProposal',
+  'HandOverFacilitation',
+  'PublishDecision',
+  'RecordFormalAct',
 ];
 
 /** Anything, by anyone, possibly "on behalf of" someone, with ids that may or may not exist. */
@@ -180,11 +189,29 @@ function noise(p: Proposal, s: Step, i: number): Command {
   const pending = p.stage === 'clarification' && p.pendingQuestionId !== null ? [p.pendingQuestionId] : [];
   const id = pick([...p.objections.map((o) => o.id), ...pending, `x${i}`], s.b >> 5);
   const fields: Record<string, unknown> = {
-    proposalId: 'prop-x', proposerId: other, facilitatorId: actorId, secretaryId: null, title: 't', tension: 't',
-    text: pick(TEXTS, s.b), criteria: '', reviewDate: null, validitySet: p.validitySet,
-    participants: present(s.b, s.a), questionId: id, objectionId: id, reactionId: id, concernId: id,
-    answer: pick(TEXTS, s.a), reasoning: pick(TEXTS, s.a), changeNote: 'n', motivatedBy: [],
-    personId: other, reason: 'absent', answers: answersFor(p, s.b), ruling: s.b % 2 ? 'valid' : 'not_valid',
+    proposalId: 'prop-x',
+    proposerId: other,
+    facilitatorId: actorId,
+    secretaryId: null,
+    title: 't',
+    tension: 't',
+    text: pick(TEXTS, s.b),
+    criteria: '',
+    reviewDate: null,
+    validitySet: p.validitySet,
+    participants: present(s.b, s.a),
+    questionId: id,
+    objectionId: id,
+    reactionId: id,
+    concernId: id,
+    answer: pick(TEXTS, s.a),
+    reasoning: pick(TEXTS, s.a),
+    changeNote: 'n',
+    motivatedBy: [],
+    personId: other,
+    reason: 'absent',
+    answers: answersFor(p, s.b),
+    ruling: s.b % 2 ? 'valid' : 'not_valid',
     followUpDate: s.b % 2 ? '2025-09-01' : '2025-02-31',
   };
   if ((s.b >> 7) & 1) fields.onBehalfOf = other;
@@ -269,7 +296,10 @@ function checkVersions(before: Proposal, after: Proposal): void {
     if (v.number !== i + 1) throw new Error('versions are not numbered 1..n');
   });
   // States are frozen, so the very same version objects prove the versions did not change.
-  check(before.versions.every((v, i) => after.versions[i] === v), 'an existing version was replaced');
+  check(
+    before.versions.every((v, i) => after.versions[i] === v),
+    'an existing version was replaced',
+  );
 }
 
 /** Strings, finite numbers, booleans, null, arrays and plain objects, with no undefined anywhere. */
@@ -339,7 +369,10 @@ describe('properties of random meetings', { timeout: PROPERTY_TIMEOUT }, () => {
         rounds.forEach((round, index) => {
           check(round.order.length > 0 && new Set(round.order).size === round.order.length, 'order empty or with duplicates');
           check(round.turns.length <= round.order.length, 'more turns than people');
-          check(round.turns.every((t, i) => t.personId === round.order[i]), 'a turn out of order');
+          check(
+            round.turns.every((t, i) => t.personId === round.order[i]),
+            'a turn out of order',
+          );
           check(round.turnIndex === round.turns.length || round.turnIndex === round.turns.length - 1, 'turnIndex adrift');
           const mayBeUnfinished = index === rounds.length - 1 && (closedByExit || openRound(last) === round);
           check(mayBeUnfinished || round.turns.length === round.order.length, 'a closed round left someone out');
@@ -360,9 +393,15 @@ describe('properties of random meetings', { timeout: PROPERTY_TIMEOUT }, () => {
         check(lastRound !== undefined && lastRound.versionNumber === current, 'adopted without a round on the current version');
         check(last.decision.versionNumber === current, 'the decision is not on the current version');
         const ofRound = last.objections.filter((o) => o.round === lastRound?.number);
-        check(ofRound.every((o) => o.outcome !== null), 'adopted with an open objection');
+        check(
+          ofRound.every((o) => o.outcome !== null),
+          'adopted with an open objection',
+        );
         // An integrated objection means the text changed, which calls for a new round.
-        check(ofRound.every((o) => o.outcome !== 'integrated'), 'adopted right after an integration');
+        check(
+          ofRound.every((o) => o.outcome !== 'integrated'),
+          'adopted right after an integration',
+        );
       }),
       runs,
     );
@@ -384,7 +423,10 @@ describe('properties of random meetings', { timeout: PROPERTY_TIMEOUT }, () => {
         }
         const last = states.at(-1) as Proposal;
         if (LIVE_STAGES.includes(last.stage as never)) return;
-        check(last.objections.every((o) => o.outcome !== null), 'a terminal proposal with an open objection');
+        check(
+          last.objections.every((o) => o.outcome !== null),
+          'a terminal proposal with an open objection',
+        );
       }),
       runs,
     );
@@ -400,9 +442,7 @@ describe('properties of random meetings', { timeout: PROPERTY_TIMEOUT }, () => {
       for (const s of run.states) reached.add(s.stage);
       for (const e of run.events) eventTypes.add(e.type);
     }
-    expect([...reached].sort()).toEqual(
-      [...LIVE_STAGES, 'adopted', 'withdrawn', 'postponed'].sort(),
-    );
+    expect([...reached].sort()).toEqual([...LIVE_STAGES, 'adopted', 'withdrawn', 'postponed'].sort());
     for (const type of ['ObjectionIntegrated', 'IntegrationCompleted', 'ObjectionDeferred', 'ObjectionWithdrawn', 'FacilitationHandedOver']) {
       expect(eventTypes).toContain(type);
     }

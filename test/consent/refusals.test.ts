@@ -2,21 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { decide, fold, isDomainError, type Command, type CommandType, type ErrorCode } from '../../src/consent/index.ts';
-import {
-  ALICE,
-  BOB,
-  FACILITATOR,
-  OK_ANSWERS,
-  PROPOSER,
-  STAGE_KEYS,
-  STRANGER,
-  V2,
-  at,
-  command,
-  create,
-  given,
-  type StageKey,
-} from './fixtures.ts';
+import { ALICE, BOB, FACILITATOR, OK_ANSWERS, PROPOSER, STAGE_KEYS, STRANGER, V2, at, command, create, given, type StageKey } from './fixtures.ts';
 
 /** A well-formed example of each command, issued by the person who may issue it. */
 const SAMPLES: { [K in CommandType]: Extract<Command, { type: K }> } = {
@@ -105,9 +91,7 @@ const SPECIAL: Partial<Record<CommandType, Partial<Record<StageKey, ErrorCode>>>
 const states = Object.fromEntries(STAGE_KEYS.map((k) => [k, fold(at[k]())])) as Record<StageKey, ReturnType<typeof fold>>;
 
 const outOfStage = (Object.keys(SAMPLES) as CommandType[]).flatMap((type) =>
-  STAGE_KEYS.filter((stage) => !BELONGS[type].includes(stage)).map(
-    (stage) => [type, stage, SPECIAL[type]?.[stage] ?? 'WRONG_STAGE'] as const,
-  ),
+  STAGE_KEYS.filter((stage) => !BELONGS[type].includes(stage)).map((stage) => [type, stage, SPECIAL[type]?.[stage] ?? 'WRONG_STAGE'] as const),
 );
 
 describe('commands out of their stage', () => {
@@ -158,11 +142,15 @@ describe('commands in their stage but by the wrong person', () => {
     given(at.objectionsAwaitingRound())
       .when(command('StartObjectionRound', FACILITATOR, { participants: [ALICE, ALICE] }))
       .then('DUPLICATE_PARTICIPANT');
-    given(at.objectionsAwaitingRound()).when(command('StartObjectionRound', FACILITATOR, { participants: [] })).then('EMPTY_ROUND');
+    given(at.objectionsAwaitingRound())
+      .when(command('StartObjectionRound', FACILITATOR, { participants: [] }))
+      .then('EMPTY_ROUND');
   });
 
   it('when the reaction round is started with nobody but the proposer, then it is refused', () => {
     const done = at.reactions().slice(0, -1);
-    given(done).when(command('StartReactionRound', FACILITATOR, { participants: [PROPOSER] })).then('EMPTY_ROUND');
+    given(done)
+      .when(command('StartReactionRound', FACILITATOR, { participants: [PROPOSER] }))
+      .then('EMPTY_ROUND');
   });
 });

@@ -17,11 +17,15 @@ describe('publishing a decision', () => {
 
   it('when it is published twice, then the second is refused', () => {
     const history = [...at.adopted(), { type: 'DecisionPublished' as const, at: T, actorId: FACILITATOR }];
-    given(history).when(command('PublishDecision', FACILITATOR, {})).then('ALREADY_PUBLISHED');
+    given(history)
+      .when(command('PublishDecision', FACILITATOR, {}))
+      .then('ALREADY_PUBLISHED');
   });
 
   it('when a proposal still under discussion is published, then it is refused: only decisions are published', () => {
-    given(at.objections()).when(command('PublishDecision', FACILITATOR, {})).then('WRONG_STAGE');
+    given(at.objections())
+      .when(command('PublishDecision', FACILITATOR, {}))
+      .then('WRONG_STAGE');
   });
 
   it('when a decision was never published, then its state has no publication field at all (states stored before stay equal)', () => {
@@ -47,7 +51,9 @@ describe('the formal act', () => {
 
   it('when the same act is recorded again unchanged, then it is refused', () => {
     const first = { type: 'FormalActRecorded' as const, at: T, actorId: FACILITATOR, ...act };
-    given([...at.adopted(), first]).when(command('RecordFormalAct', FACILITATOR, act)).then('FORMAL_ACT_UNCHANGED');
+    given([...at.adopted(), first])
+      .when(command('RecordFormalAct', FACILITATOR, act))
+      .then('FORMAL_ACT_UNCHANGED');
   });
 
   it.each([
@@ -55,20 +61,28 @@ describe('the formal act', () => {
     ['a date that does not exist', { ...act, date: '2027-02-30' }, 'INVALID_DATE'],
     ['an unknown kind', { ...act, kind: 'decret' as never }, 'UNKNOWN_ACT_KIND'],
   ] as const)('when the act has %s, then it is refused', (_, fields, code) => {
-    given(at.adopted()).when(command('RecordFormalAct', FACILITATOR, fields)).then(code);
+    given(at.adopted())
+      .when(command('RecordFormalAct', FACILITATOR, fields))
+      .then(code);
   });
 
   it('when the proposal was withdrawn, then no act can make it formal', () => {
-    given(at.withdrawn()).when(command('RecordFormalAct', FACILITATOR, act)).then('WRONG_STAGE');
+    given(at.withdrawn())
+      .when(command('RecordFormalAct', FACILITATOR, act))
+      .then('WRONG_STAGE');
   });
 });
 
 describe('a proposal that revises a decision', () => {
   it('when created with « Réviser », then the event and every later state name the decision it revises', () => {
-    const state = given().when({ ...create(), revises: 'decision-1' }).thenTypes(['ProposalCreated']);
+    const state = given()
+      .when({ ...create(), revises: 'decision-1' })
+      .thenTypes(['ProposalCreated']);
     expect(state.revises).toBe('decision-1');
     const created = given().when({ ...create(), revises: 'decision-1' }).result as Event[];
-    const presented = given(created).when(command('Present', FACILITATOR, {})).thenTypes(['ProposalPresented']);
+    const presented = given(created)
+      .when(command('Present', FACILITATOR, {}))
+      .thenTypes(['ProposalPresented']);
     expect(presented.revises).toBe('decision-1');
   });
 

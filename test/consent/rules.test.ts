@@ -117,10 +117,11 @@ describe('labels', () => {
 });
 
 describe('properties of the comparison', () => {
-  const positionsArb = fc.uniqueArray(
-    fc.record({ personId: fc.string({ minLength: 1, maxLength: 4 }), position: fc.constantFrom(...POSITIONS) }),
-    { minLength: 1, maxLength: 30, selector: (p) => p.personId },
-  );
+  const positionsArb = fc.uniqueArray(fc.record({ personId: fc.string({ minLength: 1, maxLength: 4 }), position: fc.constantFrom(...POSITIONS) }), {
+    minLength: 1,
+    maxLength: 30,
+    selector: (p) => p.personId,
+  });
 
   it('when anyone gives positions, then consent is decided iff nobody is at 5, and consensus decided implies consent decided', () => {
     fc.assert(

@@ -14,7 +14,10 @@ afterAll(async () => {
 
 describe(`migrations on ${serverUrl ? 'the PostgreSQL server' : 'the embedded database'}`, () => {
   it('when the schema is empty, then every migration of migrations/ is applied in order', async () => {
-    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d+.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+    const files = (await fs.readdir(MIGRATIONS_DIR))
+      .filter((f) => /^\d+.*\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
     const applied = await migrateToLatest(database.db);
     expect(applied).toEqual(files);
     const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.db);

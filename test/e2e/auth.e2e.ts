@@ -48,7 +48,12 @@ describe('accounts and guests in a real browser', () => {
     // an htmx request carries the CSRF header from <body hx-headers>
     await facilitation.reload();
     expect(await facilitation.textContent('#membres')).toContain('Habitante du quartier');
-    await facilitation.evaluate(() => (globalThis as unknown as { htmx: { ajax: (m: string, u: string, o: object) => Promise<void> } }).htmx.ajax('POST', '/deconnexion', { target: 'main', swap: 'none' }));
+    await facilitation.evaluate(() =>
+      (globalThis as unknown as { htmx: { ajax: (m: string, u: string, o: object) => Promise<void> } }).htmx.ajax('POST', '/deconnexion', {
+        target: 'main',
+        swap: 'none',
+      }),
+    );
     await facilitation.goto(`${server.url}/seances`);
     expect(facilitation.url()).toContain('/connexion');
 

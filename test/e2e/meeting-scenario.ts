@@ -63,7 +63,11 @@ export async function openPeople(browser: Browser, options: ScenarioOptions): Pr
 }
 
 /** Holds the whole meeting; returns its id. */
-export async function holdMeeting(people: People, options: ScenarioOptions, db: { query: <T>(text: string, values?: unknown[]) => Promise<T[]> }): Promise<string> {
+export async function holdMeeting(
+  people: People,
+  options: ScenarioOptions,
+  db: { query: <T>(text: string, values?: unknown[]) => Promise<T[]> },
+): Promise<string> {
   const { facilitator, projector, proposer, alice, bob, chloe } = people;
   const everyone = Object.values(people);
   const live = () => everyone.filter((p) => p.js);
@@ -303,7 +307,9 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
     [NAMES.bob, OBJECTION_NOT_VALID, 'not_valid', 'not_valid'],
   ]);
   for (const o of objections) expect(o.decided_by).not.toBeNull();
-  const proposal = await db.query<{ stage: string; versions: number }>(`select stage, (select count(*)::int from proposal_versions v where v.proposal_id = p.id) as versions from proposals p`);
+  const proposal = await db.query<{ stage: string; versions: number }>(
+    `select stage, (select count(*)::int from proposal_versions v where v.proposal_id = p.id) as versions from proposals p`,
+  );
   expect(proposal).toEqual([{ stage: 'adopted', versions: 3 }]);
   const onBehalf = await db.query<{ kind: string; body: string | null; recorder: string }>(
     `select c.kind, c.body, r.display_name as recorder from contributions c join persons p on p.id = c.person_id join persons r on r.id = c.recorded_by where p.display_name = $1 order by c.id`,
@@ -319,9 +325,13 @@ export async function holdMeeting(people: People, options: ScenarioOptions, db: 
 
 /** Waits until the page's event stream is open (its first signal would otherwise be missed). */
 async function waitConnected(p: Person): Promise<void> {
-  await p.page.waitForFunction(() => {
-    const shell = document.querySelector('[sse-connect]') as unknown as { 'htmx-internal-data'?: { sseEventSource?: { readyState: number } } } | null;
-    const source = shell?.['htmx-internal-data']?.sseEventSource;
-    return !!source && source.readyState === 1;
-  }, undefined, { timeout: WAIT });
+  await p.page.waitForFunction(
+    () => {
+      const shell = document.querySelector('[sse-connect]') as unknown as { 'htmx-internal-data'?: { sseEventSource?: { readyState: number } } } | null;
+      const source = shell?.['htmx-internal-data']?.sseEventSource;
+      return !!source && source.readyState === 1;
+    },
+    undefined,
+    { timeout: WAIT },
+  );
 }

@@ -31,7 +31,9 @@ export const DEMO_PASSWORD = 'demo-consentement';
 export const WAIT = 30_000;
 
 /** A fresh database on the server of `serverUrl`, dropped by `drop()`. */
-export async function createDatabase(serverUrl: string): Promise<{ url: string; query: <T = Record<string, unknown>>(text: string, values?: unknown[]) => Promise<T[]>; drop(): Promise<void> }> {
+export async function createDatabase(
+  serverUrl: string,
+): Promise<{ url: string; query: <T = Record<string, unknown>>(text: string, values?: unknown[]) => Promise<T[]>; drop(): Promise<void> }> {
   const name = `so_e2e_${randomBytes(6).toString('hex')}`;
   const admin = async (text: string) => {
     const client = new pg.Client({ connectionString: serverUrl });
@@ -92,7 +94,11 @@ export class Person {
   }
 
   static async open(browser: Browser, name: string, base: string, options: PersonOptions = {}): Promise<Person> {
-    const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: options.js !== false, viewport: { width: options.width ?? 1280, height: 900 } });
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      javaScriptEnabled: options.js !== false,
+      viewport: { width: options.width ?? 1280, height: 900 },
+    });
     const problems = await watchContext(context);
     const page = await context.newPage();
     return new Person(name, context, page, base, options, problems);
@@ -209,13 +215,23 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200), failureSummary: n.failureSummary })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200), failureSummary: n.failureSummary })),
+    }));
   });
 }
 
 /** A readable report of violations for the failure message. */
 export function describeViolations(where: string, violations: AxeViolation[]): string {
-  return violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} ${n.html}\n    ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
+  return violations
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} ${n.html}\n    ${n.failureSummary ?? ''}`).join('\n')}`,
+    )
+    .join('\n');
 }
 
 export const SCREENSHOTS = path.resolve('test-results/screenshots');

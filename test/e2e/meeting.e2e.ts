@@ -39,40 +39,47 @@ async function people(options: Parameters<typeof openPeople>[1]): Promise<People
 }
 
 describe('the Atelier 3 meeting in real browsers, on PostgreSQL', () => {
-  it('when a facilitator and four participants hold the meeting (one keyboard only, one without JavaScript, one without a device), then every browser follows each step live and the record holds both objections with their outcomes', { timeout: 240_000 }, async () => {
-    const db = await createDatabase(serverUrl);
-    databases.push(db);
-    const server = await startServer(env(db.url));
-    servers.push(server);
-    const all = Object.fromEntries(['facilitator', 'projector', 'proposer', 'alice', 'bob', 'chloe'].map((k) => [k, server.url])) as Record<keyof People, string>;
+  it(
+    'when a facilitator and four participants hold the meeting (one keyboard only, one without JavaScript, one without a device), then every browser follows each step live and the record holds both objections with their outcomes',
+    { timeout: 240_000 },
+    async () => {
+      const db = await createDatabase(serverUrl);
+      databases.push(db);
+      const server = await startServer(env(db.url));
+      servers.push(server);
+      const all = Object.fromEntries(['facilitator', 'projector', 'proposer', 'alice', 'bob', 'chloe'].map((k) => [k, server.url])) as Record<
+        keyof People,
+        string
+      >;
 
-    const violations: string[] = [];
-    const audit = new Auditor(browser, server.url, violations);
-    contexts.push(audit);
-    await audit.anonymous(['/', '/connexion', '/rejoindre']);
+      const violations: string[] = [];
+      const audit = new Auditor(browser, server.url, violations);
+      contexts.push(audit);
+      await audit.anonymous(['/', '/connexion', '/rejoindre']);
 
-    const options = {
-      servers: all,
-      chloeWithoutJs: true,
-      bobKeyboardOnly: true,
-      onDraftPage: async (meetingId: string) => {
-        await audit.pageAs('facilitator', '/seances/nouvelle', 'new-meeting');
-        await audit.pageAs('proposer', `/seances/${meetingId}/propositions/nouvelle`, 'draft');
-      },
-      checkpoint: async (stage: Stage, meeting: { id: string; code: string }) => {
-        if (stage === 'clarification') {
-          await audit.anonymous([`/rejoindre/${meeting.code}`]);
-          await audit.pageAs('facilitator', `/seances/${meeting.id}`, 'meeting');
-        }
-        await audit.views(stage, meeting.id);
-      },
-    };
-    const p = await people(options);
-    audit.register(p);
-    await holdMeeting(p, options, db);
-    expect(violations.join('\n\n')).toBe('');
-    expect(server.output()).not.toMatch(/"level":(50|60)/);
-  });
+      const options = {
+        servers: all,
+        chloeWithoutJs: true,
+        bobKeyboardOnly: true,
+        onDraftPage: async (meetingId: string) => {
+          await audit.pageAs('facilitator', '/seances/nouvelle', 'new-meeting');
+          await audit.pageAs('proposer', `/seances/${meetingId}/propositions/nouvelle`, 'draft');
+        },
+        checkpoint: async (stage: Stage, meeting: { id: string; code: string }) => {
+          if (stage === 'clarification') {
+            await audit.anonymous([`/rejoindre/${meeting.code}`]);
+            await audit.pageAs('facilitator', `/seances/${meeting.id}`, 'meeting');
+          }
+          await audit.views(stage, meeting.id);
+        },
+      };
+      const p = await people(options);
+      audit.register(p);
+      await holdMeeting(p, options, db);
+      expect(violations.join('\n\n')).toBe('');
+      expect(server.output()).not.toMatch(/"level":(50|60)/);
+    },
+  );
 });
 
 describe('two app instances on one database', () => {
@@ -84,14 +91,23 @@ describe('two app instances on one database', () => {
     const b = await startServer(env(db.url)); // the demo accounts exist already: it seeds nothing
     servers.push(b);
     const split: Record<keyof People, string> = { facilitator: a.url, projector: b.url, proposer: b.url, alice: a.url, bob: b.url, chloe: a.url };
-    await holdMeeting(await people({ servers: split, chloeWithoutJs: false, bobKeyboardOnly: false }), { servers: split, chloeWithoutJs: false, bobKeyboardOnly: false }, db);
+    await holdMeeting(
+      await people({ servers: split, chloeWithoutJs: false, bobKeyboardOnly: false }),
+      { servers: split, chloeWithoutJs: false, bobKeyboardOnly: false },
+      db,
+    );
     expect(a.output()).not.toMatch(/"level":(50|60)/);
     expect(b.output()).not.toMatch(/"level":(50|60)/);
   });
 });
 
 /** The screen (not the full page) kept for the README, copied by hand to public/screenshots/. */
-const README_SHOTS: Record<string, string> = { console: 'testing-1280', participant: 'clarification-360', porteur: 'integration-1280', projection: 'testing-1280' };
+const README_SHOTS: Record<string, string> = {
+  console: 'testing-1280',
+  participant: 'clarification-360',
+  porteur: 'integration-1280',
+  projection: 'testing-1280',
+};
 const README_HEIGHT: Record<string, number> = { console: 1100, porteur: 1500, projection: 800 };
 
 type Role = 'facilitator' | 'proposer' | 'participant';
@@ -119,7 +135,12 @@ class Auditor {
   private async page(role: Role | 'anonymous', source?: BrowserContext): Promise<Page> {
     let page = this.pages.get(role);
     if (!page) {
-      const context = await this.browser.newContext({ locale: 'fr-FR', bypassCSP: true, viewport: { width: 1280, height: 900 }, ...(source ? { storageState: await source.storageState() } : {}) });
+      const context = await this.browser.newContext({
+        locale: 'fr-FR',
+        bypassCSP: true,
+        viewport: { width: 1280, height: 900 },
+        ...(source ? { storageState: await source.storageState() } : {}),
+      });
       this.owned.push(context);
       page = await context.newPage();
       page.setDefaultTimeout(WAIT);
@@ -157,7 +178,12 @@ class Auditor {
       await page.waitForSelector(`#live[data-stage="${stage}"]`, { state: 'attached' });
       await this.check(page, `${view} (${stage}, 1280 px)`);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${stage}-${view}-1280.png`), fullPage: view !== 'projection' });
-      if (README_SHOTS[view] === `${stage}-1280`) await page.screenshot({ path: path.join(SCREENSHOTS, `readme-${view}.png`), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: README_HEIGHT[view] ?? 900 } });
+      if (README_SHOTS[view] === `${stage}-1280`)
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `readme-${view}.png`),
+          fullPage: true,
+          clip: { x: 0, y: 0, width: 1280, height: README_HEIGHT[view] ?? 900 },
+        });
       await page.setViewportSize({ width: 360, height: 780 });
       if (README_SHOTS[view] === `${stage}-360`) await page.screenshot({ path: path.join(SCREENSHOTS, `readme-${view}.png`) });
       if (stage === 'testing') await this.check(page, `${view} (${stage}, 360 px)`);

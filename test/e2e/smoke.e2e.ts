@@ -26,7 +26,9 @@ describe('the home page in a real browser', () => {
     await expect.poll(() => page.evaluate(() => typeof (globalThis as unknown as { htmx?: { version: string } }).htmx?.version)).toBe('string');
     const version = await page.evaluate(() => (globalThis as unknown as { htmx: { version: string } }).htmx.version);
     expect(version).toMatch(/^2\.0\./);
-    const config = await page.evaluate(() => (globalThis as unknown as { htmx: { config: { allowEval: boolean; includeIndicatorStyles: boolean } } }).htmx.config);
+    const config = await page.evaluate(
+      () => (globalThis as unknown as { htmx: { config: { allowEval: boolean; includeIndicatorStyles: boolean } } }).htmx.config,
+    );
     expect(config.allowEval).toBe(false);
     expect(config.includeIndicatorStyles).toBe(false); // htmx would inject an inline <style> the CSP refuses
     // the indicators are styled by app.css instead: hidden at rest, shown during a request

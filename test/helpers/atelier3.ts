@@ -51,4 +51,3 @@ export async function playAtelier3(service: ProposalService, p: Atelier3People, 
   await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));
   for (const who of [p.alice, p.bob, p.carol, p.proposer]) await run(cmd('DeclareNoObjection', who, {}));
 }
-

@@ -83,7 +83,10 @@ export async function signIn(app: Express, email: string, password = PASSWORD): 
 export async function joinAsGuest(app: Express, db: Kysely<DB>, code: string, displayName = `Invité ${unique()}`): Promise<Session & { personId: string }> {
   const agent = request.agent(app);
   const form = await agent.get('/rejoindre').expect(200);
-  const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(form.text), code, displayName });
+  const res = await agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(form.text), code, displayName });
   if (res.status !== 303) throw new Error(`join failed: ${res.status} ${res.text.slice(0, 200)}`);
   const page = await agent.get(res.headers.location!).expect(200);
   const person = await db.selectFrom('persons').select('id').where('display_name', '=', displayName).executeTakeFirstOrThrow();
@@ -100,7 +103,11 @@ export async function fingerprint(db: Kysely<DB>): Promise<Record<string, string
   for (const { table_name } of tables.rows) {
     const digest =
       table_name === 'sessions'
-        ? await sql<{ d: string }>`select md5(coalesce(string_agg(id_hash || kind || coalesce(person_id::text, '') || coalesce(meeting_id::text, '') || csrf_token, '|' order by id_hash), '')) as d from sessions`.execute(db)
+        ? await sql<{
+            d: string;
+          }>`select md5(coalesce(string_agg(id_hash || kind || coalesce(person_id::text, '') || coalesce(meeting_id::text, '') || csrf_token, '|' order by id_hash), '')) as d from sessions`.execute(
+            db,
+          )
         : await sql<{ d: string }>`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from ${sql.table(table_name)} t`.execute(db);
     result[table_name] = digest.rows[0]!.d;
   }

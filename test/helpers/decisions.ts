@@ -64,19 +64,21 @@ export async function decisionMaker(database: Database, options: { circleName?: 
     const cmd = commandsAt(() => new Date((clock += 60_000)).toISOString());
     const run = (c: Command) => service.execute(id, c, { meetingId: meeting.id });
     const p = people;
-    await run(cmd('CreateProposal', p.proposer, {
-      proposalId: id,
-      proposerId: p.proposer,
-      facilitatorId: p.facilitator,
-      secretaryId: null,
-      title: s.title,
-      tension: s.tension ?? 'Une tension à résoudre.',
-      text: s.text,
-      criteria: s.criteria ?? '',
-      reviewDate: s.reviewDate ?? null,
-      validitySet: 'importante_argumentee',
-      ...(s.revises ? { revises: s.revises } : {}),
-    }));
+    await run(
+      cmd('CreateProposal', p.proposer, {
+        proposalId: id,
+        proposerId: p.proposer,
+        facilitatorId: p.facilitator,
+        secretaryId: null,
+        title: s.title,
+        tension: s.tension ?? 'Une tension à résoudre.',
+        text: s.text,
+        criteria: s.criteria ?? '',
+        reviewDate: s.reviewDate ?? null,
+        validitySet: 'importante_argumentee',
+        ...(s.revises ? { revises: s.revises } : {}),
+      }),
+    );
     await run(cmd('Present', p.facilitator, {}));
     await run(cmd('StartClarificationRound', p.facilitator, { participants: [p.alice, p.bob] }));
     if (s.outcome === 'ongoing') return id;
@@ -110,7 +112,13 @@ export async function decisionMaker(database: Database, options: { circleName?: 
     await run(cmd('DeclareNoObjection', p.proposer, {}));
     if (s.objection) {
       await run(cmd('TestObjection', p.facilitator, { objectionId: 'o1', answers: { importante: true, argumentee: true }, ruling: 'valid' }));
-      await run(cmd('AmendProposal', p.proposer, { text: s.amended ?? `${s.text} Version amendée.`, changeNote: 'Objection intégrée', motivatedBy: [{ kind: 'objection', id: 'o1' }] }));
+      await run(
+        cmd('AmendProposal', p.proposer, {
+          text: s.amended ?? `${s.text} Version amendée.`,
+          changeNote: 'Objection intégrée',
+          motivatedBy: [{ kind: 'objection', id: 'o1' }],
+        }),
+      );
       await run(cmd('ConfirmObjectionLifted', p.alice, { objectionId: 'o1' }));
       await run(cmd('ConfirmTensionAnswered', p.proposer, { objectionId: 'o1' }));
       await run(cmd('StartObjectionRound', p.facilitator, { participants: all }));

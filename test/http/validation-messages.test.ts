@@ -33,7 +33,11 @@ describe('validation messages', () => {
     await seedCircle(database.db, admin.actor); // a circle exists, so the form is shown
     const facilitator = await seedAccount(database.db, 'facilitator');
     const session = await signIn(app, facilitator.email);
-    const res = await session.agent.post('/seances/nouvelle').type('form').send({ _csrf: session.csrf, circleId: '', title: 'Budget participatif', scheduledFor: '2027-11-26T14:30' }).expect(400);
+    const res = await session.agent
+      .post('/seances/nouvelle')
+      .type('form')
+      .send({ _csrf: session.csrf, circleId: '', title: 'Budget participatif', scheduledFor: '2027-11-26T14:30' })
+      .expect(400);
     expect(res.text).toMatch(/id="f-circleId-error"[^>]*>Choisissez un cercle dans la liste\./);
     expect(res.text).toContain('value="Budget participatif"');
     expect(res.text).not.toContain('Valeur invalide');

@@ -32,7 +32,21 @@ beforeAll(async () => {
   const people = await createPeople(database, { proposer: 'Porteuse', facilitator: 'Facilitateur', alice: 'Alice' });
   const service = new ProposalService({ db });
   for (const id of [A, B, C, D]) {
-    await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'Titre', tension: 'Tension', text: 'Texte', criteria: 'Critères', reviewDate: null, validitySet: 'holacracy' }));
+    await service.execute(
+      id,
+      cmd('CreateProposal', people.proposer, {
+        proposalId: id,
+        proposerId: people.proposer,
+        facilitatorId: people.facilitator,
+        secretaryId: null,
+        title: 'Titre',
+        tension: 'Tension',
+        text: 'Texte',
+        criteria: 'Critères',
+        reviewDate: null,
+        validitySet: 'holacracy',
+      }),
+    );
     await service.execute(id, cmd('Present', people.facilitator, {}));
     await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice] }));
     await service.execute(id, cmd('AskQuestion', people.alice, { questionId: 'q1', text: 'Pourquoi ?' }));
@@ -117,7 +131,9 @@ describe('the head of each chain', () => {
     await tamper(sql`delete from events where stream_id = ${B} and seq = 5`);
     await sql`update proposals set last_seq = 4, last_hash = (select hash from events where stream_id = ${B} and seq = 4) where id = ${B}`.execute(db);
     // C: the last event rewritten, its hash recomputed, the proposal's head updated.
-    const row = (await sql<{ data: Record<string, unknown>; prev_hash: string }>`select data, prev_hash from events where stream_id = ${C} and seq = 5`.execute(db)).rows[0]!;
+    const row = (
+      await sql<{ data: Record<string, unknown>; prev_hash: string }>`select data, prev_hash from events where stream_id = ${C} and seq = 5`.execute(db)
+    ).rows[0]!;
     const data = { ...row.data, answer: 'Réponse réécrite.' };
     const hash = eventHash(row.prev_hash, { streamId: C, seq: 5, event: data });
     await tamper(sql`update events set data = ${canonicalJson(data)}::jsonb, hash = ${hash} where stream_id = ${C} and seq = 5`);
@@ -128,11 +144,19 @@ describe('the head of each chain', () => {
 
     const { code, out } = await cli('--against', headsFile);
     expect(code).toBe(1);
-    expect(out).toContain(`ALTÉRÉ : proposition ${A}, événement n° 5 : la proposition enregistre 5 événements mais le journal s’arrête à l’événement n° 4 : l’événement n° 5 a été supprimé.`);
-    expect(out).toContain(`ALTÉRÉ : proposition ${D}, événement n° 1 : la proposition enregistre 5 événements mais le journal n’en contient aucun : les événements n° 1 à 5 ont été supprimés.`);
+    expect(out).toContain(
+      `ALTÉRÉ : proposition ${A}, événement n° 5 : la proposition enregistre 5 événements mais le journal s’arrête à l’événement n° 4 : l’événement n° 5 a été supprimé.`,
+    );
+    expect(out).toContain(
+      `ALTÉRÉ : proposition ${D}, événement n° 1 : la proposition enregistre 5 événements mais le journal n’en contient aucun : les événements n° 1 à 5 ont été supprimés.`,
+    );
     expect(out).toContain(`NON CONFORME AU RELEVÉ : proposition ${A}, événement n° 5 : le relevé atteste 5 événements`);
     expect(out).toContain(`NON CONFORME AU RELEVÉ : proposition ${B}, événement n° 5 : le relevé atteste 5 événements`);
-    expect(out).toMatch(new RegExp(`NON CONFORME AU RELEVÉ : proposition ${C}, événement n° 5 \\(id \\d+\\) : le relevé atteste pour cet événement l’empreinte [0-9a-f]{64}, le journal lui donne ${hash} : cet événement ou l’un de ceux d’avant a été réécrit\\.`));
+    expect(out).toMatch(
+      new RegExp(
+        `NON CONFORME AU RELEVÉ : proposition ${C}, événement n° 5 \\(id \\d+\\) : le relevé atteste pour cet événement l’empreinte [0-9a-f]{64}, le journal lui donne ${hash} : cet événement ou l’un de ceux d’avant a été réécrit\\.`,
+      ),
+    );
     expect(out).toContain('4 propositions en défaut sur 4');
   });
 });

@@ -20,14 +20,26 @@ const cmd = commandsAt(() => new Date((clock += 1000)).toISOString());
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  people = await createPeople(database, { proposer: 'Marie Pradel', facilitator: 'Thierry Clément', secretary: 'Anne Jestin', alice: 'Aline Depernet', bob: 'Patrice Solier', carol: 'Laurent Badone' });
+  people = await createPeople(database, {
+    proposer: 'Marie Pradel',
+    facilitator: 'Thierry Clément',
+    secretary: 'Anne Jestin',
+    alice: 'Aline Depernet',
+    bob: 'Patrice Solier',
+    carol: 'Laurent Badone',
+  });
   await playAtelier3(new ProposalService({ db: database.db }), people, proposalId, cmd);
 }, 120_000);
 afterAll(async () => {
   await database.dispose();
 });
 
-const counts = async () => (await sql<{ n: number }>`select (select count(*) from contributions) + (select count(*) from objections) + (select count(*) from rounds) as n`.execute(database.db)).rows[0]!.n;
+const counts = async () =>
+  (
+    await sql<{ n: number }>`select (select count(*) from contributions) + (select count(*) from objections) + (select count(*) from rounds) as n`.execute(
+      database.db,
+    )
+  ).rows[0]!.n;
 
 describe('every column of the log and of the read models', () => {
   it('when nothing was altered, then the read models rebuilt from the log are the stored ones, and nothing is left behind', async () => {
@@ -48,7 +60,9 @@ describe('every column of the log and of the read models', () => {
     await sql`update events set actor_id = ${people.bob} where stream_id = ${proposalId} and seq = 4`.execute(database.db);
     await sql`alter table events enable trigger events_append_only`.execute(database.db);
     const report = await verifyLog(database.db);
-    expect(report.breaks).toEqual([{ streamId: proposalId, seq: 4, eventId: expect.any(Number), reason: 'column_mismatch', column: 'actor_id', stored: people.bob, expected: people.alice }]);
+    expect(report.breaks).toEqual([
+      { streamId: proposalId, seq: 4, eventId: expect.any(Number), reason: 'column_mismatch', column: 'actor_id', stored: people.bob, expected: people.alice },
+    ]);
   });
 
   it('when an objection’s outcome is changed in SQL, then the rebuilt read models name the table, the row, the column and both values', async () => {
@@ -57,7 +71,13 @@ describe('every column of the log and of the read models', () => {
     await sql`update contributions set body = 'Autre chose.' where proposal_id = ${proposalId} and kind = 'question'`.execute(database.db);
     const report = await verifyReadModels(database.db);
     expect(report.differences).toEqual([
-      { table: 'contributions', key: `proposal_id=${proposalId}, event_seq=4`, column: 'body', stored: '"Autre chose."', expected: '"Qui décide en cas de blocage ?"' },
+      {
+        table: 'contributions',
+        key: `proposal_id=${proposalId}, event_seq=4`,
+        column: 'body',
+        stored: '"Autre chose."',
+        expected: '"Qui décide en cas de blocage ?"',
+      },
       { table: 'objections', key: `proposal_id=${proposalId}, id=o1`, column: 'outcome', stored: '"withdrawn"', expected: '"integrated"' },
     ]);
   });
@@ -71,8 +91,12 @@ describe('every column of the log and of the read models', () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain(`ALTÉRÉ : proposition ${proposalId}, événement n° 4 (id `);
     expect(result.out).toContain('la colonne actor_id vaut');
-    expect(result.out).toContain(`DIFFÉRENT : table proposal_versions, ligne proposal_id=${proposalId}, number=3 : le journal donne cette ligne, elle manque dans la table.`);
-    expect(result.out).toContain(`DIFFÉRENT : table objections, ligne proposal_id=${proposalId}, id=o1, colonne outcome : enregistré "withdrawn", le journal donne "integrated".`);
+    expect(result.out).toContain(
+      `DIFFÉRENT : table proposal_versions, ligne proposal_id=${proposalId}, number=3 : le journal donne cette ligne, elle manque dans la table.`,
+    );
+    expect(result.out).toContain(
+      `DIFFÉRENT : table objections, ligne proposal_id=${proposalId}, id=o1, colonne outcome : enregistré "withdrawn", le journal donne "integrated".`,
+    );
     expect(result.out).toContain('Tables de lecture : 3 différences avec le journal rejoué');
   });
 });

@@ -24,7 +24,21 @@ beforeAll(async () => {
   people = await createPeople(database, { proposer: 'Porteuse', facilitator: 'Facilitateur', alice: 'Alice' });
   const service = new ProposalService({ db: database.db });
   for (const id of proposals) {
-    await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'Titre', tension: 'Tension', text: 'Texte', criteria: 'Critères', reviewDate: null, validitySet: 'holacracy' }));
+    await service.execute(
+      id,
+      cmd('CreateProposal', people.proposer, {
+        proposalId: id,
+        proposerId: people.proposer,
+        facilitatorId: people.facilitator,
+        secretaryId: null,
+        title: 'Titre',
+        tension: 'Tension',
+        text: 'Texte',
+        criteria: 'Critères',
+        reviewDate: null,
+        validitySet: 'holacracy',
+      }),
+    );
     await service.execute(id, cmd('Present', people.facilitator, {}));
     await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice] }));
     await service.execute(id, cmd('AskQuestion', people.alice, { questionId: 'q1', text: 'Pourquoi ?' }));
@@ -79,7 +93,21 @@ describe('npm run verify-log (a real process, as the npm script starts it)', () 
     try {
       const alice = (await createPeople(fresh, { a: 'A' })).a;
       const id = randomUUID();
-      await new ProposalService({ db: fresh.db }).execute(id, cmd('CreateProposal', alice, { proposalId: id, proposerId: alice, facilitatorId: alice, secretaryId: null, title: 'T', tension: 'T', text: 'T', criteria: '', reviewDate: null, validitySet: 's3' }));
+      await new ProposalService({ db: fresh.db }).execute(
+        id,
+        cmd('CreateProposal', alice, {
+          proposalId: id,
+          proposerId: alice,
+          facilitatorId: alice,
+          secretaryId: null,
+          title: 'T',
+          tension: 'T',
+          text: 'T',
+          criteria: '',
+          reviewDate: null,
+          validitySet: 's3',
+        }),
+      );
       if (fresh.kind === 'pglite') await fresh.close();
       const { stdout } = await run('node_modules/.bin/tsx', ['src/cli/verify-log.ts'], { env: { ...process.env, ...fresh.env } });
       expect(stdout).toMatch(/^OK : 1 événement vérifié dans 1 proposition, chaînes intactes\./);

@@ -33,11 +33,19 @@ async function heldMeeting() {
   const facilitator = await signIn(app, fac.email);
   const proposer = await signIn(app, member.email);
   const joinPage = await proposer.agent.get(`/rejoindre/${code}`).expect(200);
-  await proposer.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(joinPage.text), code }).expect(303);
+  await proposer.agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(joinPage.text), code })
+    .expect(303);
   const guest = async (displayName: string): Promise<Session> => {
     const agent = request.agent(app);
     const page = await agent.get(`/rejoindre/${code}`).expect(200);
-    await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code, displayName }).expect(303);
+    await agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), code, displayName })
+      .expect(303);
     return { agent, csrf: csrfOf((await agent.get(`/seances/${meetingId}/participant`).expect(200)).text), cookie: '' };
   };
   const alice = await guest('Alice Agente');
@@ -49,19 +57,37 @@ async function heldMeeting() {
   await proposer.agent
     .post(`/seances/${meetingId}/propositions`)
     .type('form')
-    .send({ _csrf: csrfOf(draft.text), title: 'Horaires de la mairie', tension: 'Les habitants qui travaillent trouvent porte close.', text: 'Ouvrir le samedi matin.', validitySet: 'importante_argumentee' })
+    .send({
+      _csrf: csrfOf(draft.text),
+      title: 'Horaires de la mairie',
+      tension: 'Les habitants qui travaillent trouvent porte close.',
+      text: 'Ouvrir le samedi matin.',
+      validitySet: 'importante_argumentee',
+    })
     .expect(303);
   const proposalId = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', meetingId).executeTakeFirstOrThrow()).id;
   const dominique = (await database.db.selectFrom('persons').select('id').where('display_name', '=', inRoom).executeTakeFirstOrThrow()).id;
   const post = (who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') =>
-    who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
+    who.agent
+      .post(`/seances/${meetingId}/propositions/${proposalId}/${action}`)
+      .type('form')
+      .send({ _csrf: who.csrf, retour: back, ...fields });
   /** An action that must be taken. */
   const act = async (who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') => {
     const res = await post(who, action, fields, back);
     expect(res.status, `${action}: ${/id="action-error">([\s\S]*?)<\/p>/.exec(res.text)?.[1]}`).toBe(303);
   };
   const page = async (who: Session, view: string) => (await who.agent.get(`/seances/${meetingId}/${view}?proposition=${proposalId}`).expect(200)).text;
-  const questionBy = async (body: string) => (await database.db.selectFrom('contributions').select('ref_id').where('proposal_id', '=', proposalId).where('kind', '=', 'question').where('body', '=', body).executeTakeFirstOrThrow()).ref_id!;
+  const questionBy = async (body: string) =>
+    (
+      await database.db
+        .selectFrom('contributions')
+        .select('ref_id')
+        .where('proposal_id', '=', proposalId)
+        .where('kind', '=', 'question')
+        .where('body', '=', body)
+        .executeTakeFirstOrThrow()
+    ).ref_id!;
   return { meetingId, proposalId, facilitator, proposer, alice, bob, dominique, post, act, page, questionBy };
 }
 
@@ -87,7 +113,11 @@ describe('a refused live form comes back with its error next to the field and th
     expect(field).toContain('aria-describedby="f-question-error"');
     expect(await fingerprint(database.db)).toEqual(before);
     // the same through htmx: the fragment that replaces #live carries it too
-    const fragment = await s.alice.agent.post(`/seances/${s.meetingId}/propositions/${s.proposalId}/question`).set('HX-Target', 'live').type('form').send({ _csrf: s.alice.csrf, retour: 'participant', texte: '' });
+    const fragment = await s.alice.agent
+      .post(`/seances/${s.meetingId}/propositions/${s.proposalId}/question`)
+      .set('HX-Target', 'live')
+      .type('form')
+      .send({ _csrf: s.alice.csrf, retour: 'participant', texte: '' });
     expect(fragment.status).toBe(400);
     expect(fragment.text.trimStart().startsWith('<div id="live"')).toBe(true);
     expect(errorNextTo(fragment.text, 'f-question')).toBe('Écrivez un texte avant de valider.');

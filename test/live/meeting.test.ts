@@ -22,7 +22,10 @@ interface LiveMeeting {
 async function join(meetingId: string, code: string, name: string): Promise<Session & { personId: string }> {
   const agent = request.agent(app);
   const page = await agent.get(`/rejoindre/${code}`).expect(200);
-  const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code, displayName: name });
+  const res = await agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), code, displayName: name });
   expect(res.status).toBe(303);
   const cookie = ((res.headers['set-cookie'] as unknown as string[]) ?? []).map((c) => c.split(';')[0]).find((c) => c!.startsWith('so_session=')) ?? '';
   const view = await agent.get(`/seances/${meetingId}/participant`).expect(200);
@@ -45,7 +48,10 @@ async function seedLiveMeeting(): Promise<LiveMeeting> {
   const facilitator = await signIn(app, fac.email);
   const proposer = await signIn(app, member.email);
   const joinPage = await proposer.agent.get(`/rejoindre/${code}`);
-  await proposer.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(joinPage.text), code });
+  await proposer.agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(joinPage.text), code });
   const alice = await join(meetingId, code, 'Alice Agente');
   const bob = await join(meetingId, code, 'Bob Habitant');
   return { meetingId, code, facilitator, proposer, alice, bob };
@@ -63,7 +69,10 @@ function proposalIdOf(html: string): string {
 /** Posts one action of the live forms, as the no-JavaScript form does. */
 function actIn(meetingId: string, proposalId: string) {
   return (who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') =>
-    who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
+    who.agent
+      .post(`/seances/${meetingId}/propositions/${proposalId}/${action}`)
+      .type('form')
+      .send({ _csrf: who.csrf, retour: back, ...fields });
 }
 
 /** The proposer drafts « Du consensus au consentement »; returns its id, read from the console. */
@@ -72,7 +81,15 @@ async function draftProposal(live: LiveMeeting): Promise<string> {
   await live.proposer.agent
     .post(`/seances/${live.meetingId}/propositions`)
     .type('form')
-    .send({ _csrf: csrfOf(form.text), title: 'Du consensus au consentement', tension: 'Les décisions traînent.', text: "Passer d'une culture du consensus à une culture du consentement.", criteria: 'Délai de décision', reviewDate: '2027-06-30', validitySet: 'importante_argumentee' })
+    .send({
+      _csrf: csrfOf(form.text),
+      title: 'Du consensus au consentement',
+      tension: 'Les décisions traînent.',
+      text: "Passer d'une culture du consensus à une culture du consentement.",
+      criteria: 'Délai de décision',
+      reviewDate: '2027-06-30',
+      validitySet: 'importante_argumentee',
+    })
     .expect(303);
   return proposalIdOf((await live.facilitator.agent.get(`/seances/${live.meetingId}/console`).expect(200)).text);
 }
@@ -108,7 +125,13 @@ async function seedAdopted(live: LiveMeeting): Promise<string> {
 }
 
 async function counts(): Promise<string> {
-  const r = await sql<{ e: number; c: number; o: number }>`select (select count(*) from events)::int as e, (select count(*) from contributions)::int as c, (select count(*) from objections)::int as o`.execute(database.db);
+  const r = await sql<{
+    e: number;
+    c: number;
+    o: number;
+  }>`select (select count(*) from events)::int as e, (select count(*) from contributions)::int as c, (select count(*) from objections)::int as o`.execute(
+    database.db,
+  );
   return JSON.stringify(r.rows[0]);
 }
 
@@ -124,10 +147,24 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
   it('when a member drafts a proposal, then it is on the agenda of the console', async () => {
     const { meetingId, proposer, facilitator } = await seedLiveMeeting();
     const form = await proposer.agent.get(`/seances/${meetingId}/propositions/nouvelle`).expect(200);
-    const bad = await proposer.agent.post(`/seances/${meetingId}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: '', tension: 'Les décisions traînent.', text: 'Passer au consentement.', validitySet: 'importante_argumentee' });
+    const bad = await proposer.agent
+      .post(`/seances/${meetingId}/propositions`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), title: '', tension: 'Les décisions traînent.', text: 'Passer au consentement.', validitySet: 'importante_argumentee' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Les décisions traînent.');
-    const ok = await proposer.agent.post(`/seances/${meetingId}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: 'Du consensus au consentement', tension: 'Les décisions traînent.', text: "Passer d'une culture du consensus à une culture du consentement.", criteria: 'Délai de décision', reviewDate: '2027-06-30', validitySet: 'importante_argumentee' });
+    const ok = await proposer.agent
+      .post(`/seances/${meetingId}/propositions`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(form.text),
+        title: 'Du consensus au consentement',
+        tension: 'Les décisions traînent.',
+        text: "Passer d'une culture du consensus à une culture du consentement.",
+        criteria: 'Délai de décision',
+        reviewDate: '2027-06-30',
+        validitySet: 'importante_argumentee',
+      });
     expect(ok.status).toBe(303);
     const console = await facilitator.agent.get(`/seances/${meetingId}/console`).expect(200);
     expect(console.text).toContain('Du consensus au consentement');
@@ -191,7 +228,14 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
     const proposalId = await seedClarification(live);
     const act = actIn(meetingId, proposalId);
     expect((await act(alice, 'question', { texte: 'Qui décide en cas de blocage ?' })).status).toBe(303);
-    const qid = (await database.db.selectFrom('contributions').select('ref_id').where('proposal_id', '=', proposalId).where('kind', '=', 'question').executeTakeFirstOrThrow()).ref_id!;
+    const qid = (
+      await database.db
+        .selectFrom('contributions')
+        .select('ref_id')
+        .where('proposal_id', '=', proposalId)
+        .where('kind', '=', 'question')
+        .executeTakeFirstOrThrow()
+    ).ref_id!;
     expect((await act(proposer, 'repondre', { question: qid, texte: 'Le groupe.' })).status).toBe(303);
     // Bob is connected with his phone: the facilitator may not type his turn for him; he passes himself.
     expect((await act(facilitator, 'passer', { pour: bob.personId }, 'console')).status).toBe(403);
@@ -206,17 +250,46 @@ describe('holding a consent meeting over plain HTTP forms (no JavaScript)', () =
     expect((await act(proposer, 'pas-objection', {}, 'porteur')).status).toBe(303);
     expect((await act(alice, 'objection', { texte: 'Les élus ne seront pas informés.' })).status).toBe(303);
     expect((await act(bob, 'objection', { texte: 'Je préfère voter.' })).status).toBe(303);
-    const objections = await database.db.selectFrom('objections').select(['id', 'objector_id']).where('proposal_id', '=', proposalId).orderBy('raised_at').execute();
+    const objections = await database.db
+      .selectFrom('objections')
+      .select(['id', 'objector_id'])
+      .where('proposal_id', '=', proposalId)
+      .orderBy('raised_at')
+      .execute();
     const [o1, o2] = objections;
-    expect((await act(facilitator, 'tester', { objection: o1!.id, 'reponses[importante]': 'oui', 'reponses[argumentee]': 'oui', decision: 'valid' }, 'console')).status).toBe(303);
-    expect((await act(facilitator, 'tester', { objection: o2!.id, 'reponses[importante]': 'non', 'reponses[argumentee]': 'non', decision: 'not_valid' }, 'console')).status).toBe(303);
+    expect(
+      (await act(facilitator, 'tester', { objection: o1!.id, 'reponses[importante]': 'oui', 'reponses[argumentee]': 'oui', decision: 'valid' }, 'console'))
+        .status,
+    ).toBe(303);
+    expect(
+      (await act(facilitator, 'tester', { objection: o2!.id, 'reponses[importante]': 'non', 'reponses[argumentee]': 'non', decision: 'not_valid' }, 'console'))
+        .status,
+    ).toBe(303);
     const porteur = await proposer.agent.get(`/seances/${meetingId}/porteur`).expect(200);
     expect(porteur.text).toContain('Enregistrer la nouvelle version');
-    const preview = await act(proposer, 'amender', { texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés.", note: 'Aperçu', apercu: '1' }, 'porteur');
+    const preview = await act(
+      proposer,
+      'amender',
+      { texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés.", note: 'Aperçu', apercu: '1' },
+      'porteur',
+    );
     expect(preview.status).toBe(200);
     expect(preview.text).toContain('<ins title="ajouté">');
     expect(await database.db.selectFrom('proposal_versions').select('number').where('proposal_id', '=', proposalId).execute()).toHaveLength(1);
-    expect((await act(proposer, 'amender', { texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés de chaque décision.", note: 'Information des élus', motive: `objection:${o1!.id}` }, 'porteur')).status).toBe(303);
+    expect(
+      (
+        await act(
+          proposer,
+          'amender',
+          {
+            texte: "Passer d'une culture du consensus à une culture du consentement. Les élus sont informés de chaque décision.",
+            note: 'Information des élus',
+            motive: `objection:${o1!.id}`,
+          },
+          'porteur',
+        )
+      ).status,
+    ).toBe(303);
     const diff = await proposer.agent.get(`/seances/${meetingId}/porteur`).expect(200);
     expect(diff.text).toContain('<ins');
     expect((await act(alice, 'levee', { objection: o1!.id })).status).toBe(303);

@@ -21,7 +21,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   app = buildApp(database);
   town = await decisionMaker(database, { circleName: 'Direction générale' });
-  ids.published = await town.decide({ title: 'Gestion de l’eau', text: 'Réduire les arrosages en été.', objection: 'Les jardins partagés vont souffrir.', at: '2026-01-10T09:00:00.000Z' });
+  ids.published = await town.decide({
+    title: 'Gestion de l’eau',
+    text: 'Réduire les arrosages en été.',
+    objection: 'Les jardins partagés vont souffrir.',
+    at: '2026-01-10T09:00:00.000Z',
+  });
   ids.kept = await town.decide({ title: 'Budget interne', text: 'Une décision non publiée.', at: '2026-02-10T09:00:00.000Z' });
   ids.withdrawn = await town.decide({ title: 'Horaires d’été', text: 'Fermer à midi.', outcome: 'withdrawn', at: '2026-03-10T09:00:00.000Z' });
   runner = await signIn(app, (await seedAccount(database.db, 'facilitator')).email);
@@ -33,8 +38,13 @@ afterAll(async () => {
 });
 
 const idsOf = (html: string, base: string): string[] => [...html.matchAll(new RegExp(`href="${base}/([0-9a-f-]{36})"`, 'g'))].map((m) => m[1]!);
-const eventsOf = async (id: string) => database.db.selectFrom('events').select(['seq', 'type', 'actor_id']).where('stream_id', '=', id).orderBy('seq').execute();
-const post = (s: Session, path: string, body: Record<string, string> = {}) => s.agent.post(path).type('form').send({ _csrf: s.csrf, ...body });
+const eventsOf = async (id: string) =>
+  database.db.selectFrom('events').select(['seq', 'type', 'actor_id']).where('stream_id', '=', id).orderBy('seq').execute();
+const post = (s: Session, path: string, body: Record<string, string> = {}) =>
+  s.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: s.csrf, ...body });
 
 describe('publishing a decision', () => {
   it('when nothing is published, then anonymous visitors see an empty public list and no record', async () => {
@@ -126,7 +136,9 @@ describe('the formal act', () => {
   });
 
   it('when it is corrected, then the correction is a new event, the last act holds, and the history lists both', async () => {
-    await post(runner, `/registre/${ids.kept}/acte`, { ...act, type_acte: 'arrete', numero: 'A-2027-12', reference: 'registre des arrêtés, page 12' }).expect(303);
+    await post(runner, `/registre/${ids.kept}/acte`, { ...act, type_acte: 'arrete', numero: 'A-2027-12', reference: 'registre des arrêtés, page 12' }).expect(
+      303,
+    );
     const types = (await eventsOf(ids.kept!)).map((e) => e.type).filter((t) => t === 'FormalActRecorded');
     expect(types).toHaveLength(2);
     const page = await observer.agent.get(`/registre/${ids.kept}`).expect(200);
@@ -140,7 +152,12 @@ describe('the formal act', () => {
 
   it('when the form is wrong, then it comes back with what was typed and French errors, and nothing is stored', async () => {
     const before = await fingerprint(database.db);
-    const res = await post(runner, `/registre/${ids.kept}/acte`, { type_acte: 'decret', numero: '', date_acte: '2027-02-30', reference: 'ma référence' }).expect(400);
+    const res = await post(runner, `/registre/${ids.kept}/acte`, {
+      type_acte: 'decret',
+      numero: '',
+      date_acte: '2027-02-30',
+      reference: 'ma référence',
+    }).expect(400);
     expect(res.text).toContain('Date invalide');
     expect(res.text).toContain('value="ma référence"');
     expect(res.text).toContain('aria-invalid="true"');
@@ -149,7 +166,12 @@ describe('the formal act', () => {
 
   it('when the act is sent again unchanged, or for a withdrawn proposal, then the method refuses it in French and nothing is stored', async () => {
     const before = await fingerprint(database.db);
-    const same = await post(runner, `/registre/${ids.kept}/acte`, { ...act, type_acte: 'arrete', numero: 'A-2027-12', reference: 'registre des arrêtés, page 12' }).expect(422);
+    const same = await post(runner, `/registre/${ids.kept}/acte`, {
+      ...act,
+      type_acte: 'arrete',
+      numero: 'A-2027-12',
+      reference: 'registre des arrêtés, page 12',
+    }).expect(422);
     expect(same.text).toContain('Cet acte est déjà enregistré tel quel');
     await post(runner, `/registre/${ids.withdrawn}/acte`, act).expect(422);
     await post(observer, `/registre/${ids.kept}/acte`, act).expect(403);

@@ -73,7 +73,11 @@ describe('« Réviser »', () => {
 
   it('when the form is wrong, then it comes back with what was typed and nothing is stored', async () => {
     const before = await fingerprint(database.db);
-    const res = await admin.agent.post(`/registre/${ids.overdue}/reviser`).type('form').send({ _csrf: admin.csrf, seance: town.meetingId, title: '', tension: 'Ma tension', text: 'Mon texte', validitySet: 'importante_argumentee' }).expect(400);
+    const res = await admin.agent
+      .post(`/registre/${ids.overdue}/reviser`)
+      .type('form')
+      .send({ _csrf: admin.csrf, seance: town.meetingId, title: '', tension: 'Ma tension', text: 'Mon texte', validitySet: 'importante_argumentee' })
+      .expect(400);
     expect(res.text).toContain('>Ma tension</textarea>');
     expect(res.text).toContain('aria-invalid="true"');
     expect(await fingerprint(database.db)).toEqual(before);
@@ -83,12 +87,30 @@ describe('« Réviser »', () => {
     const res = await admin.agent
       .post(`/registre/${ids.overdue}/reviser`)
       .type('form')
-      .send({ _csrf: admin.csrf, seance: town.meetingId, title: 'Révision : Plan climat', tension: 'Les critères sont-ils atteints ?', text: 'Réduire de 25 % la consommation des bâtiments, hors écoles.', criteria: 'Consommation mesurée chaque mois.', reviewDate: '2028-06-30', validitySet: 'importante_argumentee' })
+      .send({
+        _csrf: admin.csrf,
+        seance: town.meetingId,
+        title: 'Révision : Plan climat',
+        tension: 'Les critères sont-ils atteints ?',
+        text: 'Réduire de 25 % la consommation des bâtiments, hors écoles.',
+        criteria: 'Consommation mesurée chaque mois.',
+        reviewDate: '2028-06-30',
+        validitySet: 'importante_argumentee',
+      })
       .expect(303);
     expect(res.headers.location).toBe(`/seances/${town.meetingId}`);
-    const created = await database.db.selectFrom('proposals').select(['id', 'stage', 'revises_id', 'meeting_id']).where('revises_id', '=', ids.overdue!).executeTakeFirstOrThrow();
+    const created = await database.db
+      .selectFrom('proposals')
+      .select(['id', 'stage', 'revises_id', 'meeting_id'])
+      .where('revises_id', '=', ids.overdue!)
+      .executeTakeFirstOrThrow();
     expect(created).toMatchObject({ stage: 'draft', meeting_id: town.meetingId });
-    const first = await database.db.selectFrom('events').select(['type', 'data']).where('stream_id', '=', created.id).where('seq', '=', 1).executeTakeFirstOrThrow();
+    const first = await database.db
+      .selectFrom('events')
+      .select(['type', 'data'])
+      .where('stream_id', '=', created.id)
+      .where('seq', '=', 1)
+      .executeTakeFirstOrThrow();
     expect(first.type).toBe('ProposalCreated');
     expect((first.data as { revises?: string }).revises).toBe(ids.overdue);
     const old = text((await observer.agent.get(`/registre/${ids.overdue}`).expect(200)).text);
@@ -113,10 +135,18 @@ describe('« Réviser »', () => {
     const before = await fingerprint(database.db);
     const body = { seance: town.meetingId, title: 'Révision', tension: 'Une tension', text: 'Un texte', validitySet: 'importante_argumentee' };
     await observer.agent.get(`/registre/${ids.overdue}/reviser`).expect(403);
-    await observer.agent.post(`/registre/${ids.overdue}/reviser`).type('form').send({ _csrf: observer.csrf, ...body }).expect(403);
+    await observer.agent
+      .post(`/registre/${ids.overdue}/reviser`)
+      .type('form')
+      .send({ _csrf: observer.csrf, ...body })
+      .expect(403);
     const form = await outsider.agent.get(`/registre/${ids.overdue}/reviser`).expect(200);
     expect(form.text).toContain('Vous ne participez à aucune séance ouverte');
-    const refused = await outsider.agent.post(`/registre/${ids.overdue}/reviser`).type('form').send({ _csrf: outsider.csrf, ...body }).expect(422);
+    const refused = await outsider.agent
+      .post(`/registre/${ids.overdue}/reviser`)
+      .type('form')
+      .send({ _csrf: outsider.csrf, ...body })
+      .expect(422);
     expect(refused.text).toContain('Vous ne pouvez pas inscrire de proposition à cette séance');
     expect(await fingerprint(database.db)).toEqual(before);
   });
@@ -131,7 +161,12 @@ describe('charts', () => {
     const page = text(res.text);
     expect(page.match(/<svg role="img" aria-labelledby="chart-[a-z]+-title chart-[a-z]+-desc"/g)).toHaveLength(2);
     expect(page).toContain('<title id="chart-months-title">Décisions par mois</title>');
-    const decided = await database.db.selectFrom('proposals').select('id').where('stage', 'in', ['adopted', 'withdrawn', 'postponed']).where('meeting_id', '=', town.meetingId).execute();
+    const decided = await database.db
+      .selectFrom('proposals')
+      .select('id')
+      .where('stage', 'in', ['adopted', 'withdrawn', 'postponed'])
+      .where('meeting_id', '=', town.meetingId)
+      .execute();
     expect(page).toContain(`${decided.length}\u00a0décision(s) sur les douze derniers mois`);
     // the March row of the table: every decision of this file was taken in March 2026 (Paris time)
     expect(page).toMatch(new RegExp(`<th scope="row">mars 2026</th><td>${decided.length}</td><td>0</td><td>0</td><td>${decided.length}</td>`));

@@ -3,7 +3,19 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { anonymous, csrfOf, fingerprint, joinAsGuest, PASSWORD, seedAccount, seedCircle, seedMeeting, signIn, unique, type SeededAccount } from '../helpers/auth.ts';
+import {
+  anonymous,
+  csrfOf,
+  fingerprint,
+  joinAsGuest,
+  PASSWORD,
+  seedAccount,
+  seedCircle,
+  seedMeeting,
+  signIn,
+  unique,
+  type SeededAccount,
+} from '../helpers/auth.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -40,7 +52,10 @@ describe('CSRF', () => {
       ['/admin/comptes', { email: `x-${unique()}@test.local`, displayName: 'X', role: 'admin' }],
     ];
     for (const [path, body] of posts) {
-      const res = await session.agent.post(path).type('form').send({ ...body, ...token(session.csrf, other.csrf) });
+      const res = await session.agent
+        .post(path)
+        .type('form')
+        .send({ ...body, ...token(session.csrf, other.csrf) });
       expect(res.status, path).toBe(403);
       expect(res.text).toContain('Formulaire expiré');
     }
@@ -49,7 +64,13 @@ describe('CSRF', () => {
 
   it('when htmx sends the token in the X-CSRF-Token header, then the request goes through', async () => {
     const session = await signIn(app, admin.email);
-    await session.agent.post('/admin/cercles').type('form').set('X-CSRF-Token', session.csrf).set('HX-Request', 'true').send({ name: `Cercle ${unique()}` }).expect(303);
+    await session.agent
+      .post('/admin/cercles')
+      .type('form')
+      .set('X-CSRF-Token', session.csrf)
+      .set('HX-Request', 'true')
+      .send({ name: `Cercle ${unique()}` })
+      .expect(303);
   });
 
   it('when the page is rendered, then <body> carries the token for htmx in hx-headers', async () => {
@@ -75,12 +96,23 @@ describe('open redirects', () => {
 
   it('when next is a local path, then sign-in goes back to it', async () => {
     const anon = await anonymous(app);
-    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next: '/seances?vue=liste' }).expect(303);
+    const res = await anon.agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next: '/seances?vue=liste' })
+      .expect(303);
     expect(res.headers.location).toBe('/seances?vue=liste');
   });
 
   // the URL parser resolves dot segments: each of these becomes "//evil.example" once parsed
-  const DOT_SEGMENTS = ['/.//evil.example', '/..//evil.example', '/x/..//evil.example', '/%2e//evil.example', '/%2e%2e//evil.example', '/seances/..//evil.example'];
+  const DOT_SEGMENTS = [
+    '/.//evil.example',
+    '/..//evil.example',
+    '/x/..//evil.example',
+    '/%2e//evil.example',
+    '/%2e%2e//evil.example',
+    '/seances/..//evil.example',
+  ];
 
   it.each(DOT_SEGMENTS)('when a signed-in person opens /connexion?next=%s, then they land on the séances', async (next) => {
     const session = await signIn(app, admin.email);
@@ -92,19 +124,30 @@ describe('open redirects', () => {
     const agent = request.agent(app);
     const page = await agent.get(`/connexion?next=${encodeURIComponent(next)}`).expect(200);
     expect(page.text).toContain('name="next" value="/seances"');
-    const res = await agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email: admin.email, password: PASSWORD, next }).expect(303);
+    const res = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), email: admin.email, password: PASSWORD, next })
+      .expect(303);
     expect(res.headers.location).toBe('/seances');
   });
 
-  it.each(['/connexion', '/deconnexion', '/healthz', '/inconnue', '/seancesX'])('when next is %s, a path outside the pages one goes back to, then sign-in lands on the séances', async (next) => {
-    const anon = await anonymous(app);
-    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next }).expect(303);
-    expect(res.headers.location).toBe('/seances');
-  });
+  it.each(['/connexion', '/deconnexion', '/healthz', '/inconnue', '/seancesX'])(
+    'when next is %s, a path outside the pages one goes back to, then sign-in lands on the séances',
+    async (next) => {
+      const anon = await anonymous(app);
+      const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next }).expect(303);
+      expect(res.headers.location).toBe('/seances');
+    },
+  );
 
   it('when next is a meeting page with dot segments that stay on the site, then sign-in goes there', async () => {
     const anon = await anonymous(app);
-    const res = await anon.agent.post('/connexion').type('form').send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next: '/seances/./nouvelle' }).expect(303);
+    const res = await anon.agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: anon.csrf, email: admin.email, password: PASSWORD, next: '/seances/./nouvelle' })
+      .expect(303);
     expect(res.headers.location).toBe('/seances/nouvelle');
   });
 
@@ -136,18 +179,34 @@ describe('XSS: every free-text field comes back escaped wherever it is shown', (
   it.each(PAYLOADS)('when a guest name, a meeting title, a circle name and description, and an account name are %j', async (payload) => {
     const session = await signIn(app, admin.email);
     // circle name and description
-    await session.agent.post('/admin/cercles').type('form').send({ _csrf: session.csrf, name: `${payload} ${unique()}`.slice(0, 120), description: payload }).expect(303);
+    await session.agent
+      .post('/admin/cercles')
+      .type('form')
+      .send({ _csrf: session.csrf, name: `${payload} ${unique()}`.slice(0, 120), description: payload })
+      .expect(303);
     assertEscaped((await session.agent.get('/admin/cercles').expect(200)).text, payload, true);
     // account display name (accounts page and the reset-link page)
-    const created = await session.agent.post('/admin/comptes').type('form').send({ _csrf: session.csrf, email: `x-${unique()}@test.local`, displayName: payload, role: 'member' }).expect(201);
+    const created = await session.agent
+      .post('/admin/comptes')
+      .type('form')
+      .send({ _csrf: session.csrf, email: `x-${unique()}@test.local`, displayName: payload, role: 'member' })
+      .expect(201);
     assertEscaped(created.text, payload);
     assertEscaped((await session.agent.get('/admin/comptes').expect(200)).text, payload, true);
     // meeting title: list, page, new-meeting form re-rendered after an error
     const circle = await database.db.selectFrom('circles').select('id').where('description', '=', payload).executeTakeFirstOrThrow();
-    const made = await session.agent.post('/seances/nouvelle').type('form').send({ _csrf: session.csrf, circleId: circle.id, title: payload, scheduledFor: '2026-05-04T14:00' }).expect(303);
+    const made = await session.agent
+      .post('/seances/nouvelle')
+      .type('form')
+      .send({ _csrf: session.csrf, circleId: circle.id, title: payload, scheduledFor: '2026-05-04T14:00' })
+      .expect(303);
     assertEscaped((await session.agent.get(made.headers.location!).expect(200)).text, payload, true);
     assertEscaped((await session.agent.get('/seances').expect(200)).text, payload);
-    const failed = await session.agent.post('/seances/nouvelle').type('form').send({ _csrf: session.csrf, circleId: circle.id, title: payload, scheduledFor: 'demain' }).expect(400);
+    const failed = await session.agent
+      .post('/seances/nouvelle')
+      .type('form')
+      .send({ _csrf: session.csrf, circleId: circle.id, title: payload, scheduledFor: 'demain' })
+      .expect(400);
     assertEscaped(failed.text, payload, true);
     expect(failed.text).toContain('Indiquez la date et l’heure de la séance');
     // guest name: shown in the nav to the guest and in the member list to the facilitator
@@ -183,7 +242,10 @@ describe('bodies and fields', () => {
   it('when a 3 MB body is posted, then the answer is the French 413 page, not a 500', async () => {
     const session = await signIn(app, admin.email);
     const before = await fingerprint(database.db);
-    const res = await session.agent.post('/admin/cercles').type('form').send(`_csrf=${session.csrf}&name=x&description=${'a'.repeat(3 * 1024 * 1024)}`);
+    const res = await session.agent
+      .post('/admin/cercles')
+      .type('form')
+      .send(`_csrf=${session.csrf}&name=x&description=${'a'.repeat(3 * 1024 * 1024)}`);
     expect(res.status).toBe(413);
     expect(res.text).toContain('Envoi trop volumineux');
     expect(await fingerprint(database.db)).toEqual(before);
@@ -202,7 +264,19 @@ describe('bodies and fields', () => {
   it('when unknown fields are sent, then they are ignored and nothing else is stored', async () => {
     const session = await signIn(app, admin.email);
     const email = `role-${unique()}@test.local`;
-    await session.agent.post('/admin/comptes').type('form').send({ _csrf: session.csrf, email, displayName: 'Sans extra', role: 'member', password_hash: 'x', disabled_at: 'now', person_id: '00000000-0000-0000-0000-000000000000' }).expect(201);
+    await session.agent
+      .post('/admin/comptes')
+      .type('form')
+      .send({
+        _csrf: session.csrf,
+        email,
+        displayName: 'Sans extra',
+        role: 'member',
+        password_hash: 'x',
+        disabled_at: 'now',
+        person_id: '00000000-0000-0000-0000-000000000000',
+      })
+      .expect(201);
     const row = await database.db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     expect(row.password_hash).toBeNull();
     expect(row.disabled_at).toBeNull();
@@ -246,7 +320,11 @@ describe('guests', () => {
     const agent = request.agent(app);
     const page = await agent.get('/rejoindre/ZZZZZZ').expect(200);
     expect(page.text).toContain('value="ZZZZZZ"');
-    const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code: 'ZZZZZZ', displayName: 'Camille' }).expect(404);
+    const res = await agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), code: 'ZZZZZZ', displayName: 'Camille' })
+      .expect(404);
     expect(res.text).toContain('Aucune séance ouverte ne correspond à ce code.');
     expect(res.text).toContain('value="Camille"');
   });
@@ -255,7 +333,11 @@ describe('guests', () => {
     const meeting = await seedMeeting(database.db, facilitator.actor, circleId);
     const agent = request.agent(app);
     const page = await agent.get('/rejoindre').expect(200);
-    const res = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(page.text), code: meeting.code, displayName: '  ' }).expect(400);
+    const res = await agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), code: meeting.code, displayName: '  ' })
+      .expect(400);
     expect(res.text).toMatch(/id="f-displayName-error"[^>]*>Remplissez ce champ, il est obligatoire/);
   });
 });

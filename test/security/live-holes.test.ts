@@ -23,7 +23,10 @@ let proposalId: string;
 const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 
 async function act(who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') {
-  return who.agent.post(`/seances/${meetingId}/propositions/${proposalId}/${action}`).type('form').send({ _csrf: who.csrf, retour: back, ...fields });
+  return who.agent
+    .post(`/seances/${meetingId}/propositions/${proposalId}/${action}`)
+    .type('form')
+    .send({ _csrf: who.csrf, retour: back, ...fields });
 }
 
 async function ok(who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') {
@@ -32,12 +35,24 @@ async function ok(who: Session, action: string, fields: Record<string, string> =
 }
 
 async function answerLastQuestion(): Promise<void> {
-  const q = await database.db.selectFrom('contributions').select('ref_id').where('kind', '=', 'question').orderBy('event_seq', 'desc').executeTakeFirstOrThrow();
+  const q = await database.db
+    .selectFrom('contributions')
+    .select('ref_id')
+    .where('kind', '=', 'question')
+    .orderBy('event_seq', 'desc')
+    .executeTakeFirstOrThrow();
   await ok(proposer, 'repondre', { question: q.ref_id!, texte: 'Le règlement le dira.' }, 'porteur');
 }
 
 async function counts(): Promise<string> {
-  const r = await sql<{ e: number; c: number; o: number; k: number }>`select (select count(*) from events)::int as e, (select count(*) from contributions)::int as c, (select count(*) from objections)::int as o, (select count(*) from command_keys)::int as k`.execute(database.db);
+  const r = await sql<{
+    e: number;
+    c: number;
+    o: number;
+    k: number;
+  }>`select (select count(*) from events)::int as e, (select count(*) from contributions)::int as c, (select count(*) from objections)::int as o, (select count(*) from command_keys)::int as k`.execute(
+    database.db,
+  );
   return JSON.stringify(r.rows[0]);
 }
 
@@ -51,13 +66,27 @@ beforeAll(async () => {
   facilitator = await signIn(app, fac.email);
   proposer = await signIn(app, member.email);
   const joinPage = await proposer.agent.get(`/rejoindre/${code}`);
-  await proposer.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(joinPage.text), code }).expect(303);
+  await proposer.agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(joinPage.text), code })
+    .expect(303);
   alice = await joinAsGuest(app, database.db, code, 'Alice Agente');
   // Chloé is in the room without a device: the facilitator adds her and types for her.
   await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, nom: 'Chloé Sans Téléphone' }).expect(303);
   chloeId = (await database.db.selectFrom('persons').select('id').where('display_name', '=', 'Chloé Sans Téléphone').executeTakeFirstOrThrow()).id;
   const form = await proposer.agent.get(`/seances/${meetingId}/propositions/nouvelle`).expect(200);
-  await proposer.agent.post(`/seances/${meetingId}/propositions`).type('form').send({ _csrf: csrfOf(form.text), title: 'Télétravail', tension: 'Les trajets coûtent.', text: 'Deux jours de télétravail par semaine.', validitySet: 'importante_argumentee' }).expect(303);
+  await proposer.agent
+    .post(`/seances/${meetingId}/propositions`)
+    .type('form')
+    .send({
+      _csrf: csrfOf(form.text),
+      title: 'Télétravail',
+      tension: 'Les trajets coûtent.',
+      text: 'Deux jours de télétravail par semaine.',
+      validitySet: 'importante_argumentee',
+    })
+    .expect(303);
   proposalId = (await database.db.selectFrom('proposals').select('id').executeTakeFirstOrThrow()).id;
   await ok(facilitator, 'presenter', {}, 'console');
   await ok(facilitator, 'ouvrir-clarification', {}, 'console');
@@ -128,8 +157,18 @@ describe('typing for someone is for people in the room without a device', () => 
     expect(objections.map((o) => o.objector_id)).toEqual([alice.personId, chloeId]);
     expect(objections[1]!.recorded_by).not.toBeNull();
     [aliceObjection, chloeObjection] = objections.map((o) => o.id) as [string, string];
-    for (const id of [aliceObjection, chloeObjection]) await ok(facilitator, 'tester', { objection: id, 'reponses[importante]': 'oui', 'reponses[argumentee]': 'oui', decision: 'valid' }, 'console');
-    await ok(proposer, 'amender', { texte: 'Deux jours de télétravail par semaine, hors accueil ; un poste prêté à qui n’en a pas.', note: 'Accueil et équipement', motive: `objection:${aliceObjection}` }, 'porteur');
+    for (const id of [aliceObjection, chloeObjection])
+      await ok(facilitator, 'tester', { objection: id, 'reponses[importante]': 'oui', 'reponses[argumentee]': 'oui', decision: 'valid' }, 'console');
+    await ok(
+      proposer,
+      'amender',
+      {
+        texte: 'Deux jours de télétravail par semaine, hors accueil ; un poste prêté à qui n’en a pas.',
+        note: 'Accueil et équipement',
+        motive: `objection:${aliceObjection}`,
+      },
+      'porteur',
+    );
   });
 
   it('when the facilitator posts « objection levée » for an objector who is connected, then it is refused and the objection stays open', async () => {
@@ -146,11 +185,22 @@ describe('typing for someone is for people in the room without a device', () => 
     // Alice confirms her own from her phone; then the second objection is integrated
     await ok(alice, 'levee', { objection: aliceObjection });
     await ok(proposer, 'tension-resolue', { objection: aliceObjection }, 'porteur');
-    await ok(proposer, 'amender', { texte: 'Deux jours de télétravail par semaine, hors accueil ; un ordinateur prêté à qui n’en a pas.', note: 'Équipement', motive: `objection:${chloeObjection}` }, 'porteur');
+    await ok(
+      proposer,
+      'amender',
+      {
+        texte: 'Deux jours de télétravail par semaine, hors accueil ; un ordinateur prêté à qui n’en a pas.',
+        note: 'Équipement',
+        motive: `objection:${chloeObjection}`,
+      },
+      'porteur',
+    );
     await ok(facilitator, 'levee', { objection: chloeObjection, pour: chloeId }, 'console');
     const events = await database.db.selectFrom('events').select(['actor_id', 'data']).where('type', '=', 'ObjectionLiftConfirmed').orderBy('id').execute();
     expect(events.map((e) => (e.data as Record<string, unknown>).onBehalfOf ?? null)).toEqual([null, chloeId]);
-    expect(events[1]!.actor_id).toBe((await database.db.selectFrom('persons').select('id').where('display_name', '=', 'Farid Facilitateur').executeTakeFirstOrThrow()).id);
+    expect(events[1]!.actor_id).toBe(
+      (await database.db.selectFrom('persons').select('id').where('display_name', '=', 'Farid Facilitateur').executeTakeFirstOrThrow()).id,
+    );
   });
 });
 
@@ -159,10 +209,26 @@ describe('presence is marked by a POST, never by opening a page', () => {
     const member = await seedAccount(database.db, 'member', { name: 'Paul Passant' });
     const session = await signIn(app, member.email);
     const join = await session.agent.get(`/rejoindre/${code}`);
-    await session.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(join.text), code }).expect(303);
-    await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, personne: member.personId, present: 'non' }).expect(303);
+    await session.agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(join.text), code })
+      .expect(303);
+    await facilitator.agent
+      .post(`/seances/${meetingId}/presence`)
+      .type('form')
+      .send({ _csrf: facilitator.csrf, personne: member.personId, present: 'non' })
+      .expect(303);
     const page = await session.agent.get(`/seances/${meetingId}/participant`).expect(200);
-    const present = async () => (await database.db.selectFrom('meeting_members').select('present').where('meeting_id', '=', meetingId).where('person_id', '=', member.personId).executeTakeFirstOrThrow()).present;
+    const present = async () =>
+      (
+        await database.db
+          .selectFrom('meeting_members')
+          .select('present')
+          .where('meeting_id', '=', meetingId)
+          .where('person_id', '=', member.personId)
+          .executeTakeFirstOrThrow()
+      ).present;
     expect(await present()).toBe(false);
     // the page offers « Je suis là », posted on load by htmx and a plain button without JavaScript
     expect(readable(page.text)).toContain('Je suis là');
@@ -170,7 +236,10 @@ describe('presence is marked by a POST, never by opening a page', () => {
     // without its token, the POST changes nothing
     await request(app).post(`/seances/${meetingId}/arrivee`).set('Cookie', session.cookie).type('form').send({ retour: 'participant' }).expect(403);
     expect(await present()).toBe(false);
-    const res = await session.agent.post(`/seances/${meetingId}/arrivee`).type('form').send({ _csrf: csrfOf(page.text), retour: 'participant' });
+    const res = await session.agent
+      .post(`/seances/${meetingId}/arrivee`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), retour: 'participant' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/seances/${meetingId}/participant`);
     expect(await present()).toBe(true);

@@ -6,7 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { anonymous, fingerprint, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, unique, type SeededAccount, type Session } from '../helpers/auth.ts';
+import {
+  anonymous,
+  fingerprint,
+  joinAsGuest,
+  seedAccount,
+  seedCircle,
+  seedMeeting,
+  signIn,
+  unique,
+  type SeededAccount,
+  type Session,
+} from '../helpers/auth.ts';
 import { issuePasswordReset } from '../../src/accounts/account.service.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -140,7 +151,10 @@ async function publishedDecision(): Promise<string> {
 
 /** A fresh training session run by the meeting's facilitator (trainer mode). */
 async function trainingSession(): Promise<string> {
-  return new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }) }).start(facilitator.actor, { scenarioId: 'atelier-3-consentement', circleId });
+  return new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }) }).start(facilitator.actor, {
+    scenarioId: 'atelier-3-consentement',
+    circleId,
+  });
 }
 
 /** Status of a streaming response, read from its head, then the connection is dropped. */
@@ -178,7 +192,13 @@ const CASES: readonly RouteCase[] = [
     allowed: RUNNERS,
   },
   // the séance as a whole: opening and closing a fresh séance of the matrix's facilitator
-  { method: 'post', route: '/seances/:id/ouverture', path: async () => `/seances/${(await seedMeeting(database.db, facilitator.actor, circleId)).id}/ouverture`, body: () => ({ lieu: 'Salle du conseil' }), allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/seances/:id/ouverture',
+    path: async () => `/seances/${(await seedMeeting(database.db, facilitator.actor, circleId)).id}/ouverture`,
+    body: () => ({ lieu: 'Salle du conseil' }),
+    allowed: RUNNERS,
+  },
   { method: 'post', route: '/seances/:id/cloture', path: async () => `/seances/${await openedMeeting()}/cloture`, allowed: RUNNERS },
   { method: 'get', route: '/seances/:id/releve', path: async () => `/seances/${await closedMeeting()}/releve`, allowed: ACCOUNTS },
   { method: 'get', route: '/seances/:id/suivi', path: () => `/seances/${meeting.id}/suivi`, allowed: RUNNERS },
@@ -192,15 +212,33 @@ const CASES: readonly RouteCase[] = [
     methodRefuses: ['admin'],
   },
   { method: 'post', route: '/seances/:id/arrivee', path: () => `/seances/${meeting.id}/arrivee`, body: () => ({ retour: 'participant' }), allowed: VIEWERS },
-  { method: 'post', route: '/seances/:id/presence', path: () => `/seances/${meeting.id}/presence`, body: () => ({ nom: `Présente ${unique()}` }), allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/seances/:id/presence',
+    path: () => `/seances/${meeting.id}/presence`,
+    body: () => ({ nom: `Présente ${unique()}` }),
+    allowed: RUNNERS,
+  },
   { method: 'get', route: '/', path: () => '/', allowed: EVERYONE },
   { method: 'get', route: '/healthz', path: () => '/healthz', allowed: EVERYONE },
   { method: 'get', route: '/connexion', path: () => '/connexion', allowed: EVERYONE },
-  { method: 'post', route: '/connexion', path: () => '/connexion', body: () => ({ email: member.email, password: 'un mot de passe assez long' }), allowed: EVERYONE },
+  {
+    method: 'post',
+    route: '/connexion',
+    path: () => '/connexion',
+    body: () => ({ email: member.email, password: 'un mot de passe assez long' }),
+    allowed: EVERYONE,
+  },
   { method: 'post', route: '/deconnexion', path: () => '/deconnexion', allowed: EVERYONE },
   { method: 'get', route: '/rejoindre', path: () => '/rejoindre', allowed: EVERYONE },
   { method: 'get', route: '/rejoindre/:code', path: () => `/rejoindre/${meeting.code}`, allowed: EVERYONE },
-  { method: 'post', route: '/rejoindre', path: () => '/rejoindre', body: () => ({ code: meeting.code, displayName: `Nouvelle ${unique()}` }), allowed: EVERYONE },
+  {
+    method: 'post',
+    route: '/rejoindre',
+    path: () => '/rejoindre',
+    body: () => ({ code: meeting.code, displayName: `Nouvelle ${unique()}` }),
+    allowed: EVERYONE,
+  },
   { method: 'get', route: '/seances', path: () => '/seances', allowed: ACCOUNTS },
   { method: 'get', route: '/seances/nouvelle', path: () => '/seances/nouvelle', allowed: RUNNERS },
   {
@@ -229,7 +267,12 @@ const CASES: readonly RouteCase[] = [
   { method: 'get', route: '/decisions-publiques/:id', path: async () => `/decisions-publiques/${await publishedDecision()}`, allowed: EVERYONE },
   { method: 'get', route: '/decisions-publiques/:id/releve', path: async () => `/decisions-publiques/${await publishedDecision()}/releve`, allowed: EVERYONE },
   { method: 'get', route: '/registre/:id/verification', path: async () => `/registre/${await decidedProposal()}/verification`, allowed: ACCOUNTS },
-  { method: 'get', route: '/decisions-publiques/:id/verification', path: async () => `/decisions-publiques/${await publishedDecision()}/verification`, allowed: EVERYONE },
+  {
+    method: 'get',
+    route: '/decisions-publiques/:id/verification',
+    path: async () => `/decisions-publiques/${await publishedDecision()}/verification`,
+    allowed: EVERYONE,
+  },
   { method: 'get', route: '/registre/statistiques', path: () => '/registre/statistiques', allowed: ACCOUNTS },
   { method: 'get', route: '/registre/revisions', path: () => '/registre/revisions', allowed: ACCOUNTS },
   { method: 'get', route: '/registre/:id/reviser', path: async () => `/registre/${await decidedProposal()}/reviser`, allowed: RUNNERS },
@@ -275,13 +318,15 @@ const CASES: readonly RouteCase[] = [
   {
     method: 'get',
     route: '/reinitialiser/:token',
-    path: async () => `/reinitialiser/${(await issuePasswordReset(database.db, admin.actor, (await seedAccount(database.db, 'member', { password: null })).personId))!.token}`,
+    path: async () =>
+      `/reinitialiser/${(await issuePasswordReset(database.db, admin.actor, (await seedAccount(database.db, 'member', { password: null })).personId))!.token}`,
     allowed: EVERYONE,
   },
   {
     method: 'post',
     route: '/reinitialiser/:token',
-    path: async () => `/reinitialiser/${(await issuePasswordReset(database.db, admin.actor, (await seedAccount(database.db, 'member', { password: null })).personId))!.token}`,
+    path: async () =>
+      `/reinitialiser/${(await issuePasswordReset(database.db, admin.actor, (await seedAccount(database.db, 'member', { password: null })).personId))!.token}`,
     body: () => ({ password: 'un nouveau mot de passe', confirm: 'un nouveau mot de passe' }),
     allowed: EVERYONE,
   },
@@ -291,20 +336,73 @@ const CASES: readonly RouteCase[] = [
   { method: 'get', route: '/formation/:id', path: async () => `/formation/${await trainingSession()}`, allowed: ACCOUNTS },
   { method: 'get', route: '/formation/:id/projection', path: async () => `/formation/${await trainingSession()}/projection`, allowed: ACCOUNTS },
   { method: 'get', route: '/formation/:id/bilan', path: async () => `/formation/${await trainingSession()}/bilan`, allowed: ACCOUNTS },
-  { method: 'post', route: '/formation/:id/personas/:persona/prendre', path: async () => `/formation/${await trainingSession()}/personas/dgs/prendre`, allowed: ['facilitator'] },
-  { method: 'post', route: '/formation/:id/personas/:persona/reprendre', path: async () => `/formation/${await trainingSession()}/personas/dgs/reprendre`, allowed: RUNNERS },
-  { method: 'post', route: '/formation/:id/personas/:persona/position', path: async () => `/formation/${await trainingSession()}/personas/dgs/position`, body: () => ({ position: '4' }), allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/formation/:id/personas/:persona/prendre',
+    path: async () => `/formation/${await trainingSession()}/personas/dgs/prendre`,
+    allowed: ['facilitator'],
+  },
+  {
+    method: 'post',
+    route: '/formation/:id/personas/:persona/reprendre',
+    path: async () => `/formation/${await trainingSession()}/personas/dgs/reprendre`,
+    allowed: RUNNERS,
+  },
+  {
+    method: 'post',
+    route: '/formation/:id/personas/:persona/position',
+    path: async () => `/formation/${await trainingSession()}/personas/dgs/position`,
+    body: () => ({ position: '4' }),
+    allowed: RUNNERS,
+  },
   // the facilitator takes part, but plays no persona yet: the method refuses a position without one
-  { method: 'post', route: '/formation/:id/position', path: async () => `/formation/${await trainingSession()}/position`, body: () => ({ position: '2' }), allowed: ['facilitator'], methodRefuses: ['facilitator'] },
-  { method: 'post', route: '/formation/:id/personas/:persona/prendre-la-main', path: async () => `/formation/${await trainingSession()}/personas/drh/prendre-la-main`, allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/formation/:id/position',
+    path: async () => `/formation/${await trainingSession()}/position`,
+    body: () => ({ position: '2' }),
+    allowed: ['facilitator'],
+    methodRefuses: ['facilitator'],
+  },
+  {
+    method: 'post',
+    route: '/formation/:id/personas/:persona/prendre-la-main',
+    path: async () => `/formation/${await trainingSession()}/personas/drh/prendre-la-main`,
+    allowed: RUNNERS,
+  },
   { method: 'post', route: '/formation/:id/etape', path: async () => `/formation/${await trainingSession()}/etape`, allowed: RUNNERS },
-  { method: 'post', route: '/formation/:id/lecture-auto', path: async () => `/formation/${await trainingSession()}/lecture-auto`, body: () => ({ vitesse: '3' }), allowed: RUNNERS },
-  { method: 'post', route: '/formation/:id/agir', path: async () => `/formation/${await trainingSession()}/agir`, body: () => ({ action: 'passer' }), allowed: ['facilitator'], methodRefuses: ['facilitator'] },
+  {
+    method: 'post',
+    route: '/formation/:id/lecture-auto',
+    path: async () => `/formation/${await trainingSession()}/lecture-auto`,
+    body: () => ({ vitesse: '3' }),
+    allowed: RUNNERS,
+  },
+  {
+    method: 'post',
+    route: '/formation/:id/agir',
+    path: async () => `/formation/${await trainingSession()}/agir`,
+    body: () => ({ action: 'passer' }),
+    allowed: ['facilitator'],
+    methodRefuses: ['facilitator'],
+  },
   { method: 'post', route: '/formation/:id/observer', path: async () => `/formation/${await trainingSession()}/observer`, allowed: ['facilitator'] },
   { method: 'post', route: '/formation/:id/reveler', path: async () => `/formation/${await trainingSession()}/reveler`, allowed: RUNNERS },
   { method: 'post', route: '/formation/:id/reinitialiser', path: async () => `/formation/${await trainingSession()}/reinitialiser`, allowed: RUNNERS },
-  { method: 'post', route: '/formation/:id/voix', path: async () => `/formation/${await trainingSession()}/voix`, body: () => ({ projet: 'plan-climat', sens: 'ajouter' }), allowed: ['facilitator'] },
-  { method: 'post', route: '/formation/:id/scenario', path: async () => `/formation/${await trainingSession()}/scenario`, body: () => ({ scenario: 'plan-climat' }), allowed: RUNNERS },
+  {
+    method: 'post',
+    route: '/formation/:id/voix',
+    path: async () => `/formation/${await trainingSession()}/voix`,
+    body: () => ({ projet: 'plan-climat', sens: 'ajouter' }),
+    allowed: ['facilitator'],
+  },
+  {
+    method: 'post',
+    route: '/formation/:id/scenario',
+    path: async () => `/formation/${await trainingSession()}/scenario`,
+    body: () => ({ scenario: 'plan-climat' }),
+    allowed: RUNNERS,
+  },
 ];
 
 describe('the route list', () => {
@@ -335,7 +433,10 @@ describe.each(CASES)('$method $route', (c) => {
       return;
     }
     if (c.methodRefuses?.includes(actor)) {
-      const refused = await session.agent.post(path).type('form').send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
+      const refused = await session.agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
       expect(refused.status).toBe(422);
       expect(await fingerprint(database.db)).toEqual(before);
       return;
@@ -343,7 +444,10 @@ describe.each(CASES)('$method $route', (c) => {
     const res =
       c.method === 'get'
         ? await session.agent.get(path)
-        : await session.agent.post(path).type('form').send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
+        : await session.agent
+            .post(path)
+            .type('form')
+            .send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
     const toSignIn = res.status === 303 && String(res.headers.location).startsWith('/connexion?next=');
     if (c.allowed.includes(actor)) {
       expect(res.status, `${actor} ${c.method} ${path}: ${res.text.slice(0, 300)}`).toBeLessThan(400);

@@ -28,18 +28,36 @@ describe.each(PAYLOADS)('the live views with the payload %s', (payload) => {
     const author = await seedAccount(database.db, 'member', { name: `Porteuse ${payload}`.slice(0, 120) });
     const proposer: Session = await signIn(app, author.email);
     const joinPage = await proposer.agent.get(`/rejoindre/${meeting.code}`);
-    await proposer.agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(joinPage.text), code: meeting.code }).expect(303);
+    await proposer.agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(joinPage.text), code: meeting.code })
+      .expect(303);
     const asker = await joinAsGuest(app, database.db, meeting.code, `Alice ${payload}`.slice(0, 120));
     const draft = await proposer.agent.get(`/seances/${meeting.id}/propositions/nouvelle`).expect(200);
     await proposer.agent
       .post(`/seances/${meeting.id}/propositions`)
       .type('form')
-      .send({ _csrf: csrfOf(draft.text), title: `Titre ${payload}`, tension: `Tension ${payload}`, text: `Texte ${payload}`, criteria: `Critère ${payload}`, validitySet: 'importante_argumentee' })
+      .send({
+        _csrf: csrfOf(draft.text),
+        title: `Titre ${payload}`,
+        tension: `Tension ${payload}`,
+        text: `Texte ${payload}`,
+        criteria: `Critère ${payload}`,
+        validitySet: 'importante_argumentee',
+      })
       .expect(303);
     const pid = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', meeting.id).executeTakeFirstOrThrow()).id;
     const act = (who: Session, action: string, fields: Record<string, string> = {}) =>
-      who.agent.post(`/seances/${meeting.id}/propositions/${pid}/${action}`).type('form').send({ _csrf: who.csrf, retour: 'participant', ...fields });
-    await facilitator.agent.post(`/seances/${meeting.id}/presence`).type('form').send({ _csrf: facilitator.csrf, nom: `Sans appareil ${payload}`.slice(0, 120) }).expect(303);
+      who.agent
+        .post(`/seances/${meeting.id}/propositions/${pid}/${action}`)
+        .type('form')
+        .send({ _csrf: who.csrf, retour: 'participant', ...fields });
+    await facilitator.agent
+      .post(`/seances/${meeting.id}/presence`)
+      .type('form')
+      .send({ _csrf: facilitator.csrf, nom: `Sans appareil ${payload}`.slice(0, 120) })
+      .expect(303);
     expect((await act(facilitator, 'presenter')).status).toBe(303);
     expect((await act(facilitator, 'ouvrir-clarification')).status).toBe(303);
     expect((await act(asker, 'question', { texte: `Question ${payload}` })).status).toBe(303);

@@ -35,7 +35,21 @@ afterAll(async () => {
 
 async function newProposalInReactionRound(): Promise<string> {
   const id = randomUUID();
-  await service.execute(id, cmd('CreateProposal', proposer, { proposalId: id, proposerId: proposer, facilitatorId: facilitator, secretaryId: null, title: 'Course', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
+  await service.execute(
+    id,
+    cmd('CreateProposal', proposer, {
+      proposalId: id,
+      proposerId: proposer,
+      facilitatorId: facilitator,
+      secretaryId: null,
+      title: 'Course',
+      tension: 'T',
+      text: 'Texte',
+      criteria: '',
+      reviewDate: null,
+      validitySet: 's3',
+    }),
+  );
   await service.execute(id, cmd('Present', facilitator, {}));
   await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]!] }));
   await service.execute(id, cmd('Pass', participants[0]!, {}));
@@ -80,7 +94,13 @@ describe(`50 concurrent commands on one proposal (${serverUrl ? 'PostgreSQL serv
     const reactions = events.filter((e) => e.type === 'ReactionGiven');
     expect(reactions.map((e) => e.actorId)).toEqual(participants);
     expect(state.reactions.map((r) => r.authorId)).toEqual(participants);
-    const rows = await database.db.selectFrom('contributions').select(['person_id', 'event_seq']).where('proposal_id', '=', id).where('kind', '=', 'reaction').orderBy('event_seq').execute();
+    const rows = await database.db
+      .selectFrom('contributions')
+      .select(['person_id', 'event_seq'])
+      .where('proposal_id', '=', id)
+      .where('kind', '=', 'reaction')
+      .orderBy('event_seq')
+      .execute();
     expect(rows.map((r) => r.person_id)).toEqual(participants);
   });
 
@@ -104,7 +124,21 @@ describe(`50 concurrent commands on one proposal (${serverUrl ? 'PostgreSQL serv
     const id = randomUUID();
     const results = await Promise.allSettled(
       participants.map((person) =>
-        service.execute(id, cmd('CreateProposal', person, { proposalId: id, proposerId: person, facilitatorId: facilitator, secretaryId: null, title: `Par ${person}`, tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' })),
+        service.execute(
+          id,
+          cmd('CreateProposal', person, {
+            proposalId: id,
+            proposerId: person,
+            facilitatorId: facilitator,
+            secretaryId: null,
+            title: `Par ${person}`,
+            tension: 'T',
+            text: 'Texte',
+            criteria: '',
+            reviewDate: null,
+            validitySet: 's3',
+          }),
+        ),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -45,7 +45,12 @@ afterAll(async () => {
 const request = (action: ActionName, fields: Record<string, unknown> = {}) => actionCommand(action, { ...fields, reponses: {} });
 
 async function counts(proposalId: string): Promise<{ events: number; members: number }> {
-  const r = await sql<{ events: number; members: number }>`select (select count(*)::int from events where stream_id = ${proposalId}) as events, (select count(*)::int from meeting_members where removed_at is null) as members`.execute(database.db);
+  const r = await sql<{
+    events: number;
+    members: number;
+  }>`select (select count(*)::int from events where stream_id = ${proposalId}) as events, (select count(*)::int from meeting_members where removed_at is null) as members`.execute(
+    database.db,
+  );
   return r.rows[0]!;
 }
 
@@ -53,16 +58,35 @@ async function counts(proposalId: string): Promise<{ events: number; members: nu
 async function clarification(): Promise<{ meetingId: string; proposalId: string; alice: Actor & { personId: string } }> {
   const meeting = await seedMeeting(database.db, facilitator.actor, circleId);
   const people = await createPeople(database, { alice: 'Aline Depernet', bob: 'Patrice Solier' });
-  for (const personId of [people.alice, people.bob]) await insertMember(database.db, { meetingId: meeting.id, personId, role: 'participant', isGuest: true, present: true });
+  for (const personId of [people.alice, people.bob])
+    await insertMember(database.db, { meetingId: meeting.id, personId, role: 'participant', isGuest: true, present: true });
   const proposalId = randomUUID();
-  await service.handle(facilitator.actor, { meetingId: meeting.id, proposalId }, {
-    may: ['meeting.facilitate'],
-    startsRound: false,
-    creates: true,
-    onBehalfOf: null,
-    ownObjection: false,
-    toCommand: (c) => ({ type: 'CreateProposal', actorId: c.actorId, at: c.at, proposalId, proposerId: c.actorId, facilitatorId: c.meeting.facilitatorPersonId, secretaryId: c.meeting.secretaryPersonId, title: 'Télétravail', tension: 'Les trajets coûtent.', text: 'Deux jours par semaine.', criteria: '', reviewDate: null, validitySet: 's3' }),
-  });
+  await service.handle(
+    facilitator.actor,
+    { meetingId: meeting.id, proposalId },
+    {
+      may: ['meeting.facilitate'],
+      startsRound: false,
+      creates: true,
+      onBehalfOf: null,
+      ownObjection: false,
+      toCommand: (c) => ({
+        type: 'CreateProposal',
+        actorId: c.actorId,
+        at: c.at,
+        proposalId,
+        proposerId: c.actorId,
+        facilitatorId: c.meeting.facilitatorPersonId,
+        secretaryId: c.meeting.secretaryPersonId,
+        title: 'Télétravail',
+        tension: 'Les trajets coûtent.',
+        text: 'Deux jours par semaine.',
+        criteria: '',
+        reviewDate: null,
+        validitySet: 's3',
+      }),
+    },
+  );
   await service.handle(facilitator.actor, { meetingId: meeting.id, proposalId }, request('presenter'));
   const started = await service.handle(facilitator.actor, { meetingId: meeting.id, proposalId }, request('ouvrir-clarification'));
   // the round order is read in the command's transaction, from who is present
@@ -83,7 +107,9 @@ describe('the proposal service handles a request in one transaction', () => {
     const first = await clarification();
     const second = await clarification();
     const before = await counts(second.proposalId);
-    await expect(service.handle(facilitator.actor, { meetingId: first.meetingId, proposalId: second.proposalId }, request('ouvrir-reactions'))).rejects.toMatchObject({ refusal: 'not_found' });
+    await expect(
+      service.handle(facilitator.actor, { meetingId: first.meetingId, proposalId: second.proposalId }, request('ouvrir-reactions')),
+    ).rejects.toMatchObject({ refusal: 'not_found' });
     expect(await counts(second.proposalId)).toEqual(before);
   });
 
@@ -126,7 +152,9 @@ describe('the proposal service handles a request in one transaction', () => {
     expect(revoke).not.toBeNull();
     // the revocation ran after the act's commit: it saw the turn already in the log
     expect(await revoke!).toBe(before.events + 1);
-    await expect(service.handle(alice, { meetingId, proposalId }, request('question', { texte: 'Encore moi ?' }))).rejects.toMatchObject({ refusal: 'forbidden' });
+    await expect(service.handle(alice, { meetingId, proposalId }, request('question', { texte: 'Encore moi ?' }))).rejects.toMatchObject({
+      refusal: 'forbidden',
+    });
     expect((await counts(proposalId)).events).toBe(before.events + 1);
   });
 });

@@ -61,7 +61,12 @@ describe('the proposal service on a real database', () => {
     expect(proposal.current_version).toBe(3);
     expect(proposal.closed_at).not.toBeNull();
 
-    const versions = await database.db.selectFrom('proposal_versions').select(['number', 'text', 'motivated_by']).where('proposal_id', '=', proposalId).orderBy('number').execute();
+    const versions = await database.db
+      .selectFrom('proposal_versions')
+      .select(['number', 'text', 'motivated_by'])
+      .where('proposal_id', '=', proposalId)
+      .orderBy('number')
+      .execute();
     expect(versions.map((v) => v.number)).toEqual([1, 2, 3]);
     expect(versions[2]!.text).toBe(TEXT_V3);
     expect(versions[2]!.motivated_by).toEqual([{ kind: 'objection', id: 'o1' }]);
@@ -73,14 +78,41 @@ describe('the proposal service on a real database', () => {
     ]);
     expect(objections[1]!.ruled_by).toBe(people.facilitator);
 
-    const rounds = await database.db.selectFrom('rounds').select(['kind', 'number', 'version_number', 'completed_at']).where('proposal_id', '=', proposalId).orderBy('started_at').execute();
-    expect(rounds.map((r) => `${r.kind}#${r.number}@v${r.version_number}`)).toEqual(['clarification#1@v1', 'reaction#1@v1', 'objection#1@v2', 'objection#2@v3']);
+    const rounds = await database.db
+      .selectFrom('rounds')
+      .select(['kind', 'number', 'version_number', 'completed_at'])
+      .where('proposal_id', '=', proposalId)
+      .orderBy('started_at')
+      .execute();
+    expect(rounds.map((r) => `${r.kind}#${r.number}@v${r.version_number}`)).toEqual([
+      'clarification#1@v1',
+      'reaction#1@v1',
+      'objection#1@v2',
+      'objection#2@v3',
+    ]);
     expect(rounds.every((r) => r.completed_at !== null)).toBe(true);
 
-    const aliceSaid = await database.db.selectFrom('contributions').select(['kind', 'round_kind', 'round_number']).where('proposal_id', '=', proposalId).where('person_id', '=', people.alice).orderBy('event_seq').execute();
-    expect(aliceSaid.map((c) => `${c.kind}@${c.round_kind}#${c.round_number}`)).toEqual(['question@clarification#1', 'reaction@reaction#1', 'objection@objection#1', 'no_objection@objection#2']);
+    const aliceSaid = await database.db
+      .selectFrom('contributions')
+      .select(['kind', 'round_kind', 'round_number'])
+      .where('proposal_id', '=', proposalId)
+      .where('person_id', '=', people.alice)
+      .orderBy('event_seq')
+      .execute();
+    expect(aliceSaid.map((c) => `${c.kind}@${c.round_kind}#${c.round_number}`)).toEqual([
+      'question@clarification#1',
+      'reaction@reaction#1',
+      'objection@objection#1',
+      'no_objection@objection#2',
+    ]);
 
-    const onBehalf = await database.db.selectFrom('contributions').select(['kind', 'person_id', 'recorded_by']).where('proposal_id', '=', proposalId).where('person_id', '=', people.carol).orderBy('event_seq').execute();
+    const onBehalf = await database.db
+      .selectFrom('contributions')
+      .select(['kind', 'person_id', 'recorded_by'])
+      .where('proposal_id', '=', proposalId)
+      .where('person_id', '=', people.carol)
+      .orderBy('event_seq')
+      .execute();
     expect(onBehalf.slice(0, 3)).toEqual([
       { kind: 'pass', person_id: people.carol, recorded_by: people.facilitator },
       { kind: 'pass', person_id: people.carol, recorded_by: people.facilitator },
@@ -105,7 +137,21 @@ describe('the proposal service on a real database', () => {
 
   it('when a command is refused by the method, then it throws a named French error and the database is unchanged', async () => {
     const other = randomUUID();
-    await service.execute(other, cmd('CreateProposal', people.proposer, { proposalId: other, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'T', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
+    await service.execute(
+      other,
+      cmd('CreateProposal', people.proposer, {
+        proposalId: other,
+        proposerId: people.proposer,
+        facilitatorId: people.facilitator,
+        secretaryId: null,
+        title: 'T',
+        tension: 'T',
+        text: 'Texte',
+        criteria: '',
+        reviewDate: null,
+        validitySet: 's3',
+      }),
+    );
     const before = await counts();
     const refusal = service.execute(other, cmd('RaiseObjection', people.alice, { objectionId: 'x', reasoning: 'trop tôt' }));
     await expect(refusal).rejects.toBeInstanceOf(DomainError);
@@ -124,7 +170,21 @@ describe('the proposal service on a real database', () => {
 
   it('when the same submission arrives twice (a double click), then one contribution is stored', async () => {
     const id = randomUUID();
-    await service.execute(id, cmd('CreateProposal', people.proposer, { proposalId: id, proposerId: people.proposer, facilitatorId: people.facilitator, secretaryId: null, title: 'T', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' }));
+    await service.execute(
+      id,
+      cmd('CreateProposal', people.proposer, {
+        proposalId: id,
+        proposerId: people.proposer,
+        facilitatorId: people.facilitator,
+        secretaryId: null,
+        title: 'T',
+        tension: 'T',
+        text: 'Texte',
+        criteria: '',
+        reviewDate: null,
+        validitySet: 's3',
+      }),
+    );
     await service.execute(id, cmd('Present', people.facilitator, {}));
     await service.execute(id, cmd('StartClarificationRound', people.facilitator, { participants: [people.alice, people.bob] }));
     const key = randomUUID();

@@ -72,7 +72,10 @@ describe('scenario files', () => {
 
   it('when a file breaks the schema, then loading names the file and the field', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'so-scenarios-'));
-    const good = JSON.parse(fs.readFileSync(path.join(SCENARIOS_DIR, 'plan-climat.json'), 'utf8')) as { id: string; personas: { position: number; objection?: unknown }[] };
+    const good = JSON.parse(fs.readFileSync(path.join(SCENARIOS_DIR, 'plan-climat.json'), 'utf8')) as {
+      id: string;
+      personas: { position: number; objection?: unknown }[];
+    };
     good.id = 'casse';
     delete good.personas.find((p) => p.position === 5)!.objection;
     fs.writeFileSync(path.join(dir, 'casse.json'), JSON.stringify(good));
@@ -125,7 +128,8 @@ describe('the trainer mode catalogues', () => {
   it('when the English catalogue is compared with the French one, then every text exists in both', async () => {
     const { trainingFr } = await import('../../src/i18n/locales/fr/training.ts');
     const { trainingEn } = await import('../../src/i18n/locales/en/training.ts');
-    const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+    const keys = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
     expect(keys(trainingEn).sort()).toEqual(keys(trainingFr).sort());
   });
 });

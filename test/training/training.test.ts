@@ -11,7 +11,12 @@ let trainer: Session;
 let circleId: string;
 
 /** The page's text as a reader sees it (EJS escapes quotes), non-breaking spaces read as spaces. */
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&').replace(/[\u00a0\u202f]/g, ' ');
+const readable = (html: string): string =>
+  html
+    .replace(/&#39;/g, "'")
+    .replace(/&#34;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/[\u00a0\u202f]/g, ' ');
 
 async function startSession(scenario = 'atelier-3-consentement'): Promise<{ id: string; code: string }> {
   const res = await trainer.agent.post('/formation').type('form').send({ _csrf: trainer.csrf, scenario, cercle: circleId });
@@ -25,7 +30,10 @@ async function startSession(scenario = 'atelier-3-consentement'): Promise<{ id: 
 async function trainee(code: string, name: string): Promise<Session & { personId: string }> {
   const agent = request.agent(app);
   const form = await agent.get(`/rejoindre/${code}`).expect(200);
-  const joined = await agent.post('/rejoindre').type('form').send({ _csrf: csrfOf(form.text), code, displayName: name });
+  const joined = await agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(form.text), code, displayName: name });
   expect(joined.status).toBe(303);
   const seance = await agent.get(joined.headers.location!);
   expect(seance.status).toBe(303);
@@ -35,7 +43,11 @@ async function trainee(code: string, name: string): Promise<Session & { personId
   return { agent, csrf: csrfOf(page.text), cookie: '', personId: person.id };
 }
 
-const post = (who: Session, path: string, fields: Record<string, string> = {}) => who.agent.post(path).type('form').send({ _csrf: who.csrf, ...fields });
+const post = (who: Session, path: string, fields: Record<string, string> = {}) =>
+  who.agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: who.csrf, ...fields });
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -62,7 +74,13 @@ describe('starting a training session', () => {
     // its proposal is a real one, in the training séance, proposed by the first persona (its own persons row)
     const proposals = await database.db.selectFrom('proposals').select(['meeting_id', 'stage', 'proposer_id']).execute();
     expect(proposals).toHaveLength(1);
-    const dgs = await database.db.selectFrom('training_personas as tp').innerJoin('persons as p', 'p.id', 'tp.person_id').select(['tp.person_id', 'p.display_name']).where('tp.meeting_id', '=', id).where('tp.persona_id', '=', 'dgs').executeTakeFirstOrThrow();
+    const dgs = await database.db
+      .selectFrom('training_personas as tp')
+      .innerJoin('persons as p', 'p.id', 'tp.person_id')
+      .select(['tp.person_id', 'p.display_name'])
+      .where('tp.meeting_id', '=', id)
+      .where('tp.persona_id', '=', 'dgs')
+      .executeTakeFirstOrThrow();
     expect(proposals[0]).toEqual({ meeting_id: id, stage: 'draft', proposer_id: dgs.person_id });
     expect(dgs.display_name).toBe('Nadia Benali');
   });
@@ -110,7 +128,12 @@ describe('a session with trainees', () => {
     const refused = await post(bob, `/formation/${id}/personas/drh/prendre`);
     expect(refused.status).toBe(422);
     expect(readable(refused.text)).toContain('Ce persona vient d’être pris par quelqu’un d’autre');
-    const rows = await database.db.selectFrom('training_personas').select(['persona_id', 'taken_by', 'position']).where('meeting_id', '=', id).where('taken_by', 'is not', null).execute();
+    const rows = await database.db
+      .selectFrom('training_personas')
+      .select(['persona_id', 'taken_by', 'position'])
+      .where('meeting_id', '=', id)
+      .where('taken_by', 'is not', null)
+      .execute();
     expect(rows).toEqual([{ persona_id: 'drh', taken_by: alice.personId, position: null }]);
     await post(bob, `/formation/${id}/personas/elue/prendre`).expect(303);
   });
@@ -172,7 +195,12 @@ describe('a session with trainees', () => {
 
   it('when the trainer takes a persona back, then the trainee plays none and may pick another', async () => {
     await post(trainer, `/formation/${id}/personas/drh/reprendre`).expect(303);
-    const row = await database.db.selectFrom('training_personas').select('taken_by').where('meeting_id', '=', id).where('persona_id', '=', 'drh').executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('training_personas')
+      .select('taken_by')
+      .where('meeting_id', '=', id)
+      .where('persona_id', '=', 'drh')
+      .executeTakeFirstOrThrow();
     expect(row.taken_by).toBeNull();
     const refused = await post(alice, `/formation/${id}/position`, { position: '1' });
     expect(refused.status).toBe(422);
@@ -260,7 +288,12 @@ describe('live signals', () => {
     // the listener reads the database: the change is already committed when the signal arrives
     publisher.subscribe((signal) => {
       if (signal.name !== 'meeting-changed') return;
-      void database.db.selectFrom('training_sessions').select('phase').where('meeting_id', '=', signal.meetingId).executeTakeFirst().then((r) => seen.push({ ...signal, phase: r?.phase }));
+      void database.db
+        .selectFrom('training_sessions')
+        .select('phase')
+        .where('meeting_id', '=', signal.meetingId)
+        .executeTakeFirst()
+        .then((r) => seen.push({ ...signal, phase: r?.phase }));
     });
     await service.handle(fac.actor, id, { type: 'reveal' });
     await expect(service.handle(fac.actor, id, { type: 'reveal' })).rejects.toThrow('already_revealed');

@@ -46,9 +46,7 @@ export const discussionHandlers = {
 
   DeclineQuestion: (state, c) => {
     awaitingProposer(state, c);
-    return [
-      { type: 'QuestionDeclined', ...by(c), questionId: c.questionId, ...(c.reason === undefined ? {} : { reason: c.reason }) },
-    ];
+    return [{ type: 'QuestionDeclined', ...by(c), questionId: c.questionId, ...(c.reason === undefined ? {} : { reason: c.reason }) }];
   },
 
   Pass: (state, c) => {

@@ -16,8 +16,14 @@ export const integrationHandlers = {
     ensure(objection.ruling === null && objection.outcome === null, 'ALREADY_RULED');
     const questionIds = VALIDITY_SETS[p.validitySet].questions.map((q) => q.id);
     const answered = Object.keys(c.answers);
-    ensure(answered.every((id) => questionIds.includes(id)), 'UNKNOWN_VALIDITY_QUESTION');
-    ensure(questionIds.every((id) => typeof c.answers[id] === 'boolean'), 'INCOMPLETE_TEST');
+    ensure(
+      answered.every((id) => questionIds.includes(id)),
+      'UNKNOWN_VALIDITY_QUESTION',
+    );
+    ensure(
+      questionIds.every((id) => typeof c.answers[id] === 'boolean'),
+      'INCOMPLETE_TEST',
+    );
     // Copy the answers in the set's order so that the stored event is canonical.
     const answers = Object.fromEntries(questionIds.map((id) => [id, c.answers[id] === true]));
     // The ruling follows from the answers; the facilitator may depart from it with a written reason.
@@ -74,10 +80,6 @@ function requireConfirmable(p: IntegrationState, objection: Objection, alreadyCo
 }
 
 /** The second confirmation integrates the objection. */
-function integrated(
-  p: IntegrationState,
-  c: CommandOf<'ConfirmObjectionLifted' | 'ConfirmTensionAnswered'>,
-  confirmed: Event,
-): Event[] {
+function integrated(p: IntegrationState, c: CommandOf<'ConfirmObjectionLifted' | 'ConfirmTensionAnswered'>, confirmed: Event): Event[] {
   return afterOutcome(p, c, confirmed, { type: 'ObjectionIntegrated', ...by(c), objectionId: p.current.objectionId });
 }

@@ -28,7 +28,10 @@ export const objectionHandlers = {
     requireText(c.text);
     requireText(c.changeNote);
     ensure(c.text !== currentVersion(p).text, 'TEXT_UNCHANGED');
-    ensure(c.motivatedBy.every((m) => isKnownMotivation(p, m)), 'UNKNOWN_REFERENCE');
+    ensure(
+      c.motivatedBy.every((m) => isKnownMotivation(p, m)),
+      'UNKNOWN_REFERENCE',
+    );
     // During integration every amendment answers the objection being integrated.
     const motivatedBy =
       p.stage === 'integration' && !c.motivatedBy.some((m) => m.kind === 'objection' && m.id === p.current.objectionId)

@@ -19,12 +19,7 @@ export function withObjectionRoundEnd(p: ObjectionsState, event: Event): Event[]
   const round = requireRound(next.round, event);
   if (round.turnIndex < round.order.length) return [event];
   const raised = next.objections.some((o) => o.round === round.number);
-  return [
-    event,
-    raised
-      ? { type: 'ObjectionTestingStarted', at: event.at, actorId: event.actorId, roundNumber: round.number }
-      : adoption(next, round, event),
-  ];
+  return [event, raised ? { type: 'ObjectionTestingStarted', at: event.at, actorId: event.actorId, roundNumber: round.number } : adoption(next, round, event)];
 }
 
 /** Once every objection of the round is ruled on (or withdrawn), integrate the valid ones or adopt. */

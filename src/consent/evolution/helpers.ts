@@ -114,16 +114,9 @@ export function withOpenRoundClosed(p: Proposal): Round[] {
   return round === null ? p.pastRounds : [...p.pastRounds, round];
 }
 
-export function closeObjections<P extends ProposalBase>(
-  p: P,
-  ids: readonly string[],
-  outcome: ObjectionOutcome,
-  event: EventBase,
-): P {
+export function closeObjections<P extends ProposalBase>(p: P, ids: readonly string[], outcome: ObjectionOutcome, event: EventBase): P {
   return {
     ...p,
-    objections: p.objections.map((o) =>
-      ids.includes(o.id) ? { ...o, outcome, decidedBy: speaker(event), decidedAt: event.at } : o,
-    ),
+    objections: p.objections.map((o) => (ids.includes(o.id) ? { ...o, outcome, decidedBy: speaker(event), decidedAt: event.at } : o)),
   };
 }

@@ -4,18 +4,7 @@
 import type { ProposalPostponed, ProposalWithdrawn } from '../events.ts';
 import { LIVE_STAGES, speaker, type InStage } from '../state.ts';
 import type { ClosedInfo, LiveStage, Objection, ProposalBase } from '../states.ts';
-import {
-  baseOf,
-  closeObjections,
-  newRound,
-  recordedBy,
-  requireRound,
-  stateIn,
-  turnOf,
-  withOpenRoundClosed,
-  withTurn,
-  type Reducers,
-} from './helpers.ts';
+import { baseOf, closeObjections, newRound, recordedBy, requireRound, stateIn, turnOf, withOpenRoundClosed, withTurn, type Reducers } from './helpers.ts';
 
 export const objectionReducers = {
   ObjectionRoundStarted: (state, event) => {
@@ -86,12 +75,13 @@ export const objectionReducers = {
   ObjectionTested: (state, event) => {
     const p = stateIn(state, event, 'testing');
     // A ruling of "not valid" is itself the outcome: the objection is kept as a concern.
-    const closing =
-      event.ruling === 'not_valid' ? { outcome: 'not_valid' as const, decidedBy: event.actorId, decidedAt: event.at } : {};
+    const closing = event.ruling === 'not_valid' ? { outcome: 'not_valid' as const, decidedBy: event.actorId, decidedAt: event.at } : {};
     return {
       ...p,
       objections: p.objections.map((o) =>
-        o.id === event.objectionId ? { ...o, answers: event.answers, ruling: event.ruling, ...(event.rulingReason ? { rulingReason: event.rulingReason } : {}), ...closing } : o,
+        o.id === event.objectionId
+          ? { ...o, answers: event.answers, ruling: event.ruling, ...(event.rulingReason ? { rulingReason: event.rulingReason } : {}), ...closing }
+          : o,
       ),
     };
   },

@@ -13,8 +13,7 @@ export const en: Messages = {
   },
   home: {
     title: 'Deciding together, with nobody saying no',
-    lead:
-      'Sans Objection walks a group through a consent decision: presenting the proposal, clarifying and reaction rounds, improvement, the objection round, testing and integrating each objection, up to adoption. Every objection and how it was resolved is kept in a register that elected officials can read and verify.',
+    lead: 'Sans Objection walks a group through a consent decision: presenting the proposal, clarifying and reaction rounds, improvement, the objection round, testing and integrating each objection, up to adoption. Every objection and how it was resolved is kept in a register that elected officials can read and verify.',
     consensus_title: 'Consensus',
     consensus: 'Everybody says yes.',
     consent_title: 'Consent',

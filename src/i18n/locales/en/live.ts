@@ -180,7 +180,8 @@ export const liveEn: Widen<typeof liveFr> = {
     name_required: 'Give the person’s name.',
     behalf_connected: '{{name}} is connected with their own device: they act themselves. Typing for someone else is for people in the room without a device.',
     behalf_own_objection: 'Only the person who raised the objection may confirm what becomes of it: {{name}} is connected and must do it from their device.',
-    streams_session: 'Too many live views are open with your session ({{max}} at most). Close the tabs of the meeting you no longer need, then reload this page.',
+    streams_session:
+      'Too many live views are open with your session ({{max}} at most). Close the tabs of the meeting you no longer need, then reload this page.',
     streams_instance: 'The server already follows as many live views as it can. Reload this page in a minute.',
   },
   draft: {

@@ -9,7 +9,8 @@ export const trainingEn: Widen<typeof trainingFr> = {
   typed: 'What you wrote, to use again:',
   error_title: 'Action refused',
   nav: 'Training',
-  intro: 'Show what consensus, consent and majority decide from the same positions. Trainees join the session on their phones with its code, play a persona and choose their position in secret; you reveal them all at once.',
+  intro:
+    'Show what consensus, consent and majority decide from the same positions. Trainees join the session on their phones with its code, play a persona and choose their position in secret; you reveal them all at once.',
   start: {
     heading: 'Start a training session',
     scenario: 'Scenario',
@@ -86,7 +87,8 @@ export const trainingEn: Widen<typeof trainingFr> = {
     consent: {
       name: 'Consent',
       motto: '“Nobody says no.”',
-      explain: 'It is enough that nobody has a reasoned objection: people can live with it, concerns are recorded, objections are integrated to improve the proposal.',
+      explain:
+        'It is enough that nobody has a reasoned objection: people can live with it, concerns are recorded, objections are integrated to improve the proposal.',
       yes: 'Adopted: nobody says no.',
       no_one: 'Not yet: {{count}} objection to integrate before a new round.',
       no_other: 'Not yet: {{count}} objections to integrate before a new round.',

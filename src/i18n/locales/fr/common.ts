@@ -11,8 +11,7 @@ export const fr = {
   },
   home: {
     title: 'Décider ensemble, sans que personne ne dise non',
-    lead:
-      'Sans Objection accompagne un groupe dans une décision par consentement : présentation de la proposition, tours de clarification et de réactions, bonification, tour d’objections, test et intégration de chaque objection, jusqu’à l’adoption. Chaque objection et la façon dont elle a été traitée sont conservées dans un registre que les élus et élues peuvent consulter et vérifier.',
+    lead: 'Sans Objection accompagne un groupe dans une décision par consentement : présentation de la proposition, tours de clarification et de réactions, bonification, tour d’objections, test et intégration de chaque objection, jusqu’à l’adoption. Chaque objection et la façon dont elle a été traitée sont conservées dans un registre que les élus et élues peuvent consulter et vérifier.',
     consensus_title: 'Consensus',
     consensus: 'Tout le monde dit oui.',
     consent_title: 'Consentement',
@@ -20,7 +19,8 @@ export const fr = {
     for_teams_title: 'Pour les équipes territoriales',
     for_teams: 'Une console d’animation, une vue participant·e sur téléphone, une vue projetée avec QR code, des tours de parole qui respectent la méthode.',
     for_trainers_title: 'Pour les formateurs et formatrices',
-    for_trainers: 'Des scénarios issus de l’Atelier 3 et de « C’est mon choix », et la comparaison côte à côte du consensus, du consentement et du vote à la majorité.',
+    for_trainers:
+      'Des scénarios issus de l’Atelier 3 et de « C’est mon choix », et la comparaison côte à côte du consensus, du consentement et du vote à la majorité.',
     for_officials_title: 'Pour les élus et élues',
     for_officials: 'Un registre des décisions consultable, imprimable, exportable, dont on peut prouver qu’il n’a pas été modifié.',
     advisory: 'Une décision par consentement prise dans une collectivité est un avis consultatif : le conseil décide par délibération.',
@@ -97,9 +97,12 @@ export const fr = {
     password: 'Mot de passe',
     submit: 'Se connecter',
     invalid: 'Adresse ou mot de passe incorrect.',
-    throttled: 'Trop de tentatives de connexion échouées depuis cet appareil. Par sécurité, réessayez dans quelques minutes ou demandez un lien de réinitialisation à votre administration.',
-    failed_since_last_one: '{{count}}\u00a0tentative de connexion échouée depuis votre dernière connexion. Si ce n’était pas vous, prévenez votre administration.',
-    failed_since_last_other: '{{count}}\u00a0tentatives de connexion échouées depuis votre dernière connexion. Si ce n’était pas vous, prévenez votre administration.',
+    throttled:
+      'Trop de tentatives de connexion échouées depuis cet appareil. Par sécurité, réessayez dans quelques minutes ou demandez un lien de réinitialisation à votre administration.',
+    failed_since_last_one:
+      '{{count}}\u00a0tentative de connexion échouée depuis votre dernière connexion. Si ce n’était pas vous, prévenez votre administration.',
+    failed_since_last_other:
+      '{{count}}\u00a0tentatives de connexion échouées depuis votre dernière connexion. Si ce n’était pas vous, prévenez votre administration.',
     no_account: 'Pas de compte ?',
   },
   reset: {

@@ -50,5 +50,6 @@ export const errorsFr = {
   unknown_act_kind: 'Choisissez le type d’acte : délibération ou arrêté.',
   formal_act_unchanged: 'Cet acte est déjà enregistré tel quel : modifiez le numéro, la date ou la référence, ou revenez au relevé.',
   concurrent_change: 'La proposition a changé pendant votre action, et elle n’a pas pu être enregistrée. Réessayez.',
-  key_reused: 'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.',
+  key_reused:
+    'Ce formulaire a déjà été envoyé avec un autre contenu, et ce nouvel envoi n’a pas été enregistré. Rechargez la page, puis envoyez à nouveau votre texte.',
 } as const satisfies Record<ErrorKey, string>;

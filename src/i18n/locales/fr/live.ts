@@ -174,9 +174,12 @@ export const liveFr = {
     invalid: 'Le formulaire envoyé est incomplet : rechargez la page, puis recommencez.',
     text_required: 'Écrivez un texte avant de valider.',
     name_required: 'Indiquez le nom de la personne.',
-    behalf_connected: '{{name}} est connecté·e avec son propre appareil : c’est à cette personne d’agir elle-même. La saisie pour une autre personne est réservée aux personnes présentes sans appareil.',
-    behalf_own_objection: 'Seule la personne qui a formulé l’objection peut confirmer ce qu’elle devient : {{name}} est connecté·e et doit le faire depuis son appareil.',
-    streams_session: 'Trop de vues en direct sont ouvertes avec votre session ({{max}} au plus). Fermez les onglets de la séance dont vous n’avez plus besoin, puis rechargez cette page.',
+    behalf_connected:
+      '{{name}} est connecté·e avec son propre appareil : c’est à cette personne d’agir elle-même. La saisie pour une autre personne est réservée aux personnes présentes sans appareil.',
+    behalf_own_objection:
+      'Seule la personne qui a formulé l’objection peut confirmer ce qu’elle devient : {{name}} est connecté·e et doit le faire depuis son appareil.',
+    streams_session:
+      'Trop de vues en direct sont ouvertes avec votre session ({{max}} au plus). Fermez les onglets de la séance dont vous n’avez plus besoin, puis rechargez cette page.',
     streams_instance: 'Le serveur suit déjà autant de vues en direct qu’il le peut. Rechargez cette page dans une minute.',
   },
   draft: {

@@ -72,7 +72,8 @@ export const registerFr = {
     verified: 'Chaîne vérifiée',
     verified_line: '{{count}}\u00a0événements, chacun conforme à son empreinte, vérifiés le {{date}}.',
     broken: 'Chaîne rompue à l’événement n°\u00a0{{seq}}',
-    broken_hint: 'Le journal de cette décision a été modifié hors de l’application. Prévenez l’administrateur ou l’administratrice, qui lancera npm run verify-log pour le détail.',
+    broken_hint:
+      'Le journal de cette décision a été modifié hors de l’application. Prévenez l’administrateur ou l’administratrice, qui lancera npm run verify-log pour le détail.',
     verify_now: 'Vérifier maintenant',
   },
   reviews: {
@@ -118,7 +119,15 @@ export const registerFr = {
     outcomes_table: 'Objections par issue',
     outcome: 'Issue',
     objections: 'Objections',
-    outcomes: { integrated: 'Intégrée', withdrawn: 'Retirée par son auteur ou son autrice', not_valid: 'Non valide (préoccupation)', deferred: 'Reportée', proposal_withdrawn: 'Close par le retrait', proposal_postponed: 'Close par le report', open: 'Sans issue' },
+    outcomes: {
+      integrated: 'Intégrée',
+      withdrawn: 'Retirée par son auteur ou son autrice',
+      not_valid: 'Non valide (préoccupation)',
+      deferred: 'Reportée',
+      proposal_withdrawn: 'Close par le retrait',
+      proposal_postponed: 'Close par le report',
+      open: 'Sans issue',
+    },
   },
   record: {
     back: 'Retour au registre',
@@ -159,7 +168,14 @@ export const registerFr = {
     ruled: 'statuée par {{name}} le {{date}}',
     ruling_reason: 'Raison donnée pour la décision',
     outcome_label: 'Issue de l’objection',
-    outcomes: { integrated: 'intégrée', withdrawn: 'retirée par son auteur ou son autrice', not_valid: 'non valide', deferred: 'reportée', proposal_withdrawn: 'close par le retrait de la proposition', proposal_postponed: 'close par le report de la proposition' },
+    outcomes: {
+      integrated: 'intégrée',
+      withdrawn: 'retirée par son auteur ou son autrice',
+      not_valid: 'non valide',
+      deferred: 'reportée',
+      proposal_withdrawn: 'close par le retrait de la proposition',
+      proposal_postponed: 'close par le report de la proposition',
+    },
     decided: 'constatée par {{name}} le {{date}}',
     follow_up: 'Suivi prévu le {{date}}',
     resolved_by: 'Résolue par la version {{n}}',
@@ -195,7 +211,8 @@ export const registerFr = {
     semicolon: 'CSV (point-virgule)',
     schema: 'schéma JSON',
     open_data: 'Données ouvertes (pseudonymisées)',
-    open_data_lead: 'Pour une publication en open data (article L312-1-2 du code des relations entre le public et l’administration)\u00a0: chaque personne y est remplacée par un pseudonyme stable («\u00a0Participant·e 7\u00a0»).',
+    open_data_lead:
+      'Pour une publication en open data (article L312-1-2 du code des relations entre le public et l’administration)\u00a0: chaque personne y est remplacée par un pseudonyme stable («\u00a0Participant·e 7\u00a0»).',
     include_texts: 'Inclure les textes libres (titres, tensions, textes, critères, argumentations)',
     texts_warning: 'Attention\u00a0: les textes libres peuvent nommer des personnes. Relisez le fichier avant de le publier.',
     download: 'Télécharger les données ouvertes',

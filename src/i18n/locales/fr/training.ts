@@ -5,7 +5,8 @@ export const trainingFr = {
   error_title: 'Action refusée',
   typed: 'Ce que vous aviez écrit, pour le reprendre :',
   nav: 'Formation',
-  intro: 'Montrez ce que consensus, consentement et majorité décident à partir des mêmes positions. Les stagiaires rejoignent la session sur leur téléphone avec son code, jouent un persona et choisissent leur position en secret ; vous révélez tout d’un coup.',
+  intro:
+    'Montrez ce que consensus, consentement et majorité décident à partir des mêmes positions. Les stagiaires rejoignent la session sur leur téléphone avec son code, jouent un persona et choisissent leur position en secret ; vous révélez tout d’un coup.',
   start: {
     heading: 'Démarrer une session de formation',
     scenario: 'Scénario',
@@ -82,7 +83,8 @@ export const trainingFr = {
     consent: {
       name: 'Consentement',
       motto: '« Personne ne dit non. »',
-      explain: 'Il suffit que personne n’ait d’objection argumentée : on peut vivre avec, les réserves sont consignées, les objections sont intégrées pour bonifier la proposition.',
+      explain:
+        'Il suffit que personne n’ait d’objection argumentée : on peut vivre avec, les réserves sont consignées, les objections sont intégrées pour bonifier la proposition.',
       yes: 'Adoptée : personne ne dit non.',
       no_one: 'Pas encore : {{count}} objection à intégrer avant un nouveau tour.',
       no_other: 'Pas encore : {{count}} objections à intégrer avant un nouveau tour.',
@@ -94,7 +96,8 @@ export const trainingFr = {
     majority: {
       name: 'Majorité',
       motto: '« Un accord avec des gagnants et des perdants. »',
-      explain: 'Seuls les suffrages exprimés comptent : les abstentions sont exclues, comme au conseil municipal. Les positions 1 et 2 votent pour, 3 à 5 contre.',
+      explain:
+        'Seuls les suffrages exprimés comptent : les abstentions sont exclues, comme au conseil municipal. Les positions 1 et 2 votent pour, 3 à 5 contre.',
       yes: 'Adoptée par {{for}} voix contre {{against}}.',
       no: 'Rejetée par {{against}} voix contre {{for}}.',
       tie: 'Égalité, {{for}} voix partout : la proposition n’est pas adoptée (sauf voix prépondérante de la présidence, en scrutin public).',
@@ -157,7 +160,12 @@ export const trainingFr = {
     done: '{{stage}} : la proposition est réglée. Réinitialisez la session pour la rejouer.',
     step: 'Étape suivante',
     speed: 'Lecture automatique',
-    speeds: { off: 'Arrêt : pas à pas', s1: 'Rapide : une action par seconde', s3: 'Normale : une action toutes les 3 secondes', s6: 'Lente : une action toutes les 6 secondes' },
+    speeds: {
+      off: 'Arrêt : pas à pas',
+      s1: 'Rapide : une action par seconde',
+      s3: 'Normale : une action toutes les 3 secondes',
+      s6: 'Lente : une action toutes les 6 secondes',
+    },
     apply: 'Appliquer',
     autoplay_on: 'Lecture automatique : une action toutes les {{count}} secondes, tant que cette page est ouverte.',
     live_views: 'La même séance dans ses vues en direct :',
