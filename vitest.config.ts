@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    exclude: ['test/e2e/**', 'test/resilience/**', 'node_modules/**'],
     // migrates the databases each test file copies, once per run (see test/helpers/database.ts)
     globalSetup: ['test/global-setup.ts'],
     // a cheap argon2 cost for the accounts tests create (production keeps its own; see the file)

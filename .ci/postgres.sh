@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL 15 on 127.0.0.1 and prints its DATABASE_URL.
 # Usage: eval "$(bash .ci/postgres.sh start DIR)"   then   bash .ci/postgres.sh stop DIR
+#        bash .ci/postgres.sh halt DIR / resume DIR: stops the server and starts it again on the same
+#        data and port (the resilience tests cut the database mid-meeting this way).
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:?start or stop}
@@ -32,6 +34,13 @@ case "$cmd" in
     as_user "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "export DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  halt)
+    as_user "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    as_user "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
     if [ -f "$dir/data/postmaster.pid" ]; then as_user "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; fi

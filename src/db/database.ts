@@ -15,6 +15,27 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+/** How long a request waits for a connection to the server, then for a query, before it fails. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+export const QUERY_TIMEOUT_MS = 15_000;
+
+// SQLSTATE classes and codes that mean "the server is not there right now", not "the query is wrong".
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether an error says the database cannot be reached (stopped, restarting, failing over, out of
+ * connections), as opposed to a fault of the query: those become a 503, the others stay a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08'))) return true;
+  if (/^Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/.test(error.message))
+    return true;
+  return error instanceof AggregateError && error.errors.some(isDatabaseUnavailable);
+}
+
 export interface Database {
   readonly db: Kysely<DB>;
   readonly kind: DatabaseKind;
@@ -36,7 +57,14 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A server that does not answer (stopped, failing over, cut off) is an error after these
+      // delays, never a request that hangs: the visitor gets the 503 page and may try again.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+    });
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
     return wrap(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', null, options.databaseUrl);

@@ -11,7 +11,12 @@ import type { Publisher, Signal } from './signals.ts';
 
 export const CHANNEL = 'sans_objection_signals';
 
-export type Listener = (signal: Signal | { name: 'resync' }) => void;
+/**
+ * Besides the signals: `lost` when the LISTEN connection drops (signals may be missed from now on),
+ * `resync` once it is back (signals were missed: everyone looks again).
+ */
+export type BusEvent = Signal | { name: 'resync' } | { name: 'lost' };
+export type Listener = (signal: BusEvent) => void;
 
 export class SignalBus implements Publisher {
   private readonly listeners = new Set<Listener>();
@@ -50,6 +55,7 @@ export class SignalBus implements Publisher {
 
   private scheduleReconnect(): void {
     if (this.closed || this.reconnectTimer) return;
+    if (this.client) this.emit({ name: 'lost' });
     const old = this.client;
     this.client = null;
     void old?.end().catch(() => {});
@@ -74,7 +80,7 @@ export class SignalBus implements Publisher {
     }
   }
 
-  private emit(signal: Signal | { name: 'resync' }): void {
+  private emit(signal: BusEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(signal);

@@ -51,7 +51,11 @@ export class SseHub {
     private readonly options: SseHubOptions = {},
   ) {
     this.unsubscribe = bus.subscribe((signal) => {
-      if (signal.name === 'resync') {
+      if (signal.name === 'lost') {
+        // this instance no longer hears the database: end the streams, so every view says
+        // « connexion perdue » and reconnects, and catches up once the database is back
+        this.closeWhere(() => true);
+      } else if (signal.name === 'resync') {
         for (const meetingId of this.byMeeting.keys()) this.send(meetingId, 'resync');
         void this.sweep(); // signals may have been lost, session ends among them
       } else if (signal.name === 'sessions-ended') {

@@ -24,11 +24,13 @@ export interface RunningServer {
   url: string;
   output: () => string;
   stop(): Promise<number | null>;
+  /** Kills the process at once (SIGKILL, as a crash), leaving its data folder for a restart. */
+  kill(): Promise<void>;
 }
 
 /** Runs `src/server.ts` exactly as `npm start` does, on its own embedded folder unless DATABASE_URL is set. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'so-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
@@ -53,8 +55,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return {
     url,
     output: () => log,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
         child.kill('SIGTERM');
         const code = await exited;

@@ -116,6 +116,29 @@ describe('the app shell', () => {
     expect(res.text).toContain('visible in development');
   });
 
+  it('when the database cannot be reached (refused, shut down, timed out), then the French 503 page says nothing was saved and when to retry; a wrong query stays a 500', async () => {
+    const failures: Record<string, () => Error> = {
+      refused: () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      shutdown: () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      timeout: () => new Error('timeout exceeded when trying to connect'),
+      broken: () => Object.assign(new Error('column "x" does not exist'), { code: '42703' }),
+    };
+    const app = buildApp(database, {
+      config: { env: 'production' },
+      extraRoutes: (a) =>
+        a.get('/db/:kind', async (req) => {
+          throw failures[req.params.kind as string]!();
+        }),
+    });
+    for (const kind of ['refused', 'shutdown', 'timeout']) {
+      const res = await request(app).get(`/db/${kind}`).expect(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.text).toContain('Service momentanément indisponible');
+      expect(res.text).toContain('rien n’a été enregistré');
+    }
+    await request(app).get('/db/broken').expect(500);
+  });
+
   it('when a client asks for JSON, then an error is JSON too', async () => {
     const res = await request(buildApp(database)).get('/nulle-part').set('Accept', 'application/json').expect(404);
     expect(res.body.error.status).toBe(404);

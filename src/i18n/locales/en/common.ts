@@ -10,6 +10,7 @@ export const en: Messages = {
     switch_to: 'Français',
     colon: ':',
     quoted: '“{{text}}”',
+    connection_lost: 'Connection lost, reconnecting…',
   },
   home: {
     title: 'Deciding together, with nobody saying no',
@@ -35,6 +36,8 @@ export const en: Messages = {
     not_found_title: 'Page not found',
     not_found: 'The page you asked for does not exist or has moved.',
     server_title: 'Server error',
+    unavailable_title: 'Service temporarily unavailable',
+    unavailable: 'The database is not answering right now: nothing was saved. Try again in a few moments; go back to find what you had typed.',
     server: 'Something unexpected went wrong. It has been logged; please try again in a moment.',
     too_large_title: 'Request too large',
     too_large: 'What you sent is larger than allowed. Shorten the text and try again.',

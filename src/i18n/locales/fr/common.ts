@@ -8,6 +8,7 @@ export const fr = {
     switch_to: 'English',
     colon: ' :', // after a label
     quoted: '« {{text}} »',
+    connection_lost: 'Connexion perdue, reprise…',
   },
   home: {
     title: 'Décider ensemble, sans que personne ne dise non',
@@ -34,6 +35,9 @@ export const fr = {
     not_found_title: 'Page introuvable',
     not_found: 'La page demandée n’existe pas ou a été déplacée.',
     server_title: 'Erreur du serveur',
+    unavailable_title: 'Service momentanément indisponible',
+    unavailable:
+      'La base de données ne répond pas pour l’instant : rien n’a été enregistré. Réessayez dans quelques instants ; revenez en arrière pour retrouver ce que vous aviez saisi.',
     server: 'Une erreur inattendue s’est produite. Elle a été enregistrée ; vous pouvez réessayer dans un instant.',
     too_large_title: 'Envoi trop volumineux',
     too_large: 'Le contenu envoyé dépasse la taille autorisée. Raccourcissez le texte et réessayez.',
