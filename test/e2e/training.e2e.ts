@@ -99,7 +99,7 @@ describe('trainer mode in real browsers, on PostgreSQL', () => {
       expect(await text(projector, '.rule-consensus .outcome')).toBe('Pas de consensus.');
       expect(await text(projector, '.rule-consent .outcome')).toBe('Pas encore : 1 objection à intégrer avant un nouveau tour.');
       expect(await text(projector, '.rule-majority .outcome')).toBe(
-        'Égalité, 4 voix partout : la proposition n’est pas adoptée (sauf voix prépondérante de la présidence, en scrutin public).',
+        'Égalité : 4 voix pour, 4 contre. La proposition n’est pas adoptée (sauf voix prépondérante de la présidence, en scrutin public).',
       );
 
       // « Étape suivante », by hand: each scripted action arrives live on the phone
