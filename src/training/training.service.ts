@@ -19,6 +19,7 @@ import { actAs, ensureProposal, nextOf, PERSONA_ACTIONS, personaActions, playSte
 import type { Step } from './script.ts';
 import { findScenario, scenarios, type Persona, type Scenario } from './scenarios.ts';
 import * as repo from './training.repository.ts';
+import { rankByDots } from '../meetings/dots.ts';
 
 /** A refusal of trainer mode; its text is `training.errors.<code>`. */
 export class TrainingError extends Error {
@@ -86,7 +87,7 @@ export interface TrainingView {
   me: { personId: string; isTrainer: boolean; canParticipate: boolean; persona: PersonaView | null };
   trainees: number;
   observers: number;
-  votes: { perPerson: number; left: number; mine: Record<string, number>; voters: number; tally: { scenario: Scenario; dots: number }[] };
+  votes: { perPerson: number; left: number; mine: Record<string, number>; voters: number; tally: { scenario: Scenario; dots: number; tied: boolean }[] };
   /** The real proposal the personas play, and what « Étape suivante » plays next. */
   play: { proposal: Proposal | null; step: Step; autoplaySeconds: number | null; atStart: boolean };
 }
@@ -203,9 +204,7 @@ export class TrainingService {
     }
     const used = Object.values(mine).reduce((a, b) => a + b, 0);
     // the agenda: most dots first, the scenario files' order among equals
-    const tally = projects()
-      .map((s) => ({ scenario: s, dots: totals.get(s.id) ?? 0 }))
-      .sort((a, b) => b.dots - a.dots);
+    const tally = rankByDots(projects(), (s) => totals.get(s.id) ?? 0).map((r) => ({ scenario: r.item, dots: r.dots, tied: r.tied }));
     return {
       session,
       scenario,

@@ -134,6 +134,7 @@ export const trainingEn: Widen<typeof trainingFr> = {
     abstention: 'abstention',
   },
   dots: {
+    tied: 'tied with the project above',
     heading: '“C’est mon choix”: the dot vote',
     intro: 'Each participant has {{count}} votes to place on the project or projects to work on.',
     left: 'You have {{count}} of {{total}} votes left.',

@@ -131,6 +131,7 @@ export const trainingFr = {
     abstention: 'abstention',
   },
   dots: {
+    tied: 'à égalité avec le projet précédent',
     heading: '« C’est mon choix » : le vote à points',
     intro: 'Chaque participant ou participante dispose de {{count}} voix à poser sur le ou les projets à travailler.',
     left: 'Il vous reste {{count}} voix sur {{total}}.',
