@@ -14,6 +14,7 @@ import { allowedActions } from '../proposals/allowed.ts';
 import { scriptedCommand, type ScriptInput } from './commands.ts';
 import { nextStep, type PlayedPersona, type Step } from './script.ts';
 import type { Scenario } from './scenarios.ts';
+import * as cast from './training-personas.repository.ts';
 import * as repo from './training.repository.ts';
 
 export interface PlayDeps {
@@ -126,7 +127,7 @@ export async function playStep(deps: PlayDeps, session: repo.SessionRow, scenari
     ...(position !== undefined && personaId
       ? {
           alongside: async (trx: Executor, result: CommandResult) => {
-            if (result.events.length) await repo.setPosition(trx, session.meetingId, personaId, position);
+            if (result.events.length) await cast.setPosition(trx, session.meetingId, personaId, position);
           },
         }
       : {}),
