@@ -19,6 +19,8 @@ import { joinRouter } from './meetings/join.routes.ts';
 import { meetingsRouter } from './meetings/meetings.routes.ts';
 import { adminRouter } from './accounts/admin.routes.ts';
 import { liveRouter } from './meetings/live.routes.ts';
+import { dotVoteRouter } from './meetings/dot-vote.routes.ts';
+import { DotVoteService } from './meetings/dot-vote.service.ts';
 import { seanceRouter } from './meetings/seance.routes.ts';
 import { registerRouter } from './register/register.routes.ts';
 import { CurationService } from './register/curation.service.ts';
@@ -98,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
   app.use(liveRouter({ config, live, hub }));
+  app.use(dotVoteRouter({ config, live, dotVotes: new DotVoteService({ db: database.db, publisher: bus }) }));
   app.use(seanceRouter(database.db, bus));
   app.use(registerRouter(database.db, { curation: new CurationService({ db: database.db, proposals }), live }));
   deps.extraRoutes?.(app);

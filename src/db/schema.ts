@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { EventTables } from './schema-events.ts';
 import type { AccountTables } from './schema-accounts.ts';
 import type { TrainingTables } from './schema-training.ts';
+import type { AgendaTables } from './schema-agenda.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -13,7 +14,7 @@ export interface PersonsTable {
   created_at: Timestamp;
 }
 
-export interface DB extends EventTables, AccountTables, TrainingTables {
+export interface DB extends EventTables, AccountTables, TrainingTables, AgendaTables {
   persons: PersonsTable;
 }
 

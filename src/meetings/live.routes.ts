@@ -3,28 +3,24 @@
  * view, the projector view, the live stream, and the actions of the method. Every action is a
  * plain form (303 back to the view); htmx swaps `#live` on top, and re-fetches it on `sse:changed`.
  */
-import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
-import QRCode from 'qrcode';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
+import { isDomainError, VALIDITY_SETS } from '../consent/index.ts';
 import { AccessDenied } from '../accounts/policy.ts';
 import { LIMITS } from '../http/limits.ts';
-import { joinUrl, uuidParam } from '../http/forms.ts';
+import { uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
+import { liveRenderer, VIEWS, type ViewName } from './live.render.ts';
+
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
 import { sha256 } from '../accounts/crypto.ts';
 import { ConcurrencyError, KeyReusedError } from '../proposals/proposal.service.ts';
-import { diffWords } from '../proposals/diff.ts';
 import { errorKey, translateError } from '../i18n/index.ts';
-
-export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
-type ViewName = (typeof VIEWS)[number];
 
 const optional = (max: number) =>
   z
@@ -65,40 +61,7 @@ export interface LiveRouterDeps {
 export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   const router = Router();
 
-  async function render(
-    req: Request,
-    res: Response,
-    view: ViewName,
-    extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError>; preview?: string } = {},
-  ) {
-    const meetingId = uuidParam(req.params.id);
-    const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
-    const model = await live.view(req.actor, meetingId, proposalId);
-    if (view === 'console' && !model.me.canFacilitate) throw new AccessDenied('forbidden');
-    const link = joinUrl(config.publicUrl, req, model.meeting.joinCode);
-    const qr = view === 'projection' ? await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
-    const fragment = req.get('HX-Target') === 'live';
-    res.vary('HX-Target');
-    res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : 'meetings/live/page', {
-      title: model.meeting.title,
-      view,
-      m: model,
-      joinUrl: link,
-      qr,
-      validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
-      diff: model.proposal ? versionDiff(model.proposal) : null,
-      // The proposer's "preview": the difference the amendment would make, before it is stored.
-      preview:
-        model.proposal && extra.preview !== undefined ? diffWords(model.proposal.versions[model.proposal.versions.length - 1]!.text, extra.preview) : null,
-      error: extra.error ?? null,
-      values: extra.values ?? {},
-      fieldErrors: extra.fieldErrors ?? {},
-      key: () => randomUUID(),
-      name: (id: string) => model.names[id] ?? '—',
-      bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
-      fragment,
-    });
-  }
+  const render = liveRenderer({ config, live });
 
   for (const view of VIEWS) {
     router.get(`/seances/:id/${view}`, async (req, res) => {
@@ -261,11 +224,4 @@ function draftRefusal(model: { meeting: { status: string }; me: { personId: stri
   if (guest) return 'seance.draft.guest';
   if (model.me.role === 'observer') return 'seance.draft.observer';
   return model.me.role === null ? 'seance.draft.join_first' : 'seance.draft.not_allowed';
-}
-
-/** Word-level difference between the last two versions, for the proposer and the projector. */
-function versionDiff(p: Proposal) {
-  const n = p.versions.length;
-  if (n < 2) return null;
-  return diffWords(p.versions[n - 2]!.text, p.versions[n - 1]!.text);
 }

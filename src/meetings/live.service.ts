@@ -18,6 +18,7 @@ import { allowedActions, type AllowedAction } from '../proposals/allowed.ts';
 import { actionPermission } from '../proposals/actions.ts';
 import { assertAcceptsCommands } from './seance.service.ts';
 import { behalfRefusal, loadMeetingFacts, roundCandidates } from './meeting.facts.ts';
+import { readDotVote, type DotVoteView } from './dot-vote.service.ts';
 
 const TERMINAL = new Set(['adopted', 'withdrawn', 'postponed']);
 
@@ -55,6 +56,8 @@ export interface LiveView {
   roundCandidates: string[];
   /** Sequence number of the proposal's last event (for cache keys and catch-up). */
   seq: number;
+  /** The dot vote on the agenda (« C’est mon choix »). */
+  dotVote: DotVoteView;
 }
 
 export interface LiveDeps {
@@ -135,6 +138,11 @@ export class LiveMeetingService {
       allowed,
       roundCandidates: candidates,
       seq: chosen?.lastSeq ?? 0,
+      dotVote: await readDotVote(this.deps.db, meetingId, personId, agenda, {
+        facilitate: mayFacilitate,
+        participate: can(actor, { type: 'meeting.participate', meeting: facts }),
+        closed: !open,
+      }),
     };
   }
 

@@ -284,7 +284,15 @@ export async function meetingStatus(db: Executor, id: string): Promise<MeetingSt
   return (await db.selectFrom('meetings').select('status').where('id', '=', id).executeTakeFirst())?.status ?? null;
 }
 
-/** Titles and stages of the meeting's agenda, in the order items were put on it. */
+/** Titles and stages of the meeting's agenda, in the order a dot vote stored, then as items were put on it. */
 export async function agendaStages(db: Executor, meetingId: string): Promise<{ id: string; title: string; stage: string }[]> {
-  return db.selectFrom('proposals').select(['id', 'title', 'stage']).where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('proposals')
+    .leftJoin('agenda_order', 'agenda_order.proposal_id', 'proposals.id')
+    .select(['proposals.id', 'proposals.title', 'proposals.stage'])
+    .where('proposals.meeting_id', '=', meetingId)
+    .orderBy(sql`agenda_order.rank asc nulls last`)
+    .orderBy('proposals.created_at')
+    .orderBy('proposals.id')
+    .execute();
 }

@@ -1,5 +1,5 @@
 /** What the relevé de séance and the follow-ups read about a meeting's items: the only SQL about them. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 export interface SeanceItemRow {
@@ -10,14 +10,16 @@ export interface SeanceItemRow {
   reviewDate: string | null;
 }
 
-/** The meeting's agenda, in the order items were put on it. */
+/** The meeting's agenda, in the order a dot vote stored, then as items were put on it. */
 export async function seanceItems(db: Kysely<DB>, meetingId: string): Promise<SeanceItemRow[]> {
   const rows = await db
     .selectFrom('proposals')
-    .select(['id', 'title', 'stage', 'proposer_id', 'review_date'])
-    .where('meeting_id', '=', meetingId)
-    .orderBy('created_at')
-    .orderBy('id')
+    .leftJoin('agenda_order', 'agenda_order.proposal_id', 'proposals.id')
+    .select(['proposals.id', 'proposals.title', 'proposals.stage', 'proposals.proposer_id', 'proposals.review_date'])
+    .where('proposals.meeting_id', '=', meetingId)
+    .orderBy(sql`agenda_order.rank asc nulls last`)
+    .orderBy('proposals.created_at')
+    .orderBy('proposals.id')
     .execute();
   return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, reviewDate: r.review_date }));
 }

@@ -138,21 +138,38 @@ export class ProposalService {
   /**
    * Runs a core command already authorised by its caller (seeds, imports, tests): the same
    * transaction as `handle`, without reading a policy. A refusal of the method throws the core's
-   * DomainError and stores nothing.
+   * DomainError and stores nothing. `alongside` writes what the caller keeps next to the proposal
+   * in the same transaction, after the events: if it fails, the command is not stored either.
    */
-  execute(proposalId: string, command: Command, options: { meetingId?: string | null; idempotencyKey?: string } = {}): Promise<CommandResult> {
-    return this.transact(proposalId, options.idempotencyKey, async (_trx, head) => ({ command, meetingId: head?.meetingId ?? options.meetingId ?? null }));
+  execute(
+    proposalId: string,
+    command: Command,
+    options: { meetingId?: string | null; idempotencyKey?: string; alongside?: (trx: Executor, result: CommandResult) => Promise<void> } = {},
+  ): Promise<CommandResult> {
+    return this.transact(
+      proposalId,
+      options.idempotencyKey,
+      async (_trx, head) => ({ command, meetingId: head?.meetingId ?? options.meetingId ?? null }),
+      options.alongside,
+    );
   }
 
   /** One transaction per attempt; a lost race for the next sequence number is retried against the new state. */
-  private async transact(proposalId: string, key: string | undefined, prepare: Prepare): Promise<CommandResult> {
+  private async transact(
+    proposalId: string,
+    key: string | undefined,
+    prepare: Prepare,
+    alongside?: (trx: Executor, result: CommandResult) => Promise<void>,
+  ): Promise<CommandResult> {
     const maxAttempts = this.deps.maxAttempts ?? 60;
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.deps.db.transaction().execute(async (trx) => {
           const head = await loadHead(trx, proposalId);
           const { command, meetingId } = await prepare(trx, head);
-          return this.record(trx, proposalId, head, command, meetingId, key);
+          const recorded = await this.record(trx, proposalId, head, command, meetingId, key);
+          if (alongside) await alongside(trx, recorded);
+          return recorded;
         });
         await this.publish(result);
         return result;

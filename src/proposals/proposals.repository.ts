@@ -1,4 +1,5 @@
 /** Read models of proposals: the only SQL that writes or reads proposals, versions, rounds, contributions, objections. */
+import { sql } from 'kysely';
 import type { Event, Objection, Proposal, Round, State } from '../consent/index.ts';
 import { openRound } from '../consent/index.ts';
 import type { Executor } from '../db/schema.ts';
@@ -29,9 +30,13 @@ export interface AgendaRow {
 export async function listAgenda(db: Executor, meetingId: string): Promise<AgendaRow[]> {
   const rows = await db
     .selectFrom('proposals')
-    .select(['id', 'title', 'stage', 'proposer_id', 'last_seq'])
-    .where('meeting_id', '=', meetingId)
-    .orderBy('created_at')
+    .leftJoin('agenda_order', 'agenda_order.proposal_id', 'proposals.id')
+    .select(['proposals.id', 'proposals.title', 'proposals.stage', 'proposals.proposer_id', 'proposals.last_seq'])
+    .where('proposals.meeting_id', '=', meetingId)
+    // the order a dot vote stored, then the items put on it since, as they came
+    .orderBy(sql`agenda_order.rank asc nulls last`)
+    .orderBy('proposals.created_at')
+    .orderBy('proposals.id')
     .execute();
   return rows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposer_id, lastSeq: r.last_seq }));
 }

@@ -7,13 +7,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Proposal } from '../consent/index.ts';
-import type { DB } from '../db/schema.ts';
-import type { ProposalService } from '../proposals/proposal.service.ts';
+import type { DB, Executor } from '../db/schema.ts';
+import type { CommandResult, ProposalService } from '../proposals/proposal.service.ts';
 import type { ActionName } from '../proposals/actions.ts';
 import { allowedActions } from '../proposals/allowed.ts';
 import { scriptedCommand, type ScriptInput } from './commands.ts';
 import { nextStep, type PlayedPersona, type Step } from './script.ts';
 import type { Scenario } from './scenarios.ts';
+import * as cast from './training-personas.repository.ts';
 import * as repo from './training.repository.ts';
 
 export interface PlayDeps {
@@ -117,9 +118,20 @@ export async function playStep(deps: PlayDeps, session: repo.SessionRow, scenari
   if (!who) return { kind: 'wait', personaId: step.personaId };
   const seq = await deps.db.selectFrom('proposals').select('last_seq').where('id', '=', proposal.proposalId).executeTakeFirstOrThrow();
   const command = scriptedCommand(step.action, who, at(deps), { newId: randomUUID(), ...step.input });
-  await deps.proposals.execute(proposal.proposalId, command, { meetingId: session.meetingId, idempotencyKey: stepKey(proposal.proposalId, seq.last_seq) });
-  // the objector who lifted their objection now stands where they can live with the proposal
-  if (step.position !== undefined && step.personaId) await repo.setPosition(deps.db, session.meetingId, step.personaId, step.position);
+  const { personaId, position } = step;
+  await deps.proposals.execute(proposal.proposalId, command, {
+    meetingId: session.meetingId,
+    idempotencyKey: stepKey(proposal.proposalId, seq.last_seq),
+    // the objector who lifted their objection now stands where they can live with the proposal:
+    // in the step's own transaction, so the lift and the move are stored together or not at all
+    ...(position !== undefined && personaId
+      ? {
+          alongside: async (trx: Executor, result: CommandResult) => {
+            if (result.events.length) await cast.setPosition(trx, session.meetingId, personaId, position);
+          },
+        }
+      : {}),
+  });
   return step;
 }
 

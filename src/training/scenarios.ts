@@ -106,3 +106,9 @@ export function scenarios(): ReadonlyMap<string, Scenario> {
 export function findScenario(id: string): Scenario | undefined {
   return scenarios().get(id);
 }
+
+/** The personas as a new session plays them: each at its scripted step. */
+export const scripted = (s: Scenario): { id: string; name: string; position: number }[] =>
+  s.personas.map((p) => ({ id: p.id, name: p.name, position: p.position }));
+/** The candidate projects of the dot vote: the scenarios’ « C’est mon choix » projects. */
+export const projects = (): Scenario[] => [...scenarios().values()].filter((s) => s.kind === 'projet');

@@ -11,7 +11,8 @@ import { isDomainError } from '../consent/index.ts';
 import { translateError } from '../i18n/index.ts';
 import { ConcurrencyError } from '../proposals/proposal.service.ts';
 import { PERSONA_ACTIONS } from './play.ts';
-import { AUTOPLAY_SPEEDS, TrainingError, type TrainingCommand, type TrainingService } from './training.service.ts';
+import { AUTOPLAY_SPEEDS, type TrainingCommand, type TrainingService } from './training.service.ts';
+import { TrainingError } from './training.errors.ts';
 
 const slug = z.string().regex(/^[a-z0-9-]{1,80}$/);
 const position = z.coerce

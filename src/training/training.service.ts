@@ -4,43 +4,24 @@
  * `meeting-changed` after commit so every open view of the session refreshes.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
+import { AccessDenied, authorize, type Actor } from '../accounts/policy.ts';
 import { newJoinCode } from '../accounts/crypto.ts';
 import type { Position } from '../consent/rules.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import type { ProposalService } from '../proposals/proposal.service.ts';
-import type { Proposal } from '../consent/index.ts';
 import type { ActionName } from '../proposals/actions.ts';
 import type { ScriptInput } from './commands.ts';
-import { compare, type Comparison } from './comparison.ts';
-import { actAs, ensureProposal, nextOf, PERSONA_ACTIONS, personaActions, playStep, restartProposal, type PlayDeps } from './play.ts';
-import type { Step } from './script.ts';
-import { findScenario, scenarios, type Persona, type Scenario } from './scenarios.ts';
+import { actAs, ensureProposal, PERSONA_ACTIONS, playStep, restartProposal, type PlayDeps } from './play.ts';
+import { findScenario, projects, scenarios, scripted, type Scenario } from './scenarios.ts';
+import { TrainingError } from './training.errors.ts';
+import * as cast from './training-personas.repository.ts';
 import * as repo from './training.repository.ts';
+import { readTrainingView, sessionFacts, type TrainingView } from './training.view.ts';
 
-/** A refusal of trainer mode; its text is `training.errors.<code>`. */
-export class TrainingError extends Error {
-  constructor(
-    readonly code:
-      | 'persona_taken'
-      | 'no_persona'
-      | 'already_revealed'
-      | 'no_votes_left'
-      | 'no_vote_here'
-      | 'unknown_project'
-      | 'unknown_persona'
-      | 'unknown_scenario'
-      | 'unknown_circle'
-      | 'not_yours'
-      | 'waiting'
-      | 'finished',
-  ) {
-    super(code);
-    this.name = 'TrainingError';
-  }
-}
+export { TrainingError };
+export type { PersonaView, TrainingView } from './training.view.ts';
 
 export type TrainingCommand =
   | { type: 'take'; personaId: string }
@@ -59,38 +40,6 @@ const TRAINER_COMMANDS: ReadonlySet<TrainingCommand['type']> = new Set(['move', 
 /** Auto-play speeds offered, in seconds between two steps. */
 export const AUTOPLAY_SPEEDS = [1, 3, 6] as const;
 
-export interface PersonaView {
-  persona: Persona;
-  /** Shown to everyone once revealed; before that, only to the trainee who plays it. */
-  position: Position | null;
-  chosen: boolean;
-  takenBy: string | null;
-  takenByName: string | null;
-  mine: boolean;
-  /** The trainer took it over: the app does not play it. */
-  held: boolean;
-  /** Who speaks for it in the proposal. */
-  personId: string | null;
-  /** What it may say now on the proposal, for whoever plays it (the trainee, or the trainer when held). */
-  actions: { action: ActionName; questionId?: string; objectionId?: string }[];
-}
-
-export interface TrainingView {
-  session: repo.SessionRow;
-  scenario: Scenario;
-  personas: PersonaView[];
-  revealed: boolean;
-  chosenCount: number;
-  /** Once revealed: the three rules read from the same positions. */
-  comparison: Comparison | null;
-  me: { personId: string; isTrainer: boolean; canParticipate: boolean; persona: PersonaView | null };
-  trainees: number;
-  observers: number;
-  votes: { perPerson: number; left: number; mine: Record<string, number>; voters: number; tally: { scenario: Scenario; dots: number }[] };
-  /** The real proposal the personas play, and what « Étape suivante » plays next. */
-  play: { proposal: Proposal | null; step: Step; autoplaySeconds: number | null; atStart: boolean };
-}
-
 export interface TrainingDeps {
   db: Kysely<DB>;
   /** The same proposal service as real séances: the personas' proposal goes through it. */
@@ -98,10 +47,6 @@ export interface TrainingDeps {
   publisher?: Publisher;
   now?: () => Date;
 }
-
-const scripted = (s: Scenario) => s.personas.map((p) => ({ id: p.id, name: p.name, position: p.position }));
-/** The candidate projects of the dot vote: the scenarios' « C’est mon choix » projects. */
-export const projects = (): Scenario[] => [...scenarios().values()].filter((s) => s.kind === 'projet');
 
 export class TrainingService {
   private readonly play: PlayDeps;
@@ -147,9 +92,9 @@ export class TrainingService {
     }
   }
 
-  private async facts(db: Kysely<DB> | Transaction<DB>, actor: Actor, session: repo.SessionRow): Promise<MeetingFacts> {
-    const role = actor.kind === 'anonymous' ? null : await repo.findMemberRole(db, session.meetingId, actor.personId);
-    return { id: session.meetingId, facilitatorPersonId: session.facilitatorPersonId, secretaryPersonId: session.secretaryPersonId, actorRole: role };
+  /** What one person sees of the session now. */
+  view(actor: Actor, meetingId: string): Promise<TrainingView> {
+    return readTrainingView(this.play, actor, meetingId);
   }
 
   /** Whether a meeting is a training session (a guest who joins by code is sent to its view). */
@@ -157,91 +102,11 @@ export class TrainingService {
     return repo.isTrainingMeeting(this.deps.db, meetingId);
   }
 
-  /** What one person sees of the session now. */
-  async view(actor: Actor, meetingId: string): Promise<TrainingView> {
-    if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-    const session = await repo.findSession(this.deps.db, meetingId);
-    if (!session) throw new AccessDenied('not_found');
-    const facts = await this.facts(this.deps.db, actor, session);
-    authorize(actor, { type: 'meeting.view', meeting: facts });
-    const scenario = findScenario(session.scenarioId);
-    if (!scenario) throw new Error(`scenario ${session.scenarioId} is no longer shipped`);
-    const [rows, members, votes] = await Promise.all([
-      repo.listPersonas(this.deps.db, meetingId),
-      repo.listMembers(this.deps.db, meetingId),
-      repo.listVotes(this.deps.db, meetingId),
-    ]);
-    const revealed = session.phase === 'revealed';
-    const byId = new Map(scenario.personas.map((p) => [p.id, p]));
-    const isTrainer = can(actor, { type: 'meeting.facilitate', meeting: facts });
-    const { proposal, step } = await nextOf(this.play, session, scenario, rows);
-    const personas: PersonaView[] = rows.flatMap((r) => {
-      const persona = byId.get(r.personaId);
-      if (!persona) return [];
-      const mine = r.takenBy === actor.personId;
-      const plays = mine || (isTrainer && r.held);
-      return [
-        {
-          persona,
-          position: revealed || mine ? (r.position as Position | null) : null,
-          chosen: r.position !== null,
-          takenBy: r.takenBy,
-          takenByName: r.takenByName,
-          mine,
-          held: r.held,
-          personId: r.personId,
-          actions: plays ? personaActions(proposal, r.personId) : [],
-        },
-      ];
-    });
-    const personaIds = new Set(rows.map((r) => r.personId));
-    const mine: Record<string, number> = {};
-    const totals = new Map<string, number>();
-    for (const v of votes) {
-      if (v.personId === actor.personId) mine[v.projectId] = v.dots;
-      totals.set(v.projectId, (totals.get(v.projectId) ?? 0) + v.dots);
-    }
-    const used = Object.values(mine).reduce((a, b) => a + b, 0);
-    // the agenda: most dots first, the scenario files' order among equals
-    const tally = projects()
-      .map((s) => ({ scenario: s, dots: totals.get(s.id) ?? 0 }))
-      .sort((a, b) => b.dots - a.dots);
-    return {
-      session,
-      scenario,
-      personas,
-      revealed,
-      chosenCount: rows.filter((r) => r.position !== null).length,
-      comparison: revealed
-        ? compare(rows.filter((r) => byId.has(r.personaId)).map((r) => ({ personaId: r.personaId, position: r.position as Position | null })))
-        : null,
-      me: {
-        personId: actor.personId,
-        isTrainer,
-        canParticipate: can(actor, { type: 'meeting.participate', meeting: facts }),
-        persona: personas.find((p) => p.mine) ?? null,
-      },
-      trainees: members.filter((m) => m.role === 'participant' && !personaIds.has(m.personId)).length,
-      observers: members.filter((m) => m.role === 'observer').length,
-      votes: { perPerson: session.votesPerPerson, left: session.votesPerPerson - used, mine, voters: new Set(votes.map((v) => v.personId)).size, tally },
-      play: {
-        proposal,
-        step,
-        autoplaySeconds: session.autoplaySeconds,
-        atStart:
-          !revealed &&
-          votes.length === 0 &&
-          proposal?.stage === 'draft' &&
-          rows.every((r) => r.position === (r.takenBy ? null : (byId.get(r.personaId)?.position ?? null))),
-      },
-    };
-  }
-
   /** Creates the session's proposal if it is not stored yet (after the session's own transaction). */
   private async ensure(meetingId: string): Promise<void> {
     const session = await repo.findSession(this.deps.db, meetingId);
     const scenario = session ? findScenario(session.scenarioId) : undefined;
-    if (session && scenario) await ensureProposal(this.play, session, scenario, await repo.listPersonas(this.deps.db, meetingId));
+    if (session && scenario) await ensureProposal(this.play, session, scenario, await cast.listPersonas(this.deps.db, meetingId));
   }
 
   /** Loads the session and its scenario and authorises the actor; nothing locked. */
@@ -249,10 +114,10 @@ export class TrainingService {
     if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
     const session = await repo.findSession(this.deps.db, meetingId);
     if (!session) throw new AccessDenied('not_found');
-    authorize(actor, { type: action, meeting: await this.facts(this.deps.db, actor, session) });
+    authorize(actor, { type: action, meeting: await sessionFacts(this.deps.db, actor, session) });
     const scenario = findScenario(session.scenarioId);
     if (!scenario) throw new TrainingError('unknown_scenario');
-    return { session, scenario, personId: actor.personId, rows: await repo.listPersonas(this.deps.db, meetingId) };
+    return { session, scenario, personId: actor.personId, rows: await cast.listPersonas(this.deps.db, meetingId) };
   }
 
   /**
@@ -296,7 +161,7 @@ export class TrainingService {
     await this.deps.db.transaction().execute(async (tx) => {
       const session = await repo.findSession(tx, meetingId, { lock: true });
       if (!session) throw new AccessDenied('not_found');
-      const facts = await this.facts(tx, actor, session);
+      const facts = await sessionFacts(tx, actor, session);
       authorize(actor, { type: TRAINER_COMMANDS.has(command.type) ? 'meeting.facilitate' : 'meeting.participate', meeting: facts });
       const scenario = findScenario(session.scenarioId);
       const persona = (id: string) => {
@@ -305,30 +170,30 @@ export class TrainingService {
       switch (command.type) {
         case 'take':
           persona(command.personaId);
-          await repo.releasePersonasOf(tx, meetingId, actor.personId);
-          if (!(await repo.takePersona(tx, meetingId, command.personaId, actor.personId))) throw new TrainingError('persona_taken');
+          await cast.releasePersonasOf(tx, meetingId, actor.personId);
+          if (!(await cast.takePersona(tx, meetingId, command.personaId, actor.personId))) throw new TrainingError('persona_taken');
           return;
         case 'observe':
-          await repo.releasePersonasOf(tx, meetingId, actor.personId);
+          await cast.releasePersonasOf(tx, meetingId, actor.personId);
           await repo.makeObserver(tx, meetingId, actor.personId);
           return;
         case 'choose': {
-          const mine = (await repo.listPersonas(tx, meetingId)).find((p) => p.takenBy === actor.personId);
+          const mine = (await cast.listPersonas(tx, meetingId)).find((p) => p.takenBy === actor.personId);
           if (!mine) throw new TrainingError('no_persona');
-          await repo.setPosition(tx, meetingId, mine.personaId, command.position);
+          await cast.setPosition(tx, meetingId, mine.personaId, command.position);
           return;
         }
         case 'move':
           persona(command.personaId);
-          await repo.setPosition(tx, meetingId, command.personaId, command.position);
+          await cast.setPosition(tx, meetingId, command.personaId, command.position);
           return;
         case 'reclaim':
           persona(command.personaId);
-          await repo.reclaimPersona(tx, meetingId, command.personaId);
+          await cast.reclaimPersona(tx, meetingId, command.personaId);
           return;
         case 'hold':
           persona(command.personaId);
-          await repo.holdPersona(tx, meetingId, command.personaId);
+          await cast.holdPersona(tx, meetingId, command.personaId);
           return;
         case 'autoplay':
           await repo.setAutoplay(tx, meetingId, command.seconds);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import request from 'supertest';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, fingerprint, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
@@ -212,6 +213,55 @@ describe('every shipped scenario', () => {
       expect(proposal.stage).toBe('adopted');
       const objectors = scenario.personas.filter((p) => p.objection).length;
       expect(proposal.objections.filter((o) => o.outcome === 'integrated')).toHaveLength(objectors);
+    },
+  );
+});
+
+describe('a lifted objection', () => {
+  it(
+    'when the move to « je peux vivre avec » cannot be stored, then the lift is not stored either, and the next step stores both',
+    { timeout: 120_000 },
+    async () => {
+      const fac = await seedAccount(database.db, 'facilitator');
+      const service = new TrainingService({ db: database.db, proposals: new ProposalService({ db: database.db }) });
+      const id = await service.start(fac.actor, { scenarioId: 'atelier-3-consentement', circleId });
+      // play on until the objection is integrated and the objector is about to lift it
+      for (let i = 0; i < 120; i++) {
+        const p = await proposalOf(id);
+        if (p.stage === 'integration' && p.current.amendedInVersion !== null && !p.current.liftConfirmed) break;
+        await service.step(fac.actor, id);
+      }
+      const drhPosition = () =>
+        database.db
+          .selectFrom('training_personas')
+          .select('position')
+          .where('meeting_id', '=', id)
+          .where('persona_id', '=', 'drh')
+          .executeTakeFirstOrThrow()
+          .then((r) => r.position);
+      expect(await drhPosition()).toBe(5);
+      const proposalId = (await session(id)).proposal_id!;
+      const before = { events: await eventsOf(proposalId), state: await proposalOf(id) };
+      // the second write of the step (the persona's move) fails in the database
+      await sql`create function refuse_move() returns trigger language plpgsql as $$ begin raise exception 'move refused'; end $$`.execute(database.db);
+      await sql`create trigger refuse_move before update of position on training_personas for each row when (new.position = 3) execute function refuse_move()`.execute(
+        database.db,
+      );
+      try {
+        await expect(service.step(fac.actor, id)).rejects.toThrow('move refused');
+      } finally {
+        await sql`drop trigger refuse_move on training_personas`.execute(database.db);
+        await sql`drop function refuse_move()`.execute(database.db);
+      }
+      // nothing of the step remains: no event, the same proposal, the objector where they were
+      expect(await eventsOf(proposalId)).toEqual(before.events);
+      expect(await proposalOf(id)).toEqual(before.state);
+      expect(await drhPosition()).toBe(5);
+
+      await service.step(fac.actor, id);
+      const lifted = await proposalOf(id);
+      expect(lifted.stage === 'integration' && lifted.current.liftConfirmed).toBe(true);
+      expect(await drhPosition()).toBe(3);
     },
   );
 });

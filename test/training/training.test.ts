@@ -275,6 +275,25 @@ describe('a session with trainees', () => {
   });
 });
 
+describe('a tie under majority', () => {
+  it('when the votes cast are tied, then the panel says « Égalité » and lists those for and against, naming no winner, in French and in English', async () => {
+    // Atelier 3 as scripted: dgs 1, elue 2, agente 2, habitant 2 for; chef 3, juriste 4, drh 5, associative 3 against
+    const { id } = await startSession();
+    await post(trainer, `/formation/${id}/reveler`).expect(303);
+    const majority = (html: string) => readable(/<section class="rule-panel rule-majority[^]*?<\/section>/.exec(html)![0]).replace(/<[^>]+>/g, ' ');
+    const fr = majority((await trainer.agent.get(`/formation/${id}`).expect(200)).text);
+    expect(fr).toContain('Égalité : 4 voix pour, 4 contre. La proposition n’est pas adoptée');
+    expect(fr).toContain('Ni gagnants ni perdants : le vote ne tranche pas.');
+    expect(fr).toContain('Pour (4) : Nadia Benali, Claire Morel, Sophie Lambert, Karim Haddad');
+    expect(fr).toMatch(/Contre \(4\) : [^]*Thomas Girard/);
+    expect(fr).not.toMatch(/Gagnent|Perdent/);
+    const en = majority((await trainer.agent.get(`/formation/${id}`).set('Accept-Language', 'en').expect(200)).text);
+    expect(en).toContain('Tie: 4 for, 4 against. The proposal is not adopted');
+    expect(en).toContain('For (4):');
+    expect(en).not.toMatch(/Win \(|Lose \(/);
+  });
+});
+
 describe('live signals', () => {
   it('when a command is accepted, then one meeting-changed signal follows the commit; a refused one sends none', async () => {
     const { TrainingService } = await import('../../src/training/training.service.ts');
