@@ -71,7 +71,8 @@ export class LiveBrowser {
               'hx-current-url': `http://127.0.0.1/seances/${this.meeting.meetingId}/participant`,
               'accept-encoding': 'gzip, br',
             };
-      const r = await request(this.port, { path, headers, agent: this.http });
+      // a keep-alive connection the server closed as it was reused is retried, as a browser retries a GET
+      const r = await request(this.port, { path, headers, agent: this.http }).catch(() => request(this.port, { path, headers, agent: this.http }));
       this.held.push({ at: performance.now(), seq: this.refetch === 'healthz' ? Infinity : r.status === 200 ? seqOf(r.body) : NaN, sentAt });
     } catch {
       // a failed re-fetch holds nothing: the change counts as lost for this client unless a later one brings it
