@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { compress } from './http/compression.ts';
 import { languageMiddleware } from './http/language.ts';
 import { requestLogger, type Logger } from './http/logger.ts';
 import { securityHeaders } from './http/security.ts';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 
   app.use(requestLogger(logger));
+  app.use(compress());
   app.use(securityHeaders({ hsts: config.env === 'production' }));
   app.use(languageMiddleware);
   const staticOptions = { maxAge: config.env === 'production' ? '7d' : 0, fallthrough: true };

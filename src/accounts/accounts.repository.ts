@@ -123,16 +123,58 @@ export async function clearSessionNotice(db: Executor, idHash: string): Promise<
 }
 
 /** The session, if it was seen within the idle window. */
-export async function findLiveSession(db: Executor, idHash: string, idleMinutes: number): Promise<SessionRow | null> {
+/** A live session and who it speaks for, read in one query (it runs on every request). */
+export interface LiveSessionActorRow extends SessionRow {
+  /** The person's display name (null: no person, or it is gone). */
+  displayName: string | null;
+  /** For an account session: its role, and whether the account is disabled (null: no account). */
+  accountRole: AccountRole | null;
+  accountDisabled: boolean;
+  /** For a guest session: whether the guest is still a member of its meeting (not removed). */
+  guestMember: boolean;
+}
+
+export async function findLiveSessionActor(db: Executor, idHash: string, idleMinutes: number): Promise<LiveSessionActorRow | null> {
   const r = await db
     .selectFrom('sessions')
-    .select(['id_hash', 'kind', 'person_id', 'meeting_id', 'csrf_token', 'last_seen_at', 'notice'])
-    .where('id_hash', '=', idHash)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .leftJoin('persons', 'persons.id', 'sessions.person_id')
+    .leftJoin('accounts', 'accounts.person_id', 'sessions.person_id')
+    .leftJoin('meeting_members', (join) =>
+      join
+        .onRef('meeting_members.meeting_id', '=', 'sessions.meeting_id')
+        .onRef('meeting_members.person_id', '=', 'sessions.person_id')
+        .on('meeting_members.removed_at', 'is', null),
+    )
+    .select([
+      'sessions.id_hash',
+      'sessions.kind',
+      'sessions.person_id',
+      'sessions.meeting_id',
+      'sessions.csrf_token',
+      'sessions.last_seen_at',
+      'sessions.notice',
+      'persons.display_name',
+      'accounts.role',
+      'accounts.disabled_at',
+      'meeting_members.person_id as member_id',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
     .executeTakeFirst();
-  return r
-    ? { idHash: r.id_hash, kind: r.kind, personId: r.person_id, meetingId: r.meeting_id, csrfToken: r.csrf_token, lastSeenAt: r.last_seen_at, notice: r.notice }
-    : null;
+  if (!r) return null;
+  return {
+    idHash: r.id_hash,
+    kind: r.kind,
+    personId: r.person_id,
+    meetingId: r.meeting_id,
+    csrfToken: r.csrf_token,
+    lastSeenAt: r.last_seen_at,
+    notice: r.notice,
+    displayName: r.display_name ?? null,
+    accountRole: r.role ?? null,
+    accountDisabled: r.disabled_at !== null && r.disabled_at !== undefined,
+    guestMember: r.member_id !== null && r.member_id !== undefined,
+  };
 }
 
 export async function touchSession(db: Executor, idHash: string): Promise<void> {

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SessionKind, SessionNotice } from '../db/schema-accounts.ts';
 import * as repo from './accounts.repository.ts';
-import { findMembership } from '../meetings/meetings.repository.ts';
 import { newToken, sha256, signToken } from './crypto.ts';
 import { ANONYMOUS, type Actor } from './policy.ts';
 
@@ -59,17 +58,16 @@ export async function closeSession(db: Kysely<DB>, token: string): Promise<void>
 /** The live session behind a cookie and who it speaks for; a session whose account was disabled or whose guest was removed is closed. */
 export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes: number): Promise<{ session: OpenSession; actor: Actor } | null> {
   const idHash = sha256(token);
-  const row = await repo.findLiveSession(db, idHash, idleMinutes);
+  // one query for the session, its account or its guest membership, and the name: it runs on every request
+  const row = await repo.findLiveSessionActor(db, idHash, idleMinutes);
   if (!row) return null;
   let actor: Actor | null = null;
   if (row.kind === 'anonymous') actor = ANONYMOUS;
   else if (row.kind === 'account' && row.personId) {
-    const account = await repo.findAccount(db, row.personId);
-    if (account && !account.disabled) actor = { kind: 'account', personId: account.personId, role: account.role, displayName: account.displayName };
+    if (row.accountRole && !row.accountDisabled && row.displayName !== null)
+      actor = { kind: 'account', personId: row.personId, role: row.accountRole, displayName: row.displayName };
   } else if (row.kind === 'guest' && row.personId && row.meetingId) {
-    const membership = await findMembership(db, row.meetingId, row.personId);
-    const name = membership ? await repo.findPersonName(db, row.personId) : null;
-    if (membership && name !== null) actor = { kind: 'guest', personId: row.personId, meetingId: row.meetingId, displayName: name };
+    if (row.guestMember && row.displayName !== null) actor = { kind: 'guest', personId: row.personId, meetingId: row.meetingId, displayName: row.displayName };
   }
   if (!actor) {
     await repo.deleteSession(db, idHash);

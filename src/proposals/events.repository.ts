@@ -93,9 +93,19 @@ export async function findKey(db: Executor, key: string, proposalId: string, per
   return r ?? null;
 }
 
-/** Records a submission key in the transaction of its events; a concurrent twin hits the primary key. */
-export async function useKey(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string): Promise<void> {
-  await db.insertInto('command_keys').values({ key, proposal_id: proposalId, person_id: personId, fingerprint }).execute();
+/**
+ * Records a submission key in the transaction of its events, unless this person already used it
+ * on this proposal: returns false then (a concurrent twin waits for the first to commit, then
+ * finds it taken). One statement for the usual case, a new key.
+ */
+export async function claimKey(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string): Promise<boolean> {
+  const rows = await db
+    .insertInto('command_keys')
+    .values({ key, proposal_id: proposalId, person_id: personId, fingerprint })
+    .onConflict((oc) => oc.columns(['person_id', 'proposal_id', 'key']).doNothing())
+    .returning('key')
+    .execute();
+  return rows.length > 0;
 }
 
 /** True when a database error is a concurrent append: the (stream, seq) or a new proposal id already taken. */

@@ -8,7 +8,7 @@ import { behalfRefusal, loadMeetingFacts, roundCandidates } from '../meetings/me
 import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, findKey, isSequenceConflict, useKey, type NewLogEntry } from './events.repository.ts';
+import { appendEntries, claimKey, findKey, isSequenceConflict, type NewLogEntry } from './events.repository.ts';
 import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
 import { projectBatch } from './proposal.projection.ts';
 import type { Publisher } from '../realtime/signals.ts';
@@ -195,11 +195,14 @@ export class ProposalService {
     // A key this person already used on this proposal means this very submission was stored (a
     // double click, a resent form): answer as if it had just succeeded, and store nothing more.
     // The same key with another content is not a double click: it is refused.
-    const fingerprint = idempotencyKey ? commandFingerprint(command) : '';
-    const used = idempotencyKey && before ? await findKey(trx, idempotencyKey, proposalId, command.actorId) : null;
-    if (used && before) {
-      if (used.fingerprint !== null && used.fingerprint !== fingerprint) throw new KeyReusedError();
-      return { proposalId, meetingId, state: before, events: [] };
+    // The key is claimed first (one statement when it is new); a refusal below rolls the claim back.
+    if (idempotencyKey && !(await claimKey(trx, idempotencyKey, proposalId, command.actorId, commandFingerprint(command)))) {
+      const used = await findKey(trx, idempotencyKey, proposalId, command.actorId);
+      if (used && before) {
+        if (used.fingerprint !== null && used.fingerprint !== commandFingerprint(command)) throw new KeyReusedError();
+        return { proposalId, meetingId, state: before, events: [] };
+      }
+      // taken by a twin that created the proposal after this transaction read it: the append below loses the race and is retried
     }
     if (command.type === 'CreateProposal' && command.proposalId !== proposalId) throw new TypeError('CreateProposal: proposalId mismatch');
 
@@ -218,7 +221,6 @@ export class ProposalService {
       events.push({ seq, event });
       previous = hash;
     }
-    if (idempotencyKey) await useKey(trx, idempotencyKey, proposalId, command.actorId, fingerprint);
     await appendEntries(trx, entries);
     const state = await projectBatch(trx, { before, events, meetingId, lastSeq: seq, lastHash: previous });
     return { proposalId, meetingId, state, events };

@@ -1,107 +1,95 @@
 /**
- * `npm run bench`: the hot path of a meeting, a round submission, measured next to baselines
- * taken in the same run on the same database. Prints figures; asserts nothing.
- *   - submit: ProposalService.execute (one read of the snapshot, decide, hash, append, project)
- *   - baseline replay: the same decision made by folding the whole log instead of reading the snapshot
- *   - baseline insert: one bare INSERT of a comparable row, the floor any command pays
- * then the live updates (live.ts) and the register's search and pages on a generated set (register.ts).
+ * `npm run bench [-- part …]`: measures the app from outside, each figure next to its baseline in
+ * the same run, 3 repetitions (median, min–max), and writes bench/results.md. It builds first
+ * (npm run build), starts a throwaway PostgreSQL 15 (.ci/postgres.sh) unless DATABASE_URL is
+ * set, and starts `node dist/server.js` processes and the bare Express baseline itself.
+ *
+ * Parts (all but `register` by default): write, fanout, memory, start, bytes, register.
+ *   npm run bench -- fanout          only the live fan-out (its section of results.md is rewritten, the others kept)
+ *   npx tsx test/bench/run.ts fanout the same without rebuilding dist/
+ * Settings: BENCH_REPS (3), BENCH_TURNS (30 turns per séance in the write path), BENCH_CLIENTS (20,50), BENCH_CHANGES
+ * (10 per repetition), BENCH_LOG_LEVEL (info, as production), BENCH_CPU_PROF=<dir> (profiles the app).
  */
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { sql } from 'kysely';
-import { decide, fold, type Event } from '../../src/consent/index.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrator.ts';
-import { loadStream } from '../../src/proposals/events.repository.ts';
-import { ProposalService } from '../../src/proposals/proposal.service.ts';
-import { benchLive } from './live.ts';
-import { benchRegister } from './register.ts';
-import { row, stats } from './stats.ts';
-import { commandsAt } from '../consent/fixtures.ts';
+import { startApp, startBare, startPostgres, type Running } from './processes.ts';
+import { createWorld, meetingInRound, type World } from './setup.ts';
+import { gather } from './stats.ts';
+import { writeRepetition } from './write.ts';
+import { fanoutPart } from './fanout.ts';
+import { memoryPart } from './memory.ts';
+import { startPart } from './startup.ts';
+import { bytesPart } from './bytes.ts';
+import { section, writeResults, type Section } from './results.ts';
 
-const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 200);
-let clock = Date.parse('2026-01-01T00:00:00Z');
-const cmd = commandsAt(() => new Date((clock += 1)).toISOString());
+const PARTS = ['write', 'fanout', 'memory', 'start', 'bytes', 'register'] as const;
+type Part = (typeof PARTS)[number];
+const asked = process.argv.slice(2).filter((a) => a !== '--');
+for (const a of asked) if (!(PARTS as readonly string[]).includes(a)) throw new Error(`bench: unknown part ${a} (one of ${PARTS.join(', ')})`);
+const parts: Part[] = asked.length ? (asked as Part[]) : PARTS.filter((p) => p !== 'register');
+export const REPS = Number(process.env.BENCH_REPS ?? 3);
+const TURNS = Number(process.env.BENCH_TURNS ?? 30);
+const CLIENTS = (process.env.BENCH_CLIENTS ?? '20,50').split(',').map(Number);
 
-async function bench(database: Database, label: string): Promise<void> {
-  await migrateToLatest(database.db);
-  const people = await database.db
-    .insertInto('persons')
-    .values(Array.from({ length: PARTICIPANTS + 2 }, (_, i) => ({ display_name: `Personne ${i}` })))
-    .returning('id')
-    .execute();
-  const [facilitator, proposer, ...participants] = people.map((p) => p.id) as [string, string, ...string[]];
-  const service = new ProposalService({ db: database.db });
-  const id = randomUUID();
-  await service.execute(
-    id,
-    cmd('CreateProposal', proposer, {
-      proposalId: id,
-      proposerId: proposer,
-      facilitatorId: facilitator,
-      secretaryId: null,
-      title: 'Bench',
-      tension: 'T',
-      text: 'Texte',
-      criteria: '',
-      reviewDate: null,
-      validitySet: 's3',
-    }),
-  );
-  await service.execute(id, cmd('Present', facilitator, {}));
-  await service.execute(id, cmd('StartClarificationRound', facilitator, { participants: [participants[0]!] }));
-  await service.execute(id, cmd('Pass', participants[0]!, {}));
-  await service.execute(id, cmd('StartReactionRound', facilitator, { participants }));
-
-  // Warm-up, then a full reaction round of PARTICIPANTS submissions, timed one by one.
-  const submit: number[] = [];
-  const replay: number[] = [];
-  const insert: number[] = [];
-  for (const [i, person] of participants.entries()) {
-    const c = cmd('React', person, { reactionId: `r${i}`, text: `Réaction ${i} : ${'x'.repeat(200)}` });
-    // Baseline: decide from a full replay of the log (what the snapshot saves), read-only.
-    let t = performance.now();
-    const entries = await loadStream(database.db, id);
-    const decided = decide(fold(entries.map((e) => e.data as unknown as Event)), c);
-    replay.push(performance.now() - t);
-    if (!Array.isArray(decided)) throw new Error('bench: unexpected refusal');
-
-    t = performance.now();
-    await service.execute(id, c);
-    submit.push(performance.now() - t);
-
-    t = performance.now();
-    await sql`insert into persons (display_name) values (${`bench ${i}`})`.execute(database.db);
-    insert.push(performance.now() - t);
-  }
-  const events = (await loadStream(database.db, id)).length;
-  console.log(`\n${label}: a reaction round of ${participants.length} submissions (log grows to ${events} events)`);
-  console.log(row('round submission (ProposalService.execute)', stats(submit.slice(10)), { rate: true }));
-  console.log(row('baseline: decide after replaying the log', stats(replay.slice(10)), { rate: true }));
-  console.log(row('baseline: one bare INSERT', stats(insert.slice(10)), { rate: true }));
-  const mem = process.memoryUsage();
-  console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-}
-
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'so-bench-'));
-const embedded = await openDatabase({ databaseUrl: null, pgliteDir: dir });
+const pg = await startPostgres();
+const database: Database = await openDatabase({ databaseUrl: pg.url, pgliteDir: '' });
+const sections: Section[] = [];
+let postgresVersion = '';
+// each part's section is written as soon as it is measured: a run stopped later keeps it
+const record = async (s: Section) => {
+  sections.push(s);
+  await writeResults([s], { postgres: postgresVersion, cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}` });
+};
+const apps: Running[] = [];
 try {
-  await bench(embedded, 'embedded PGlite');
-  await benchLive(embedded, 'embedded PGlite', PARTICIPANTS);
-  await benchRegister(embedded, 'embedded PGlite');
-} finally {
-  await embedded.close();
-  await fs.rm(dir, { recursive: true, force: true });
-}
-if (process.env.DATABASE_URL) {
-  const server = await openDatabase({ databaseUrl: process.env.DATABASE_URL, pgliteDir: '' });
-  try {
-    await bench(server, 'PostgreSQL server');
-    await benchLive(server, 'PostgreSQL server', PARTICIPANTS);
-    await benchRegister(server, 'PostgreSQL server');
-  } finally {
-    await server.close();
+  await migrateToLatest(database.db);
+  postgresVersion = (await database.db.selectNoFrom((eb) => eb.fn<string>('version', []).as('v')).executeTakeFirstOrThrow()).v;
+  const world: World = await createWorld(database);
+  const env = { DATABASE_URL: pg.url };
+  console.log(`bench: ${parts.join(', ')} on ${pg.own ? 'a throwaway PostgreSQL 15' : 'DATABASE_URL'}, ${REPS} repetitions`);
+
+  if (parts.includes('write')) {
+    const app = await startApp(env);
+    const bare = await startBare(pg.url);
+    apps.push(app, bare);
+    // warm-up, not counted: JIT, the pools' connections, prepared caches
+    await writeRepetition(database, world, app, bare, 10, 20);
+    const runs: Record<number, Record<string, number>[]> = Object.fromEntries(CLIENTS.map((c) => [c, []]));
+    for (let rep = 0; rep < REPS; rep++)
+      for (const clients of CLIENTS) {
+        const r = await writeRepetition(database, world, app, bare, clients, TURNS);
+        runs[clients]!.push(r);
+        console.log(
+          `write rep ${rep + 1}, ${clients} clients: passer ${r['pass.rps']!.toFixed(0)}/s, reactions ${r['react.rps']!.toFixed(0)}/s, bare INSERT ${r['bare.rps']!.toFixed(0)}/s`,
+        );
+      }
+    await app.stop();
+    await bare.stop();
+    await record(
+      section.write(
+        CLIENTS.map((c) => [c, gather(runs[c]!)] as const),
+        TURNS,
+      ),
+    );
   }
+  if (parts.includes('fanout')) await record(await fanoutPart(database, world, env, REPS));
+  if (parts.includes('memory')) await record(await memoryPart(database, world, env, pg.url, REPS));
+  if (parts.includes('start')) await record(await startPart(env, pg.url, REPS));
+  if (parts.includes('bytes')) {
+    const app = await startApp(env);
+    apps.push(app);
+    const meeting = await meetingInRound(database, world, 3);
+    await record(await bytesPart(app, meeting));
+    await app.stop();
+  }
+  if (parts.includes('register')) {
+    const { benchRegister } = await import('./register.ts');
+    await benchRegister(database, 'PostgreSQL server');
+  }
+  if (sections.length) console.log(`bench: ${sections.map((s) => s.part).join(', ')} written to bench/results.md`);
+} finally {
+  for (const a of apps) await a.stop().catch(() => {});
+  await database.close();
+  pg.stop();
 }
