@@ -85,22 +85,30 @@ async function bench(database: Database, label: string): Promise<void> {
   console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
 }
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'so-bench-'));
-const embedded = await openDatabase({ databaseUrl: null, pgliteDir: dir });
-try {
-  await bench(embedded, 'embedded PGlite');
-  await benchLive(embedded, 'embedded PGlite', PARTICIPANTS);
-  await benchRegister(embedded, 'embedded PGlite');
-} finally {
-  await embedded.close();
-  await fs.rm(dir, { recursive: true, force: true });
+// BENCH_ONLY=register (or submit, live, comma-separated) runs only those parts; BENCH_EMBEDDED=false skips
+// the embedded database (for the 100 000-decision register on a server).
+const only = new Set((process.env.BENCH_ONLY ?? 'submit,live,register').split(','));
+async function all(database: Database, label: string): Promise<void> {
+  if (only.has('submit')) await bench(database, label);
+  else await migrateToLatest(database.db);
+  if (only.has('live')) await benchLive(database, label, PARTICIPANTS);
+  if (only.has('register')) await benchRegister(database, label);
+}
+
+if (process.env.BENCH_EMBEDDED !== 'false') {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'so-bench-'));
+  const embedded = await openDatabase({ databaseUrl: null, pgliteDir: dir });
+  try {
+    await all(embedded, 'embedded PGlite');
+  } finally {
+    await embedded.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }
 if (process.env.DATABASE_URL) {
   const server = await openDatabase({ databaseUrl: process.env.DATABASE_URL, pgliteDir: '' });
   try {
-    await bench(server, 'PostgreSQL server');
-    await benchLive(server, 'PostgreSQL server', PARTICIPANTS);
-    await benchRegister(server, 'PostgreSQL server');
+    await all(server, 'PostgreSQL server');
   } finally {
     await server.close();
   }
