@@ -11,7 +11,7 @@ let database: TestDatabase;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedLarge(database.db, DECISIONS, { chunk: 25 });
+  await seedLarge(database.db, DECISIONS, { chunk: 15, parallel: 2 });
 }, 300_000);
 afterAll(async () => {
   await database.dispose();

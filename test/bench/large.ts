@@ -4,12 +4,13 @@
  * the same projection as the service, so verify-log accepts the result. Varied French text.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { decide, evolve, isDomainError, type Command, type Event, type State } from '../../src/consent/index.ts';
 import type { DB } from '../../src/db/schema.ts';
 import { eventHash, GENESIS_HASH } from '../../src/ledger/hash.ts';
 import { appendEntries, type NewLogEntry } from '../../src/proposals/events.repository.ts';
 import { projectBatch } from '../../src/proposals/proposal.projection.ts';
+import { flush, recordingDb } from './bulk.ts';
 
 /**
  * A realistic vocabulary: each decision is about one theme of a town's life and draws most of its
@@ -136,11 +137,16 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
   return list;
 }
 
-/** Writes `count` decisions in transactions of `chunk`; returns the number of events written. */
+/**
+ * Writes `count` decisions in transactions of `chunk`; returns the number of events written.
+ * The read models of a chunk are projected by the service's projection into a recording Kysely,
+ * then sent as multi-row inserts (bulk.ts); `parallel` chunks are written at once (on a server, the
+ * next chunk is generated while the database writes the previous one).
+ */
 export async function seedLarge(
   db: Kysely<DB>,
   count: number,
-  options: { chunk?: number; seed?: number; onProgress?: (done: number) => void } = {},
+  options: { chunk?: number; seed?: number; parallel?: number; onProgress?: (done: number) => void } = {},
 ): Promise<number> {
   const r = random(options.seed ?? 42);
   const people = (
@@ -154,38 +160,57 @@ export async function seedLarge(
   const step = Math.max(60_000, Math.floor((Date.parse('2026-11-01T00:00:00Z') - clock) / (count * 20)));
   const at = () => new Date((clock += step)).toISOString();
   const chunk = options.chunk ?? 500;
+  const recorder = recordingDb();
   let events = 0;
-  for (let done = 0; done < count; done += chunk) {
-    await db.transaction().execute(async (trx) => {
-      const entries: NewLogEntry[] = [];
-      const batches: { id: string; events: { seq: number; event: Event }[]; lastHash: string }[] = [];
-      for (let i = done; i < Math.min(count, done + chunk); i++) {
-        const id = randomUUID();
-        const cast = Array.from({ length: 4 }, () => people[Math.floor(r() * people.length)]!);
-        if (new Set(cast).size < 4) cast.splice(0, 4, ...people.slice(i % 36, (i % 36) + 4));
-        let state: State = null;
-        let previous = GENESIS_HASH;
-        const sequenced: { seq: number; event: Event }[] = [];
-        for (const command of commandsOf(id, r, cast, at)) {
-          const decided = decide(state, command);
-          if (isDomainError(decided)) throw new Error(`seed: ${command.type} refused (${decided.code})`);
-          for (const event of decided) {
-            const seq = sequenced.length + 1;
-            const data = event as unknown as Record<string, unknown>;
-            const hash = eventHash(previous, { streamId: id, seq, event: data });
-            entries.push({ streamId: id, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
-            sequenced.push({ seq, event });
-            previous = hash;
-            state = evolve(state, event);
-          }
+  let written = 0;
+
+  /** One chunk, generated and projected in memory: its events and the read-model writes. */
+  async function generate(from: number, to: number): Promise<{ entries: NewLogEntry[]; writes: CompiledQuery[] }> {
+    const entries: NewLogEntry[] = [];
+    for (let i = from; i < to; i++) {
+      const id = randomUUID();
+      const cast = Array.from({ length: 4 }, () => people[Math.floor(r() * people.length)]!);
+      if (new Set(cast).size < 4) cast.splice(0, 4, ...people.slice(i % 36, (i % 36) + 4));
+      let state: State = null;
+      let previous = GENESIS_HASH;
+      const sequenced: { seq: number; event: Event }[] = [];
+      for (const command of commandsOf(id, r, cast, at)) {
+        const decided = decide(state, command);
+        if (isDomainError(decided)) throw new Error(`seed: ${command.type} refused (${decided.code})`);
+        for (const event of decided) {
+          const seq = sequenced.length + 1;
+          const data = event as unknown as Record<string, unknown>;
+          const hash = eventHash(previous, { streamId: id, seq, event: data });
+          entries.push({ streamId: id, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
+          sequenced.push({ seq, event });
+          previous = hash;
+          state = evolve(state, event);
         }
-        batches.push({ id, events: sequenced, lastHash: previous });
       }
-      for (let i = 0; i < entries.length; i += 2000) await appendEntries(trx, entries.slice(i, i + 2000));
-      for (const b of batches) await projectBatch(trx, { before: null, events: b.events, meetingId: null, lastSeq: b.events.length, lastHash: b.lastHash });
-      events += entries.length;
-    });
-    options.onProgress?.(Math.min(count, done + chunk));
+      await projectBatch(recorder.db, { before: null, events: sequenced, meetingId: null, lastSeq: sequenced.length, lastHash: previous });
+    }
+    return { entries, writes: recorder.take() };
   }
+
+  const inFlight = new Set<Promise<void>>();
+  for (let done = 0; done < count; done += chunk) {
+    const to = Math.min(count, done + chunk);
+    const { entries, writes } = await generate(done, to);
+    const write = db
+      .transaction()
+      .execute(async (trx) => {
+        for (let i = 0; i < entries.length; i += 2000) await appendEntries(trx, entries.slice(i, i + 2000));
+        await flush(trx, writes);
+      })
+      .then(() => {
+        events += entries.length;
+        written += to - done;
+        options.onProgress?.(written);
+      });
+    inFlight.add(write);
+    void write.finally(() => inFlight.delete(write)).catch(() => {});
+    if (inFlight.size >= (options.parallel ?? 1)) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
   return events;
 }
