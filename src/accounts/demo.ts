@@ -5,6 +5,7 @@ import type { AccountRole } from '../db/schema-accounts.ts';
 import { countAccounts } from './accounts.repository.ts';
 import { findCircleByName, insertCircle } from '../meetings/meetings.repository.ts';
 import { createAccount } from './account.service.ts';
+import { seedDemoHistory } from './demo-history.ts';
 
 export const DEMO_PASSWORD = 'demo-consentement';
 
@@ -15,10 +16,26 @@ export const DEMO_ACCOUNTS: readonly { email: string; displayName: string; role:
   { email: 'elue@demo.local', displayName: 'Élise Élue', role: 'observer' },
 ];
 
-/** Seeds only an installation that has no account yet; returns whether it did. */
-export async function seedDemo(db: Kysely<DB>): Promise<boolean> {
+/**
+ * Seeds only an installation that has no account yet; returns whether it did. With the accounts
+ * comes a year of the circle's register (demo-history.ts), so the élue has something to read.
+ */
+export async function seedDemo(db: Kysely<DB>, now: Date = new Date()): Promise<boolean> {
   if ((await countAccounts(db)) > 0) return false;
-  for (const account of DEMO_ACCOUNTS) await createAccount(db, 'system', { ...account, password: DEMO_PASSWORD });
-  if (!(await findCircleByName(db, 'Direction générale'))) await insertCircle(db, { name: 'Direction générale', description: 'Cercle de démonstration.' });
+  const people = new Map<AccountRole, string>();
+  for (const account of DEMO_ACCOUNTS) {
+    const created = await createAccount(db, 'system', { ...account, password: DEMO_PASSWORD });
+    if (created.ok) people.set(account.role, created.personId);
+  }
+  const circleId =
+    (await findCircleByName(db, 'Direction générale'))?.id ?? (await insertCircle(db, { name: 'Direction générale', description: 'Cercle de démonstration.' }));
+  const facilitator = DEMO_ACCOUNTS.find((a) => a.role === 'facilitator')!;
+  const [farid, maelle, alix] = [people.get('facilitator'), people.get('member'), people.get('admin')];
+  if (farid && maelle && alix)
+    await seedDemoHistory(
+      db,
+      { facilitator: { kind: 'account', personId: farid, role: 'facilitator', displayName: facilitator.displayName }, member: maelle, admin: alix, circleId },
+      now,
+    );
   return true;
 }

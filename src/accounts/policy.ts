@@ -36,7 +36,9 @@ export type Action =
   /** published decisions (/decisions-publiques): anyone, signed in or not */
   | { type: 'register.read_published' }
   /** publish a decision, link its formal act, open its revision: those who run meetings */
-  | { type: 'register.curate' };
+  | { type: 'register.curate' }
+  /** verify the whole log from the register (« Vérifier maintenant »): admins */
+  | { type: 'register.verify' };
 
 /** Why an action is refused: sign in first, not allowed, or not even allowed to know it exists. */
 export type Refusal = 'unauthenticated' | 'forbidden' | 'not_found';
@@ -55,6 +57,7 @@ export function check(actor: Actor, action: Action): Refusal | null {
   switch (action.type) {
     case 'accounts.manage':
     case 'circles.manage':
+    case 'register.verify':
       if (actor.kind === 'anonymous') return 'unauthenticated';
       return actor.kind === 'account' && actor.role === 'admin' ? null : 'forbidden';
     case 'meetings.list':

@@ -12,6 +12,7 @@ import { formatHeads, parseHeads, type ChainHead } from '../ledger/head.ts';
 import { count, describeBreak, describeDifference, describeReplayFailure } from '../ledger/messages.ts';
 import { verifyReadModels } from '../ledger/read-models.ts';
 import { verifyLog } from '../ledger/verify.ts';
+import { recordVerification } from '../register/verification.service.ts';
 import { isEntryPoint, terminal, type Output } from './entry.ts';
 
 const USAGE = 'Usage : npm run verify-log [-- --heads | --against FICHIER | --read-models]';
@@ -49,6 +50,8 @@ export async function verifyLogCommand(args: readonly string[], env: NodeJS.Proc
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute((trx) => verifyLog(trx, undefined, { against }));
+    // the register shows the latest verification of the whole log (« Registre vérifié »)
+    await recordVerification(database.db, report, null);
     const failed = new Set(report.breaks.map((b) => b.streamId));
     for (const b of report.breaks) io.err(describeBreak(b));
     if (options.heads) {

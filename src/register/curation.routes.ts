@@ -56,7 +56,7 @@ export async function renderRecord(db: Kysely<DB>, req: Request, res: Response, 
   res.status(extra.status ?? 200).render(view, {
     title: r.title,
     r,
-    chain: await chainStatus(db, r.id),
+    chain: await chainStatus(db, r.id, res.locals.t),
     // which decision it revises, and the proposals opened to revise it (inside the register only)
     links: isPublic ? { revises: null, revisions: [] } : { revises: await revisedDecision(db, r.id), revisions: await revisionsOf(db, r.id) },
     base: place.base,
@@ -83,7 +83,7 @@ export function curationRouter(db: Kysely<DB>, curation: CurationService): Route
       if (!(await decisionExists(db, req.actor, id, place.scope))) throw notFound();
       if (req.get('HX-Request') !== 'true') return res.redirect(303, `${place.base}/${id}#integrite`);
       res.vary('HX-Request');
-      res.render('register/_integrity', { r: { id }, chain: await chainStatus(db, id), base: place.base, formatMoment });
+      res.render('register/_integrity', { r: { id }, chain: await chainStatus(db, id, res.locals.t), base: place.base, formatMoment });
     });
   }
   const refusal = (error: unknown, res: Response): string | null => {

@@ -2,7 +2,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { RegisterTables } from './schema.ts';
-import { toPrefixQuery, type Cursor, type RegisterFilters } from './search.ts';
+import { EMPTY_FILTERS, toPrefixQuery, type Cursor, type RegisterFilters } from './search.ts';
 
 type RegisterDB = Kysely<DB & RegisterTables>;
 const withRegister = (db: Kysely<DB>): RegisterDB => db.withTables<RegisterTables>();
@@ -45,11 +45,12 @@ export interface ListOptions {
   limit: number;
   /** Only published decisions (/decisions-publiques). */
   publishedOnly?: boolean;
+  /** false: no highlighted excerpts (the exports do not show them). */
+  snippets?: boolean;
 }
 
-function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions) {
-  const tsquery = toPrefixQuery(filters.q);
-  const query = tsquery ? sql`to_tsquery('french_unaccent', ${tsquery})` : null;
+/** Decided proposals with their meeting and circle, filtered (everything but the search words and the page). */
+function filteredDecisions(db: Kysely<DB>, filters: RegisterFilters, options: Pick<ListOptions, 'today' | 'publishedOnly'>) {
   let qb = withRegister(db)
     .selectFrom('proposals as p')
     .leftJoin('meetings as m', 'm.id', 'p.meeting_id')
@@ -76,7 +77,6 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
       'm.scheduled_for as meeting_at',
       sql<Date>`p.closed_at`.as('closed_at'),
       sql<string>`p.closed_at::text`.as('closed_key'),
-      sql<number>`(select count(*)::int from objections o where o.proposal_id = p.id)`.as('objection_count'),
     ]);
   if (options.publishedOnly) qb = qb.where('p.published_at', 'is not', null);
   if (filters.circleId) qb = qb.where('m.circle_id', '=', filters.circleId);
@@ -86,26 +86,51 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   if (filters.withObjections) qb = qb.where(sql<SqlBool>`exists (select 1 from objections o where o.proposal_id = p.id)`);
   if (filters.review === 'upcoming') qb = qb.where('p.stage', '=', 'adopted').where(sql<SqlBool>`p.review_date >= ${options.today}::date`);
   if (filters.review === 'overdue') qb = qb.where('p.stage', '=', 'adopted').where(sql<SqlBool>`p.review_date < ${options.today}::date`);
+  return qb;
+}
 
-  if (!query) {
-    const after = filters.after;
-    if (after) qb = qb.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
-    return qb
-      .select([sql<string | null>`null`.as('rank_key'), sql<string | null>`null`.as('snippet')])
+const objectionCount = (id: string) => sql<number>`(select count(*)::int from objections o where o.proposal_id = ${sql.ref(id)})`;
+
+function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions) {
+  const tsquery = toPrefixQuery(filters.q);
+  const qb = filteredDecisions(db, filters, options);
+  const after = filters.after;
+  if (!tsquery) {
+    return (after ? qb.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`) : qb)
+      .select([objectionCount('p.id').as('objection_count'), sql<string | null>`null`.as('rank_key'), sql<string | null>`null`.as('snippet')])
       .orderBy(sql`p.closed_at desc, p.id desc`)
       .limit(options.limit);
   }
   // Searching: best match first, then newest; the rank travels in the cursor as text so it compares exactly.
-  const rank = sql<number>`ts_rank(d.search, ${query})`;
-  let searched = qb
-    .innerJoin('register_documents as d', 'd.proposal_id', 'p.id')
-    .where(sql<SqlBool>`d.search @@ ${query}`)
-    .select([sql<string>`${rank}::text`.as('rank_key'), sql<string>`ts_headline('french_unaccent', d.body, ${query}, ${HEADLINE_OPTIONS})`.as('snippet')]);
-  const after = filters.after;
-  if (after?.rank)
-    searched = searched.where(sql<SqlBool>`(${rank}, p.closed_at, p.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
-  else if (after) searched = searched.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
-  return searched.orderBy(sql`${rank} desc, p.closed_at desc, p.id desc`).limit(options.limit);
+  // The page is chosen first (rank of each match, joined to its decision, sorted, limited); only then are
+  // its rows counted and their excerpts highlighted: ts_headline reads and parses a whole document, so it
+  // runs for the rows shown, never for every match.
+  const query = sql`to_tsquery('french_unaccent', ${tsquery})`;
+  let page = qb
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('register_documents as d')
+          .select(['d.proposal_id', sql<number>`ts_rank(d.search, ${query})`.as('rank')])
+          .where(sql<SqlBool>`d.search @@ ${query}`)
+          .as('h'),
+      (join) => join.onRef('h.proposal_id', '=', 'p.id'),
+    )
+    .select(['h.rank', sql<string>`h.rank::text`.as('rank_key')]);
+  if (after?.rank) page = page.where(sql<SqlBool>`(h.rank, p.closed_at, p.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  else if (after) page = page.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  const limited = page.orderBy(sql`h.rank desc, p.closed_at desc, p.id desc`).limit(options.limit);
+  const snippet =
+    options.snippets === false
+      ? sql<string | null>`null`
+      : sql<
+          string | null
+        >`ts_headline('french_unaccent', (select d.body from register_documents d where d.proposal_id = page.id), ${query}, ${HEADLINE_OPTIONS})`;
+  return withRegister(db)
+    .selectFrom(limited.as('page'))
+    .selectAll('page')
+    .select([objectionCount('page.id').as('objection_count'), snippet.as('snippet')])
+    .orderBy(sql`page.rank desc, page.closed_at desc, page.id desc`);
 }
 
 /** The SQL of one page, for EXPLAIN ANALYZE in the benchmarks (npm run bench). */
@@ -124,11 +149,8 @@ export async function listCircles(db: Kysely<DB>): Promise<{ id: string; name: s
 
 /** A decided proposal with its meeting and circle; null for an unknown or undecided one. */
 export async function findDecision(db: Kysely<DB>, id: string, options: { publishedOnly?: boolean } = {}): Promise<DecisionRow | null> {
-  const rows = await decisionsQuery(
-    db,
-    { q: '', circleId: null, outcome: null, from: null, to: null, withObjections: false, review: null, after: null },
-    { today: '1970-01-01', limit: 1, ...options },
-  )
+  const rows = await filteredDecisions(db, EMPTY_FILTERS, { today: '1970-01-01', ...options })
+    .select([objectionCount('p.id').as('objection_count'), sql<string | null>`null`.as('rank_key'), sql<string | null>`null`.as('snippet')])
     .where('p.id', '=', id)
     .execute();
   return (rows[0] as DecisionRow | undefined) ?? null;

@@ -4,7 +4,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { registerPage } from './register.service.ts';
 import { parseFilters, registerUrl } from './search.ts';
-import { formatDay } from '../i18n/dates.ts';
+import { formatDay, formatMoment } from '../i18n/dates.ts';
+import { can } from '../accounts/policy.ts';
+import { breakSentence } from './integrity.ts';
+import { registerVerification, verifyRegister } from './verification.service.ts';
 import { curationRouter, renderRecord, type RecordView } from './curation.routes.ts';
 import type { CurationService } from './curation.service.ts';
 import type { LiveMeetingService } from '../meetings/live.service.ts';
@@ -35,6 +38,8 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
     res.vary('HX-Request');
     res.status(parsed.ok ? 200 : 400);
     const isPublic = place.scope.publishedOnly === true;
+    // « Registre vérifié »: the latest verification of the whole log, on the register's own page (not in the list htmx refreshes)
+    const verification = isPublic || wantsResults(req) ? null : await registerVerification(db, req.actor);
     const locals = {
       title: res.locals.t(isPublic ? 'register.public.title' : 'register.title'),
       page,
@@ -47,10 +52,19 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
       firstUrl: parsed.filters.after ? registerUrl(parsed.values, undefined, place.base) : null,
       formatDay,
       exportQuery: new URLSearchParams(Object.entries(parsed.values).filter(([, v]) => v)).toString(),
+      verification,
+      verificationBreak: verification?.firstBreak ? breakSentence(verification.firstBreak, res.locals.t) : null,
+      canVerify: !isPublic && can(req.actor, { type: 'register.verify' }),
+      formatMoment,
     };
     res.render(wantsResults(req) ? 'register/_results' : 'register/index', locals);
   };
   router.get('/registre', list(PRIVATE));
+  // « Vérifier maintenant » for the whole register (admins): verifies every chain, keeps the result, shows it
+  router.post('/registre/verification', async (req, res) => {
+    await verifyRegister(db, req.actor);
+    res.redirect(303, '/registre#verification');
+  });
   // transparency: the published decisions, for anyone, signed in or not
   router.get('/decisions-publiques', list(PUBLIC));
 

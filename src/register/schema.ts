@@ -10,6 +10,19 @@ export interface RegisterDocumentsTable {
   updated_at: Generated<Date>;
 }
 
+/** One verification of the whole log (migration 0012). */
+export interface RegisterVerificationsTable {
+  id: Generated<number>;
+  verified_at: Date | string;
+  verified_by: string | null;
+  chains: number;
+  events: number;
+  breaks: number;
+  /** the first ChainBreak found, as JSON */
+  first_break: ColumnType<unknown, string | null, string | null>;
+}
+
 export type RegisterTables = {
   register_documents: RegisterDocumentsTable;
+  register_verifications: RegisterVerificationsTable;
 };

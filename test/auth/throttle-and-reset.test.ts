@@ -11,6 +11,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../../src/accounts/demo.
 import { PASSWORD_HASH_COST, setPasswordHashCostForTests, verifyPassword } from '../../src/accounts/crypto.ts';
 import { TEST_PASSWORD_HASH_COST } from '../setup.ts';
 import { createAdminCommand } from '../../src/cli/create-admin.ts';
+import { verifyLog } from '../../src/ledger/verify.ts';
+import { verifyReadModels } from '../../src/ledger/read-models.ts';
 import { openDatabase } from '../../src/db/database.ts';
 
 let database: TestDatabase;
@@ -181,6 +183,34 @@ describe('first run', () => {
       expect(await seedDemo(fresh.db)).toBe(false);
       const app = buildApp(fresh);
       for (const account of DEMO_ACCOUNTS) await signIn(app, account.email, DEMO_PASSWORD);
+
+      // with the accounts, a year of the circle's register, taken through the séances and the consent method
+      const elue = await signIn(app, 'elue@demo.local', DEMO_PASSWORD);
+      const register = (await elue.agent.get('/registre').expect(200)).text;
+      for (const title of [
+        'Gestion de l’eau des espaces verts',
+        'Schéma directeur de diversification des activités',
+        'Comité de pilotage de la collecte des déchets',
+      ])
+        expect(register).toContain(title);
+      expect(register).toContain('Ouverture de la médiathèque le dimanche');
+      const decisions = await fresh.db.selectFrom('proposals').select(['id', 'title', 'stage', 'review_date', 'published_at']).execute();
+      expect(decisions.map((d) => d.stage).sort()).toEqual(['adopted', 'adopted', 'adopted', 'adopted', 'postponed']);
+      expect(decisions.filter((d) => d.published_at).map((d) => d.title)).toEqual(['Gestion de l’eau des espaces verts']);
+      expect(decisions.filter((d) => d.review_date)).toHaveLength(1);
+      const outcomes = await fresh.db.selectFrom('objections').select('outcome').execute();
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['deferred', 'integrated', 'withdrawn']);
+      const meetings = await fresh.db.selectFrom('meetings').select('status').execute();
+      expect(meetings.map((m) => m.status)).toEqual(['closed', 'closed', 'closed', 'closed']);
+      // the water decision's record: its objection, the version that integrated it, and its publication
+      const water = decisions.find((d) => d.published_at)!;
+      const record = (await elue.agent.get(`/registre/${water.id}`).expect(200)).text;
+      expect(record).toContain('jardins partagés');
+      expect(record).toContain('Chaîne vérifiée');
+      expect((await request(app).get(`/decisions-publiques/${water.id}`).expect(200)).text).toContain('Gestion de l’eau des espaces verts');
+      // every chain verifies and the read models are what the log projects
+      expect((await verifyLog(fresh.db)).breaks).toEqual([]);
+      expect((await verifyReadModels(fresh.db)).differences).toEqual([]);
     } finally {
       await fresh.dispose();
     }

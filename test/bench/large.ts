@@ -4,20 +4,63 @@
  * the same projection as the service, so verify-log accepts the result. Varied French text.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { decide, evolve, isDomainError, type Command, type Event, type State } from '../../src/consent/index.ts';
 import type { DB } from '../../src/db/schema.ts';
 import { eventHash, GENESIS_HASH } from '../../src/ledger/hash.ts';
 import { appendEntries, type NewLogEntry } from '../../src/proposals/events.repository.ts';
 import { projectBatch } from '../../src/proposals/proposal.projection.ts';
+import { flush, recordingDb } from './bulk.ts';
 
-const WORDS = (
-  'eau assainissement collecte déchets tri compost cantine école crèche piscine médiathèque voirie éclairage budget ' +
-  'subvention association quartier transport navette vélo stationnement marché forêt rivière climat énergie chauffage ' +
-  'isolation bâtiment agents horaires recrutement formation télétravail numérique accueil habitants jeunesse sport ' +
-  'culture patrimoine urbanisme logement social solidarité santé prévention sécurité tranquillité festival concertation'
+/**
+ * A realistic vocabulary: each decision is about one theme of a town's life and draws most of its
+ * nouns from it, the rest from the administration's common words, the most common ones more often
+ * (Zipf), so a search word matches a few percent of the register, not all of it, and the measured
+ * query does what it does on a real register.
+ */
+const THEMES: readonly string[][] = [
+  'eau potable réseau captage assainissement station épuration fuite compteur nappe sécheresse arrosage forage canalisation redevance rivière',
+  'déchets collecte tri compost biodéchets déchetterie encombrants conteneurs recyclage benne tournée ordures emballages verre redevance',
+  'cantine restauration repas menus végétarien cuisine centrale produits locaux gaspillage allergies self bio fournisseurs diététicienne',
+  'école crèche périscolaire accueil enfants parents enseignants garderie classe rentrée mercredi animateurs goûter cour',
+  'piscine gymnase stade équipements sportifs clubs créneaux vestiaires bassin maîtres-nageurs tribune terrain licence',
+  'médiathèque bibliothèque lecture prêt horaires dimanche animations conte numérique fonds ouvrages ludothèque exposition',
+  'voirie chaussée trottoirs nids-de-poule signalisation carrefour ralentisseur marquage chantier déneigement enrobé bordures',
+  'éclairage public lampadaires extinction nuit led consommation luminaires candélabres horloges pollution lumineuse',
+  'climat énergie chauffage isolation rénovation chaudière photovoltaïque panneaux sobriété thermique bâtiments consommation bilan carbone',
+  'mobilité transport navette bus vélo piste cyclable stationnement covoiturage parking abonnement arrêt ligne gare',
+  'forêt arbres plantation espaces verts parc jardin partagé biodiversité haies fauchage pesticides abeilles friche verger',
+  'agents horaires recrutement formation télétravail astreintes congés entretien professionnel postes mutualisation temps partiel encadrement',
+  'budget subvention dépenses recettes investissement emprunt fiscalité tarifs économies marchés publics prévisionnel dotation',
+  'logement social habitat bailleurs loyers insalubrité réhabilitation lotissement permis urbanisme zonage densification foncier',
+  'santé prévention maison médicale médecins pharmacie vaccination dépistage seniors aidants solidarité portage repas isolement',
+  'sécurité tranquillité police municipale vidéoprotection incivilités médiation nuisances bruit patrouille prévention délinquance',
+  'culture patrimoine festival concert théâtre musée église restauration fresque archives spectacle résidence artistes',
+  'numérique site internet démarches en ligne accueil téléphonique guichet dématérialisation données fibre inclusion ordinateurs formulaires',
+  'jeunesse conseil municipal des jeunes local ados chantiers loisirs séjours colonie bourse permis citoyen engagement',
+  'marché commerces centre-bourg halle producteurs terrasse foire artisans vitrines boutique enseigne',
+].map((line) => line.split(' '));
+const COMMON = (
+  'service commune habitants usagers élus conseil projet dispositif calendrier délai coût mise en œuvre suivi évaluation ' +
+  'partenaires association quartier territoire intercommunalité agglomération département région État règlement convention ' +
+  'expérimentation bilan semaine mois année samedi matin soir public information concertation réunion comité groupe ' +
+  'charge équipe responsable priorité besoin demande offre qualité accès sécurité entretien travaux achat contrat prestataire ' +
+  'rapport note avis décision vote délibération procédure étape phase option scénario alternative impact risque ' +
+  'objectif indicateur critère résultat enquête questionnaire retour expérience difficulté solution proposition principe'
 ).split(' ');
-const VERBS = ['réduire', 'organiser', 'financer', 'ouvrir', 'fermer', 'mutualiser', 'évaluer', 'simplifier', 'étendre', 'expérimenter'];
+const VERBS =
+  'réduire organiser financer ouvrir fermer mutualiser évaluer simplifier étendre expérimenter adapter reporter confier renforcer limiter regrouper prolonger supprimer créer harmoniser'.split(
+    ' ',
+  );
+const LINKS = ['pour', 'avec', 'dans', 'sur', 'pendant', 'avant', 'après', 'par', 'sans', 'entre', 'selon', 'auprès de'];
+const DETS = ['le', 'la', 'les', 'un', 'une', 'des', 'ce', 'notre', 'chaque'];
+const OPENINGS = {
+  question: ['Qui prend en charge', 'Combien coûte', 'Quand commence', 'Comment se passe', 'Qui décide de', 'Pourquoi choisir'],
+  answer: ['Le service prévoit', 'Il est prévu de', 'Nous avons choisi de', 'La direction propose de'],
+  reaction: ['Je trouve utile de', 'Je suis rassurée de', 'Je crains de', 'Il me semble important de'],
+  objection: ['Cette proposition empêche de', 'Mon objection\u00a0: adopter ce texte nous oblige à', 'Ce texte met en danger la capacité à'],
+  concern: ['Ma préoccupation porte sur', 'Je reste préoccupé par', 'Une inquiétude demeure sur'],
+} as const;
 
 /** A deterministic pseudo-random generator, so two runs build the same register. */
 function random(seed: number): () => number {
@@ -25,14 +68,28 @@ function random(seed: number): () => number {
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
-function sentence(r: () => number, words: number): string {
+/** Index 0 is the most frequent: a Zipf-like draw over a list. */
+const zipf = <T>(r: () => number, list: readonly T[]): T => list[Math.min(list.length - 1, Math.floor(list.length * r() ** 2.5))]!;
+
+function sentence(r: () => number, words: number, theme: readonly string[], opening?: readonly string[]): string {
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
-  const body = Array.from({ length: words }, () => pick(WORDS)).join(' ');
-  return `${pick(VERBS)[0]!.toUpperCase()}${pick(VERBS).slice(1)} ${body}.`;
+  const noun = () => (r() < 0.6 ? pick(theme) : zipf(r, COMMON));
+  const parts: string[] = [opening ? pick(opening) : pick(VERBS)];
+  while (parts.join(' ').split(' ').length < words) parts.push(pick(DETS), noun(), r() < 0.5 ? pick(LINKS) : noun());
+  if (LINKS.includes(parts[parts.length - 1]!)) parts.push(pick(DETS), noun());
+  const text = parts.join(' ');
+  return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
+}
+function paragraph(r: () => number, words: number, theme: readonly string[]): string {
+  const out: string[] = [];
+  for (let n = 0; n < words; n += 14) out.push(sentence(r, 14, theme));
+  return out.join(' ');
 }
 
 /** The commands of one decision: adopted, with an objection integrated one time in four, withdrawn or postponed now and then. */
 function commandsOf(id: string, r: () => number, people: string[], at: () => string): Command[] {
+  const theme = THEMES[Math.floor(r() * THEMES.length)]!;
+  const say = (words: number, opening?: keyof typeof OPENINGS) => sentence(r, words, theme, opening ? OPENINGS[opening] : undefined);
   const [proposer, facilitator, a, b] = people as [string, string, string, string];
   const c = (type: Command['type'], actorId: string, fields: Record<string, unknown> = {}) => ({ type, actorId, at: at(), ...fields }) as unknown as Command;
   const list: Command[] = [
@@ -41,17 +98,17 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
       proposerId: proposer,
       facilitatorId: facilitator,
       secretaryId: null,
-      title: sentence(r, 4),
-      tension: sentence(r, 12),
-      text: sentence(r, 40),
-      criteria: sentence(r, 8),
+      title: say(5),
+      tension: say(12),
+      text: paragraph(r, 40, theme),
+      criteria: say(8),
       reviewDate: r() < 0.5 ? `20${20 + Math.floor(r() * 10)}-0${1 + Math.floor(r() * 9)}-15` : null,
       validitySet: 'importante_argumentee',
     }),
     c('Present', facilitator),
     c('StartClarificationRound', facilitator, { participants: [a, b] }),
-    c('AskQuestion', a, { questionId: 'q1', text: sentence(r, 10) }),
-    c('AnswerQuestion', proposer, { questionId: 'q1', answer: sentence(r, 15) }),
+    c('AskQuestion', a, { questionId: 'q1', text: say(10, 'question') }),
+    c('AnswerQuestion', proposer, { questionId: 'q1', answer: say(15, 'answer') }),
     c('Pass', b),
   ];
   const end = r();
@@ -59,18 +116,18 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
   if (end < 0.1) return [...list, c('PostponeProposal', facilitator)];
   list.push(
     c('StartReactionRound', facilitator, { participants: [a, b] }),
-    c('React', a, { reactionId: 'r1', text: sentence(r, 15) }),
-    c('React', b, { reactionId: 'r2', text: sentence(r, 15) }),
+    c('React', a, { reactionId: 'r1', text: say(15, 'reaction') }),
+    c('React', b, { reactionId: 'r2', text: say(15, 'reaction') }),
     c('StartAmendment', facilitator),
     c('KeepProposal', proposer),
     c('StartObjectionRound', facilitator, { participants: [a, b] }),
   );
   if (r() < 0.25) {
     list.push(
-      c('RaiseObjection', a, { objectionId: 'o1', reasoning: sentence(r, 20) }),
-      c('RecordConcern', b, { concernId: 'c1', text: sentence(r, 12) }),
+      c('RaiseObjection', a, { objectionId: 'o1', reasoning: say(20, 'objection') }),
+      c('RecordConcern', b, { concernId: 'c1', text: say(12, 'concern') }),
       c('TestObjection', facilitator, { objectionId: 'o1', answers: { importante: true, argumentee: true }, ruling: 'valid' }),
-      c('AmendProposal', proposer, { text: sentence(r, 45), changeNote: sentence(r, 6), motivatedBy: [{ kind: 'objection', id: 'o1' }] }),
+      c('AmendProposal', proposer, { text: paragraph(r, 45, theme), changeNote: say(6), motivatedBy: [{ kind: 'objection', id: 'o1' }] }),
       c('ConfirmObjectionLifted', a, { objectionId: 'o1' }),
       c('ConfirmTensionAnswered', proposer, { objectionId: 'o1' }),
       c('StartObjectionRound', facilitator, { participants: [a, b] }),
@@ -80,11 +137,16 @@ function commandsOf(id: string, r: () => number, people: string[], at: () => str
   return list;
 }
 
-/** Writes `count` decisions in transactions of `chunk`; returns the number of events written. */
+/**
+ * Writes `count` decisions in transactions of `chunk`; returns the number of events written.
+ * The read models of a chunk are projected by the service's projection into a recording Kysely,
+ * then sent as multi-row inserts (bulk.ts); `parallel` chunks are written at once (on a server, the
+ * next chunk is generated while the database writes the previous one).
+ */
 export async function seedLarge(
   db: Kysely<DB>,
   count: number,
-  options: { chunk?: number; seed?: number; onProgress?: (done: number) => void } = {},
+  options: { chunk?: number; seed?: number; parallel?: number; onProgress?: (done: number) => void } = {},
 ): Promise<number> {
   const r = random(options.seed ?? 42);
   const people = (
@@ -98,38 +160,57 @@ export async function seedLarge(
   const step = Math.max(60_000, Math.floor((Date.parse('2026-11-01T00:00:00Z') - clock) / (count * 20)));
   const at = () => new Date((clock += step)).toISOString();
   const chunk = options.chunk ?? 500;
+  const recorder = recordingDb();
   let events = 0;
-  for (let done = 0; done < count; done += chunk) {
-    await db.transaction().execute(async (trx) => {
-      const entries: NewLogEntry[] = [];
-      const batches: { id: string; events: { seq: number; event: Event }[]; lastHash: string }[] = [];
-      for (let i = done; i < Math.min(count, done + chunk); i++) {
-        const id = randomUUID();
-        const cast = Array.from({ length: 4 }, () => people[Math.floor(r() * people.length)]!);
-        if (new Set(cast).size < 4) cast.splice(0, 4, ...people.slice(i % 36, (i % 36) + 4));
-        let state: State = null;
-        let previous = GENESIS_HASH;
-        const sequenced: { seq: number; event: Event }[] = [];
-        for (const command of commandsOf(id, r, cast, at)) {
-          const decided = decide(state, command);
-          if (isDomainError(decided)) throw new Error(`seed: ${command.type} refused (${decided.code})`);
-          for (const event of decided) {
-            const seq = sequenced.length + 1;
-            const data = event as unknown as Record<string, unknown>;
-            const hash = eventHash(previous, { streamId: id, seq, event: data });
-            entries.push({ streamId: id, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
-            sequenced.push({ seq, event });
-            previous = hash;
-            state = evolve(state, event);
-          }
+  let written = 0;
+
+  /** One chunk, generated and projected in memory: its events and the read-model writes. */
+  async function generate(from: number, to: number): Promise<{ entries: NewLogEntry[]; writes: CompiledQuery[] }> {
+    const entries: NewLogEntry[] = [];
+    for (let i = from; i < to; i++) {
+      const id = randomUUID();
+      const cast = Array.from({ length: 4 }, () => people[Math.floor(r() * people.length)]!);
+      if (new Set(cast).size < 4) cast.splice(0, 4, ...people.slice(i % 36, (i % 36) + 4));
+      let state: State = null;
+      let previous = GENESIS_HASH;
+      const sequenced: { seq: number; event: Event }[] = [];
+      for (const command of commandsOf(id, r, cast, at)) {
+        const decided = decide(state, command);
+        if (isDomainError(decided)) throw new Error(`seed: ${command.type} refused (${decided.code})`);
+        for (const event of decided) {
+          const seq = sequenced.length + 1;
+          const data = event as unknown as Record<string, unknown>;
+          const hash = eventHash(previous, { streamId: id, seq, event: data });
+          entries.push({ streamId: id, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
+          sequenced.push({ seq, event });
+          previous = hash;
+          state = evolve(state, event);
         }
-        batches.push({ id, events: sequenced, lastHash: previous });
       }
-      for (let i = 0; i < entries.length; i += 2000) await appendEntries(trx, entries.slice(i, i + 2000));
-      for (const b of batches) await projectBatch(trx, { before: null, events: b.events, meetingId: null, lastSeq: b.events.length, lastHash: b.lastHash });
-      events += entries.length;
-    });
-    options.onProgress?.(Math.min(count, done + chunk));
+      await projectBatch(recorder.db, { before: null, events: sequenced, meetingId: null, lastSeq: sequenced.length, lastHash: previous });
+    }
+    return { entries, writes: recorder.take() };
   }
+
+  const inFlight = new Set<Promise<void>>();
+  for (let done = 0; done < count; done += chunk) {
+    const to = Math.min(count, done + chunk);
+    const { entries, writes } = await generate(done, to);
+    const write = db
+      .transaction()
+      .execute(async (trx) => {
+        for (let i = 0; i < entries.length; i += 2000) await appendEntries(trx, entries.slice(i, i + 2000));
+        await flush(trx, writes);
+      })
+      .then(() => {
+        events += entries.length;
+        written += to - done;
+        options.onProgress?.(written);
+      });
+    inFlight.add(write);
+    void write.finally(() => inFlight.delete(write)).catch(() => {});
+    if (inFlight.size >= (options.parallel ?? 1)) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
   return events;
 }

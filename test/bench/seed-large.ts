@@ -25,6 +25,8 @@ try {
   const started = performance.now();
   const events = await seedLarge(database.db, count, {
     seed: Date.now() % 100_000,
+    // on a server, the next chunk is generated while the previous one is written
+    parallel: database.kind === 'postgres' ? 2 : 1,
     onProgress: (done) => process.stdout.write(`\r${done} / ${count} décisions`),
   });
   console.log(`\n${count} décisions (${events} événements) écrites en ${((performance.now() - started) / 1000).toFixed(0)} s.`);

@@ -202,7 +202,7 @@ describe('the integrity of a record', () => {
     await sql`alter table events enable trigger events_append_only`.execute(database.db);
     const page = await observer.agent.get(`/registre/${victim}`).expect(200);
     expect(page.text).toContain('Chaîne rompue à l’événement n°\u00a01');
-    expect(page.text).toContain(`proposition ${victim}, événement n° 1`);
+    expect(page.text).toContain(`Proposition ${victim}, événement n°\u00a01\u00a0: l’empreinte ne correspond plus au contenu de l’événement.`);
     expect(page.text).not.toContain('Chaîne vérifiée');
     const again = await observer.agent.get(`/registre/${victim}/verification`).set('HX-Request', 'true').expect(200);
     expect(again.text).toContain('Chaîne rompue');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import request from 'supertest';
+import { sql } from 'kysely';
 import { parse } from 'csv-parse/sync';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -165,12 +166,24 @@ describe('keyset pages', () => {
     const seen: string[] = [];
     let page = await registerPage(database.db, observer.actor, filters, { pageSize: 1 });
     seen.push(...page.decisions.map((d) => d.id));
+    const highlighted = (p: typeof page) => p.decisions.every((d) => d.snippet?.some((part) => part.hit && /tension/i.test(part.text)));
+    expect(highlighted(page)).toBe(true);
     while (page.next) {
       page = await registerPage(database.db, observer.actor, { ...filters, after: decodeCursor(page.next) }, { pageSize: 1 });
       seen.push(...page.decisions.map((d) => d.id));
+      // the excerpts are made for the rows of the page, whichever page it is
+      expect(highlighted(page)).toBe(true);
     }
     expect(all.decisions.length).toBeGreaterThan(1);
+    expect(highlighted(all)).toBe(true);
     expect(seen).toEqual(all.decisions.map((d) => d.id));
+  });
+
+  it('when decisions are added, then they go straight into the search index, with no pending list every search would read', async () => {
+    const { rows } = await sql<{
+      options: string[] | null;
+    }>`select reloptions as options from pg_class where relname = 'register_documents_search_idx'`.execute(database.db);
+    expect(rows[0]!.options).toContain('fastupdate=off');
   });
 });
 

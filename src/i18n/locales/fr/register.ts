@@ -75,6 +75,40 @@ export const registerFr = {
     broken_hint:
       'Le journal de cette décision a été modifié hors de l’application. Prévenez l’administrateur ou l’administratrice, qui lancera npm run verify-log pour le détail.',
     verify_now: 'Vérifier maintenant',
+    break_sentence: 'Proposition {{proposal}}, événement n°\u00a0{{seq}}\u00a0: {{reason}}.',
+    reasons: {
+      hash_mismatch: 'l’empreinte ne correspond plus au contenu de l’événement',
+      broken_link: 'l’empreinte précédente ne correspond pas à l’événement d’avant',
+      sequence_gap: 'la numérotation présente un trou, cet événement manque (supprimé)\u00a0; la chaîne passe à l’événement n°\u00a0{{next}}',
+      column_mismatch: 'la colonne {{column}} vaut «\u00a0{{stored}}\u00a0» alors que l’événement enregistré sous son empreinte dit «\u00a0{{expected}}\u00a0»',
+      head_truncated:
+        'la proposition enregistre une chaîne jusqu’à l’événement n°\u00a0{{recorded}}, le journal s’arrête à l’événement n°\u00a0{{last}}\u00a0: les événements suivants ont été supprimés',
+      head_truncated_empty:
+        'la proposition enregistre une chaîne jusqu’à l’événement n°\u00a0{{recorded}}, le journal n’en contient aucun\u00a0: ils ont été supprimés',
+      head_mismatch_count:
+        'le journal va jusqu’à l’événement n°\u00a0{{logged}}, la proposition enregistre l’événement n°\u00a0{{recorded}} pour dernier\u00a0: la tête enregistrée (last_seq, last_hash) a été réécrite',
+      head_mismatch_hash:
+        'la proposition enregistre pour dernière empreinte {{stored}}, or celle de l’événement n°\u00a0{{seq}} est {{expected}}\u00a0: la tête enregistrée ou cet événement a été réécrit',
+      no_proposal: 'le journal contient des événements d’une proposition absente de la table proposals',
+      witness_missing: 'le relevé atteste une chaîne jusqu’à l’événement n°\u00a0{{attested}} (dernière empreinte {{hash}}), le journal n’en contient aucun',
+      witness_truncated:
+        'le relevé atteste une chaîne jusqu’à l’événement n°\u00a0{{attested}} (dernière empreinte {{hash}}), le journal s’arrête à l’événement n°\u00a0{{last}}',
+      witness_rewritten:
+        'le relevé atteste pour cet événement l’empreinte {{expected}}, le journal lui donne {{stored}}\u00a0: cet événement ou l’un de ceux d’avant a été réécrit',
+    },
+  },
+  verification: {
+    verified: 'Registre vérifié',
+    verified_line: 'Les {{events}}\u00a0événements des {{chains}}\u00a0chaînes du journal ont été vérifiés le {{date}}, tous conformes à leur empreinte.',
+    never: 'Le journal n’a pas encore été vérifié en entier. Une administratrice ou un administrateur peut le faire ici, ou avec npm run verify-log.',
+    broken: 'Registre altéré',
+    broken_line_one: 'Vérification du {{date}}\u00a0: {{count}}\u00a0chaîne rompue sur {{chains}}\u00a0:',
+    broken_line_other: 'Vérification du {{date}}\u00a0: {{count}}\u00a0chaînes rompues sur {{chains}}\u00a0; la première\u00a0:',
+    broken_hint: 'Prévenez l’administrateur ou l’administratrice, qui lancera npm run verify-log pour le détail de chaque chaîne.',
+    by_cli: 'par la ligne de commande',
+    by: 'par {{name}}',
+    verify_now: 'Vérifier tout le registre maintenant',
+    verify_hint: 'Relit chaque événement du journal et recalcule son empreinte. Sur un grand registre, cela peut prendre quelques minutes.',
   },
   reviews: {
     title: 'Révisions à venir et dépassées',
