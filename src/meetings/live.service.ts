@@ -41,6 +41,8 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
+  /** A question waiting for its answer: the proposer must act, the asker waits (no one else holds the floor). */
+  answering: { proposerId: string; askerId: string; questionId: string } | null;
   me: {
     personId: string | null;
     role: string | null;
@@ -99,6 +101,8 @@ export class LiveMeetingService {
     const personId = actor.kind === 'anonymous' ? null : actor.personId;
     const round = proposal ? openRound(proposal) : null;
     const active = round && round.turnIndex < round.order.length;
+    const pending = proposal?.stage === 'clarification' ? proposal.questions.find((q) => q.id === proposal.pendingQuestionId) : undefined;
+    const answering = proposal && pending ? { proposerId: proposal.proposerId, askerId: pending.askerId, questionId: pending.id } : null;
     const candidates = roundCandidates(members, proposal?.actingFacilitatorId ?? meeting.facilitatorPersonId);
     const open = meeting.status !== 'closed';
     const mayFacilitate = can(actor, { type: 'meeting.facilitate', meeting: facts });
@@ -120,8 +124,10 @@ export class LiveMeetingService {
       agenda,
       proposal,
       round,
-      speakerId: active ? (round.order[round.turnIndex] ?? null) : null,
+      // while a question waits, the proposer answers: nobody's turn is announced, the asker waits
+      speakerId: active && !answering ? (round.order[round.turnIndex] ?? null) : null,
       nextId: active ? (round.order[round.turnIndex + 1] ?? null) : null,
+      answering,
       me: {
         personId,
         role: facts.actorRole,

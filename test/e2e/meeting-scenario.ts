@@ -178,11 +178,20 @@ export async function holdMeeting(
   await step(alice, () => alice.press('#btn-question'));
   await allSee(`.said-item:has-text("Qui tranche quand personne ne se met d’accord ?")`, talk());
 
-  // Alice, who keeps the floor until the answer, looks at the navigation while the proposer
-  // answers: the announcement changes (Bob's turn), her focus does not move.
+  // While the question waits, every view says who must act: the proposer answers Alice's question,
+  // Alice waits (no « À vous ! »), and the order list agrees with the banner.
+  await alice.see('#awaiting-answer');
+  expect(await alice.text('#awaiting-answer')).toBe(`En attente de la réponse de ${NAMES.proposer} à votre question.`);
+  expect(await alice.page.$('#your-turn')).toBeNull();
+  const answering = `${NAMES.proposer} répond à la question ${elide('de', NAMES.alice)}`;
+  for (const p of [facilitator, projector, bob]) await p.see(`#turn-banner:has-text("${answering}")`);
+  expect(await facilitator.text('.turn-awaiting')).toContain(NAMES.alice);
+  expect(await proposer.text('#your-turn')).toContain(`Répondez à la question ${elide('de', NAMES.alice)}.`);
+  // Alice looks at the navigation while the proposer answers: the announcement changes (Bob's
+  // turn), her focus does not move.
   await alice.page.focus('.views-nav a[aria-current="page"]');
   const announceBefore = await alice.text('#announce');
-  expect(announceBefore).toContain('C’est votre tour de parole.');
+  expect(announceBefore).toContain('En attente de la réponse');
   await proposer.fill('textarea[id^="f-answer-"]', 'Personne ne tranche : on cherche ensemble ce qui lève l’objection.');
   await step(proposer, () => proposer.press('#btn-repondre'));
   await expect.poll(() => alice.text('#announce'), { timeout: WAIT }).toBe(`Tour de clarification. C’est au tour de ${NAMES.bob}`);

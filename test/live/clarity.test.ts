@@ -1,0 +1,139 @@
+/**
+ * What each view says while the meeting is held (issue 10): who must act while a question waits for
+ * its answer, what an observer is told, the proposer's preview, the controls that name their
+ * objection, the confirmations before withdrawing or postponing, the draft form and its confirmation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { buildApp } from '../helpers/app.ts';
+import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+
+let database: TestDatabase;
+let app: Express;
+
+interface Seance {
+  meetingId: string;
+  code: string;
+  facilitator: Session;
+  proposer: Session;
+  observer: Session;
+  alice: Session & { personId: string };
+  bob: Session & { personId: string };
+}
+
+/** The page's text as a reader sees it (EJS escapes quotes). */
+const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
+
+async function joinWithAccount(session: Session, code: string): Promise<void> {
+  const page = await session.agent.get(`/rejoindre/${code}`);
+  await session.agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), code })
+    .expect(303);
+}
+
+/** A séance of its own: Farid facilitates, Marie proposes, Élise observes, Alice and Bob join as guests (in that order). */
+async function seedSeance(): Promise<Seance> {
+  const admin = await seedAccount(database.db, 'admin');
+  const fac = await seedAccount(database.db, 'facilitator', { name: 'Farid Facilitateur' });
+  const member = await seedAccount(database.db, 'member', { name: 'Marie Porteuse' });
+  const elue = await seedAccount(database.db, 'observer', { name: 'Élise Élue' });
+  const { id: meetingId, code } = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor));
+  const facilitator = await signIn(app, fac.email);
+  const proposer = await signIn(app, member.email);
+  const observer = await signIn(app, elue.email);
+  await joinWithAccount(proposer, code);
+  await joinWithAccount(observer, code);
+  for (const who of [proposer, observer]) await who.agent.post(`/seances/${meetingId}/arrivee`).type('form').send({ _csrf: who.csrf }).expect(303);
+  const alice = await joinAsGuest(app, database.db, code, `Alice Agente`);
+  const bob = await joinAsGuest(app, database.db, code, `Bob Habitant`);
+  for (const who of [alice, bob]) await who.agent.post(`/seances/${meetingId}/arrivee`).type('form').send({ _csrf: who.csrf }).expect(303);
+  return { meetingId, code, facilitator, proposer, observer, alice, bob };
+}
+
+function actIn(meetingId: string, proposalId: string) {
+  return (who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') =>
+    who.agent
+      .post(`/seances/${meetingId}/propositions/${proposalId}/${action}`)
+      .type('form')
+      .send({ _csrf: who.csrf, retour: back, ...fields });
+}
+
+/** Marie drafts a proposal; the facilitator presents it and opens the clarification round (Alice, then Bob). */
+async function clarification(s: Seance): Promise<{ proposalId: string; act: ReturnType<typeof actIn> }> {
+  const form = await s.proposer.agent.get(`/seances/${s.meetingId}/propositions/nouvelle`).expect(200);
+  await s.proposer.agent
+    .post(`/seances/${s.meetingId}/propositions`)
+    .type('form')
+    .send({
+      _csrf: csrfOf(form.text),
+      title: 'Du consensus au consentement',
+      tension: 'Les décisions traînent.',
+      text: 'Passer d’une culture du consensus à une culture du consentement.',
+      validitySet: 'importante_argumentee',
+    })
+    .expect(303);
+  const row = await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', s.meetingId).executeTakeFirstOrThrow();
+  const act = actIn(s.meetingId, row.id);
+  expect((await act(s.facilitator, 'presenter', {}, 'console')).status).toBe(303);
+  expect((await act(s.facilitator, 'ouvrir-clarification', {}, 'console')).status).toBe(303);
+  return { proposalId: row.id, act };
+}
+
+const view = async (who: Session, meetingId: string, name: string) => readable((await who.agent.get(`/seances/${meetingId}/${name}`).expect(200)).text);
+/** The status the order list gives each person, in order. */
+const statuses = (html: string) =>
+  [...html.matchAll(/<span class="turn-name">([^<]+)<\/span>\s*<span class="turn-status">([^<·]+)/g)].map((m) => [m[1], m[2]!.trim()]);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = buildApp(database);
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+describe('while a question waits for its answer', () => {
+  it('when Alice has asked, then every view says that Marie answers Alice’s question, Alice waits, and the order list agrees', async () => {
+    const s = await seedSeance();
+    const { act } = await clarification(s);
+    expect((await act(s.alice, 'question', { texte: 'Qui tranche en cas de blocage ?' })).status).toBe(303);
+
+    const waiting = 'Marie Porteuse répond à la question d’Alice Agente';
+    const aliceView = await view(s.alice, s.meetingId, 'participant');
+    expect(aliceView).toContain('En attente de la réponse de Marie Porteuse à votre question.');
+    expect(aliceView).not.toContain('À vous');
+    expect(aliceView).not.toContain('Aucune action ne vous revient');
+    for (const [who, name] of [
+      [s.bob, 'participant'],
+      [s.facilitator, 'console'],
+      [s.facilitator, 'projection'],
+    ] as const) {
+      const html = await view(who, s.meetingId, name);
+      expect(html, name).toContain(waiting);
+      expect(html, name).not.toContain('C’est au tour');
+    }
+    const porteur = await view(s.proposer, s.meetingId, 'porteur');
+    expect(porteur).toContain('id="your-turn"');
+    expect(porteur).toContain('Répondez à la question d’Alice Agente.');
+    const console = await view(s.facilitator, s.meetingId, 'console');
+    expect(statuses(console)).toEqual([
+      ['Alice Agente', 'attend la réponse à sa question'],
+      ['Bob Habitant', 'à venir'],
+    ]);
+    expect(console).toContain('En attente de la réponse de Marie Porteuse.');
+
+    const qid = (await database.db.selectFrom('contributions').select('ref_id').where('kind', '=', 'question').executeTakeFirstOrThrow()).ref_id!;
+    expect((await act(s.proposer, 'repondre', { question: qid, texte: 'Le groupe, ensemble.' }, 'porteur')).status).toBe(303);
+    const after = await view(s.facilitator, s.meetingId, 'console');
+    expect(after).toContain('C’est au tour de Bob Habitant');
+    expect(statuses(after)).toEqual([
+      ['Alice Agente', 'a parlé'],
+      ['Bob Habitant', 'a la parole'],
+    ]);
+    expect(await view(s.bob, s.meetingId, 'participant')).toContain('id="your-turn"');
+  });
+});
