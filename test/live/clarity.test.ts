@@ -137,3 +137,23 @@ describe('while a question waits for its answer', () => {
     expect(await view(s.bob, s.meetingId, 'participant')).toContain('id="your-turn"');
   });
 });
+
+describe('someone outside the round', () => {
+  it('when a round is open, then the observer is told they follow without speaking, never that they take part in the next round', async () => {
+    const s = await seedSeance();
+    const { act } = await clarification(s);
+    const observed = await view(s.observer, s.meetingId, 'participant');
+    expect(observed).toContain('Vous observez la séance\u00a0: vous suivez chaque tour sans prendre la parole.');
+    expect(observed).not.toContain('tour suivant');
+    expect(observed).toContain('C’est au tour d’Alice Agente');
+    const proposer = await view(s.proposer, s.meetingId, 'participant');
+    expect(proposer).toContain('Vous portez la proposition');
+    expect(proposer).not.toContain('tour suivant');
+    // a member arriving after the round started does take part in the next one
+    const late = await joinAsGuest(app, database.db, s.code, 'Lucie Retard');
+    await late.agent.post(`/seances/${s.meetingId}/arrivee`).type('form').send({ _csrf: late.csrf }).expect(303);
+    expect(await view(late, s.meetingId, 'participant')).toContain('Ce tour a commencé avant votre arrivée\u00a0: vous prendrez part au tour suivant.');
+    expect((await act(s.alice, 'passer')).status).toBe(303);
+    expect(await view(s.observer, s.meetingId, 'participant')).toContain('Vous observez la séance');
+  });
+});

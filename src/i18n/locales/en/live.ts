@@ -65,7 +65,12 @@ export const liveEn: Widen<typeof liveFr> = {
   round_order: 'Speaking order',
   round_progress_one: '{{count}} of {{total}} has taken their turn',
   round_progress_other: '{{count}} of {{total}} have taken their turn',
-  not_in_round: 'You will take part in the next round.',
+  outside_round: {
+    observer: 'You are observing the meeting: you follow each round without speaking.',
+    facilitator: 'You are facilitating the meeting: you do not take a turn.',
+    proposer: 'You are the proposer: you listen to this round without taking a turn.',
+    late: 'You arrived after this round started: you will take part in the next one.',
+  },
   answering: '{{proposer}} is answering {{asker}}’s question',
   answering_you: 'Answer {{asker}}’s question.',
   awaiting_your_answer: 'Waiting for {{proposer}}’s answer to your question.',

@@ -61,7 +61,12 @@ export const liveFr = {
   round_order: 'Ordre de parole',
   round_progress_one: '{{count}} sur {{total}} a pris son tour',
   round_progress_other: '{{count}} sur {{total}} ont pris leur tour',
-  not_in_round: 'Vous prendrez part au tour suivant.',
+  outside_round: {
+    observer: 'Vous observez la séance : vous suivez chaque tour sans prendre la parole.',
+    facilitator: 'Vous facilitez la séance : vous ne prenez pas de tour de parole.',
+    proposer: 'Vous portez la proposition : vous écoutez ce tour sans y prendre la parole.',
+    late: 'Ce tour a commencé avant votre arrivée : vous prendrez part au tour suivant.',
+  },
   answering: '{{proposer}} répond à la question {{asker, de}}',
   answering_you: 'Répondez à la question {{asker, de}}.',
   awaiting_your_answer: 'En attente de la réponse {{proposer, de}} à votre question.',
