@@ -69,7 +69,15 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     req: Request,
     res: Response,
     view: ViewName,
-    extra: { status?: number; error?: string | null; values?: Record<string, string>; fieldErrors?: Record<string, FieldError>; preview?: string } = {},
+    extra: {
+      status?: number;
+      error?: string | null;
+      values?: Record<string, string>;
+      fieldErrors?: Record<string, FieldError>;
+      preview?: string;
+      /** The « Modification motivée par » boxes ticked when the form was sent: they stay ticked. */
+      motives?: string[];
+    } = {},
   ) {
     const meetingId = uuidParam(req.params.id);
     const proposalId = typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
@@ -93,6 +101,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       error: extra.error ?? null,
       values: extra.values ?? {},
       fieldErrors: extra.fieldErrors ?? {},
+      motives: extra.motives ?? [],
       key: () => randomUUID(),
       name: (id: string) => model.names[id] ?? '—',
       bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
@@ -135,11 +144,12 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const values: Record<string, string> = {};
     const typed = parsed.ok ? body : parsed.values;
     for (const key of TYPED_FIELDS) if (typeof typed[key] === 'string') values[`${action}.${key}`] = typed[key] as string;
-    const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values });
+    const motives = ([] as unknown[]).concat(body.motive ?? []).filter((m): m is string => typeof m === 'string');
+    const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values, motives });
     const t = res.locals.t;
     // a typed field in error: the message goes next to it, what was typed stays in it
     const failField = (field: (typeof TYPED_FIELDS)[number], error: FieldError) =>
-      render(req, res, back, { status: 400, error: t('forms.has_errors'), values, fieldErrors: { [`${action}.${field}`]: error } });
+      render(req, res, back, { status: 400, error: t('forms.has_errors'), values, motives, fieldErrors: { [`${action}.${field}`]: error } });
     if (!parsed.ok) {
       const field = TYPED_FIELDS.find((k) => parsed.errors[k]);
       return field ? failField(field, parsed.errors[field]!) : fail(t('live.errors.invalid'), 400);
@@ -147,7 +157,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const f = parsed.data;
     const texte = typeof f.texte === 'string' ? f.texte : '';
     if (entry.needsText && !texte) return failField('texte', { key: 'live.errors.text_required' });
-    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: texte });
+    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, motives, preview: texte });
     try {
       await live.act(
         req.actor,

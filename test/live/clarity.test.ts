@@ -157,3 +157,41 @@ describe('someone outside the round', () => {
     expect(await view(s.observer, s.meetingId, 'participant')).toContain('Vous observez la séance');
   });
 });
+
+/** From clarification to the amendment: Alice and Bob pass, then react. */
+async function amendment(s: Seance) {
+  const c = await clarification(s);
+  for (const [who, action, fields, back] of [
+    [s.alice, 'passer', {}, 'participant'],
+    [s.bob, 'passer', {}, 'participant'],
+    [s.facilitator, 'ouvrir-reactions', {}, 'console'],
+    [s.alice, 'reaction', { texte: 'Soulagée.' }, 'participant'],
+    [s.bob, 'reaction', { texte: 'Inquiet pour les élus.' }, 'participant'],
+    [s.facilitator, 'ouvrir-bonification', {}, 'console'],
+  ] as const)
+    expect((await c.act(who, action, fields, back)).status, action).toBe(303);
+  return c;
+}
+
+describe('the proposer’s preview', () => {
+  it('when « Prévisualiser les changements » is pressed, then the « Modification motivée par » boxes ticked stay ticked, and nothing is stored', async () => {
+    const s = await seedSeance();
+    const { act, proposalId } = await amendment(s);
+    const reactions = await database.db.selectFrom('contributions').select(['ref_id', 'body']).where('kind', '=', 'reaction').execute();
+    const bobs = reactions.find((r) => r.body === 'Inquiet pour les élus.')!.ref_id!;
+    const alices = reactions.find((r) => r.body === 'Soulagée.')!.ref_id!;
+    const res = await act(
+      s.proposer,
+      'amender',
+      { texte: 'Passer au consentement. Les élus sont informés.', note: 'Les élus', motive: `reaction:${bobs}`, apercu: '1' },
+      'porteur',
+    );
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('id="amend-preview"');
+    const box = (id: string) => new RegExp(`<input type="checkbox"[^>]*value="reaction:${id}"[^>]*>`).exec(res.text)?.[0] ?? '';
+    expect(box(bobs)).toContain(' checked');
+    expect(box(alices)).not.toContain('checked');
+    expect(res.text).toContain('Les élus sont informés.');
+    expect(await database.db.selectFrom('proposal_versions').select('number').where('proposal_id', '=', proposalId).execute()).toHaveLength(1);
+  });
+});
