@@ -195,3 +195,44 @@ describe('the proposer’s preview', () => {
     expect(await database.db.selectFrom('proposal_versions').select('number').where('proposal_id', '=', proposalId).execute()).toHaveLength(1);
   });
 });
+
+/** From the amendment to integration: the text is kept, Alice and Bob each object, both objections are valid. */
+async function integration(s: Seance) {
+  const c = await amendment(s);
+  for (const [who, action, fields, back] of [
+    [s.proposer, 'maintenir', {}, 'porteur'],
+    [s.facilitator, 'ouvrir-objections', {}, 'console'],
+    [s.proposer, 'pas-objection', {}, 'porteur'],
+    [s.alice, 'objection', { texte: 'Les élus ne seront pas informés.' }, 'participant'],
+    [s.bob, 'objection', { texte: 'Le délai est trop court.' }, 'participant'],
+  ] as const)
+    expect((await c.act(who, action, fields, back)).status, action).toBe(303);
+  const objections = await database.db
+    .selectFrom('objections')
+    .select(['id', 'reasoning'])
+    .where('proposal_id', '=', c.proposalId)
+    .orderBy('raised_at')
+    .execute();
+  for (const o of objections)
+    expect((await c.act(s.facilitator, 'tester', { objection: o.id, 'reponses[importante]': 'oui', 'reponses[argumentee]': 'oui' }, 'console')).status).toBe(
+      303,
+    );
+  return { ...c, alices: objections[0]!.id, bobs: objections[1]!.id };
+}
+
+describe('controls that act on one objection', () => {
+  it('when two objections are integrated, then each « Date de suivi / Reporter l’objection » pair names its objector and quotes its objection', async () => {
+    const s = await seedSeance();
+    const { alices, bobs } = await integration(s);
+    const html = await view(s.facilitator, s.meetingId, 'console');
+    const label = (id: string) => new RegExp(`<label for="f-defer-${id}"[^>]*>([^<]+)<`).exec(html)?.[1]?.trim();
+    expect(label(alices)).toBe('Date de suivi de l’objection d’Alice Agente');
+    expect(label(bobs)).toBe('Date de suivi de l’objection de Bob Habitant');
+    const form = (id: string) => html.split('<form ').find((f) => f.includes(`id="form-reporter-objection-${id}"`)) ?? '';
+    expect(form(alices)).toContain('Reporter l’objection d’Alice Agente');
+    expect(form(alices)).toContain('Les élus ne seront pas informés.');
+    expect(form(alices)).toMatch(new RegExp(`aria-describedby="form-reporter-objection-${alices}-quote"`));
+    expect(form(bobs)).toContain('Reporter l’objection de Bob Habitant');
+    expect(form(bobs)).toContain('Le délai est trop court.');
+  });
+});

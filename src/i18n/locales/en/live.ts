@@ -178,6 +178,8 @@ export const liveEn: Widen<typeof liveFr> = {
     'retirer-objection': 'Withdraw my objection',
     'reporter-objection': 'Defer the objection',
     follow_up_label: 'Follow-up date',
+    follow_up_label_of: 'Follow-up date of {{name}}’s objection',
+    defer_objection_of: 'Defer {{name}}’s objection',
     retirer: 'Withdraw the proposal',
     reporter: 'Postpone the proposal',
     reason_label: 'Reason (optional)',

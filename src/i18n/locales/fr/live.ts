@@ -174,6 +174,8 @@ export const liveFr = {
     'retirer-objection': 'Retirer mon objection',
     'reporter-objection': 'Reporter l’objection',
     follow_up_label: 'Date de suivi',
+    follow_up_label_of: 'Date de suivi de l’objection {{name, de}}',
+    defer_objection_of: 'Reporter l’objection {{name, de}}',
     retirer: 'Retirer la proposition',
     reporter: 'Reporter la proposition',
     reason_label: 'Motif (facultatif)',
