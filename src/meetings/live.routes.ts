@@ -20,7 +20,7 @@ import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
 import { sha256 } from '../accounts/crypto.ts';
 import { ConcurrencyError, KeyReusedError } from '../proposals/proposal.service.ts';
-import { diffWords } from '../proposals/diff.ts';
+import { diffWords, sideBySide } from '../proposals/diff.ts';
 import { errorKey, translateError } from '../i18n/index.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
@@ -103,6 +103,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       fieldErrors: extra.fieldErrors ?? {},
       motives: extra.motives ?? [],
       key: () => randomUUID(),
+      sideBySide,
       name: (id: string) => model.names[id] ?? '—',
       bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
       fragment,

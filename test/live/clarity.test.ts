@@ -192,6 +192,11 @@ describe('the proposer’s preview', () => {
     expect(box(bobs)).toContain(' checked');
     expect(box(alices)).not.toContain('checked');
     expect(res.text).toContain('Les élus sont informés.');
+    // the difference reads as passages, with « avant / après » side by side
+    const preview = res.text.slice(res.text.indexOf('id="amend-preview"'));
+    expect(preview).toContain('<ins title="ajouté">');
+    expect(preview).toMatch(/class="diff-col diff-before"><p class="diff-col-title">Avant<\/p>/);
+    expect(preview).toMatch(/class="diff-col diff-after"><p class="diff-col-title">Après<\/p>/);
     expect(await database.db.selectFrom('proposal_versions').select('number').where('proposal_id', '=', proposalId).execute()).toHaveLength(1);
   });
 });

@@ -18,6 +18,9 @@ export const liveEn: Widen<typeof liveFr> = {
   changes: 'Changes since the previous version',
   added: 'added',
   removed: 'removed',
+  before_after: 'See before and after, side by side',
+  before: 'Before',
+  after: 'After',
   stage: 'Stage',
   stages: {
     draft: 'Draft',

@@ -14,6 +14,9 @@ export const liveFr = {
   changes: 'Changements depuis la version précédente',
   added: 'ajouté',
   removed: 'retiré',
+  before_after: 'Voir avant et après, côte à côte',
+  before: 'Avant',
+  after: 'Après',
   stage: 'Étape',
   stages: {
     draft: 'Brouillon',
