@@ -15,6 +15,7 @@ import { joinUrl, uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
+import { confirmRouter } from './confirm.routes.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
@@ -64,6 +65,7 @@ export interface LiveRouterDeps {
 
 export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   const router = Router();
+  router.use(confirmRouter({ live }));
 
   async function render(
     req: Request,

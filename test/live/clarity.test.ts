@@ -241,3 +241,52 @@ describe('controls that act on one objection', () => {
     expect(form(bobs)).toContain('Le délai est trop court.');
   });
 });
+
+describe('actions that cannot be undone are confirmed', () => {
+  it('when Alice withdraws her objection without JavaScript, then a confirmation page comes first and stores nothing; confirming posts to the same action', async () => {
+    const s = await seedSeance();
+    const { alices, proposalId } = await integration(s);
+    const page = await view(s.alice, s.meetingId, 'participant');
+    const form = page.split('<form ').find((f) => f.includes(`id="form-retirer-objection-${alices}"`)) ?? '';
+    const url = `/seances/${s.meetingId}/propositions/${proposalId}/retirer-objection`;
+    expect(form).toContain(`method="get" action="${url}/confirmer"`);
+    expect(form).toContain(`hx-post="${url}"`);
+    expect(form).toContain('hx-confirm="Retirer l’objection d’Alice Agente');
+    expect(form).not.toContain('name="_csrf"');
+
+    const events = async () => (await database.db.selectFrom('events').select(database.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await events();
+    const confirm = await s.alice.agent.get(`${url}/confirmer?retour=participant&objection=${alices}&cle=6f1c2a8e-5d0b-4c1e-9a53-2b7f0f5e9c12`).expect(200);
+    const html = readable(confirm.text);
+    expect(html).toContain('<h1>Retirer l’objection</h1>');
+    expect(html).toContain('Les élus ne seront pas informés.');
+    expect(html).toContain(`<form method="post" action="${url}"`);
+    expect(html).toContain(`name="objection" value="${alices}"`);
+    expect(html).toContain(`href="/seances/${s.meetingId}/participant?proposition=${proposalId}"`);
+    expect(await events()).toBe(before);
+
+    const posted = await s.alice.agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm.text), retour: 'participant', objection: alices, cle: '6f1c2a8e-5d0b-4c1e-9a53-2b7f0f5e9c12' });
+    expect(posted.status).toBe(303);
+    const row = await database.db.selectFrom('objections').select('outcome').where('id', '=', alices).executeTakeFirstOrThrow();
+    expect(row.outcome).toBe('withdrawn');
+  });
+
+  it('when the facilitator postpones or the proposer withdraws, then each form asks first, and an unknown action has no confirmation page', async () => {
+    const s = await seedSeance();
+    const { proposalId } = await clarification(s);
+    const console = await view(s.facilitator, s.meetingId, 'console');
+    const postpone = console.split('<form ').find((f) => f.includes('id="form-reporter"')) ?? '';
+    expect(postpone).toContain(`action="/seances/${s.meetingId}/propositions/${proposalId}/reporter/confirmer"`);
+    expect(postpone).toContain('hx-confirm="Reporter la proposition «\u00a0Du consensus au consentement\u00a0»\u202f?');
+    const porteur = await view(s.proposer, s.meetingId, 'porteur');
+    expect(porteur.split('<form ').find((f) => f.includes('id="form-retirer"'))).toContain('hx-confirm="Retirer la proposition');
+    const page = await s.proposer.agent
+      .get(`/seances/${s.meetingId}/propositions/${proposalId}/retirer/confirmer?retour=porteur&raison=Plus%20utile`)
+      .expect(200);
+    expect(readable(page.text)).toContain('Plus utile');
+    await s.proposer.agent.get(`/seances/${s.meetingId}/propositions/${proposalId}/question/confirmer`).expect(404);
+  });
+});

@@ -199,6 +199,26 @@ export const liveEn: Widen<typeof liveFr> = {
       'Too many live views are open with your session ({{max}} at most). Close the tabs of the meeting you no longer need, then reload this page.',
     streams_instance: 'The server already follows as many live views as it can. Reload this page in a minute.',
   },
+  confirm: {
+    confirm: 'Confirm',
+    cancel: 'Cancel and go back to the meeting',
+    'retirer-objection': {
+      title: 'Withdraw the objection',
+      question: 'Withdraw {{name}}’s objection? It stays in the minutes as withdrawn and cannot be restored.',
+    },
+    'reporter-objection': {
+      title: 'Defer the objection',
+      question: 'Defer {{name}}’s objection to its follow-up date? It leaves the integration and will be followed up on that date.',
+    },
+    retirer: {
+      title: 'Withdraw the proposal',
+      question: 'Withdraw the proposal “{{title}}”? Its processing stops; the minutes record it as withdrawn.',
+    },
+    reporter: {
+      title: 'Postpone the proposal',
+      question: 'Postpone the proposal “{{title}}”? Its processing stops for this meeting; the minutes record it as postponed.',
+    },
+  },
   draft: {
     title: 'Draft a proposal',
     lead: 'A proposal answers a tension or a need. It will be presented in the meeting, then processed by consent.',

@@ -197,6 +197,26 @@ export const liveFr = {
       'Trop de vues en direct sont ouvertes avec votre session ({{max}} au plus). Fermez les onglets de la séance dont vous n’avez plus besoin, puis rechargez cette page.',
     streams_instance: 'Le serveur suit déjà autant de vues en direct qu’il le peut. Rechargez cette page dans une minute.',
   },
+  confirm: {
+    confirm: 'Confirmer',
+    cancel: 'Annuler et revenir à la séance',
+    'retirer-objection': {
+      title: 'Retirer l’objection',
+      question: 'Retirer l’objection {{name, de}} ? Elle restera au relevé comme retirée et ne pourra plus être rétablie.',
+    },
+    'reporter-objection': {
+      title: 'Reporter l’objection',
+      question: 'Reporter l’objection {{name, de}} à sa date de suivi ? Elle sortira de l’intégration et sera suivie à cette date.',
+    },
+    retirer: {
+      title: 'Retirer la proposition',
+      question: 'Retirer la proposition « {{title}} » ? Son traitement s’arrête ; le relevé la consignera comme retirée.',
+    },
+    reporter: {
+      title: 'Reporter la proposition',
+      question: 'Reporter la proposition « {{title}} » ? Son traitement s’arrête pour cette séance ; le relevé la consignera comme reportée.',
+    },
+  },
   draft: {
     title: 'Rédiger une proposition',
     lead: 'Une proposition répond à une tension ou à un besoin. Elle sera présentée en séance, puis traitée par consentement.',
