@@ -92,9 +92,22 @@ export async function holdMeeting(
   await proposer.fill('#f-text', TEXT_V1);
   await proposer.fill('#f-criteria', 'Délai entre une proposition et sa décision ; nombre de décisions revues à leur date.');
   await proposer.fill('#f-reviewDate', '2027-06-30');
+  if (proposer.js) {
+    // F5 in the middle of typing: the text areas come back from the tab's sessionStorage (public/js/drafts.js)
+    await proposer.page.reload({ waitUntil: 'load' });
+    await expect.poll(() => proposer.page.inputValue('#f-text'), { timeout: WAIT }).toBe(TEXT_V1);
+    expect(await proposer.page.$('#f-text[data-draft-restored]')).not.toBeNull();
+    await proposer.fill('#f-title', TITLE);
+    await proposer.fill('#f-reviewDate', '2027-06-30');
+  }
   await options.onDraftPage?.(meetingId);
   await proposer.press('form[action$="/propositions"] button[type="submit"]');
   await proposer.page.waitForURL(/\/participant$/);
+  if (proposer.js) {
+    // accepted: the drafts are forgotten, a new proposal starts blank
+    await proposer.goto(`/seances/${meetingId}/propositions/nouvelle`);
+    expect(await proposer.page.inputValue('#f-text')).toBe('');
+  }
 
   await join(alice, code, NAMES.alice);
   await join(bob, code, NAMES.bob);
