@@ -104,6 +104,8 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       values: extra.values ?? {},
       fieldErrors: extra.fieldErrors ?? {},
       motives: extra.motives ?? [],
+      // after « Enregistrer la nouvelle version »: said once, on the page the proposer comes back to
+      saved: req.query.fait === 'version' && !extra.error,
       key: () => randomUUID(),
       sideBySide,
       name: (id: string) => model.names[id] ?? '—',
@@ -178,7 +180,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       if (error instanceof AccessDenied && error.refusal === 'forbidden') return fail(t('seance.errors.forbidden'), 403);
       throw error;
     }
-    res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
+    res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}${action === 'amender' ? '&fait=version' : ''}`);
   });
 
   router.get('/seances/:id/propositions/nouvelle', async (req, res) => {

@@ -11,7 +11,7 @@ import type { DB } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor } from '../accounts/policy.ts';
 import * as meetings from './meetings.repository.ts';
 import { findPersonNames, insertPerson } from '../accounts/accounts.repository.ts';
-import { listAgenda, loadHead } from '../proposals/proposals.repository.ts';
+import { listAgenda, listRulings, loadHead } from '../proposals/proposals.repository.ts';
 import type { ProposalCommand, ProposalService } from '../proposals/proposal.service.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import { allowedActions, type AllowedAction } from '../proposals/allowed.ts';
@@ -41,6 +41,8 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
+  /** Who ruled each tested objection and when, by objection id. */
+  rulings: Record<string, { by: string; at: string }>;
   /** A question waiting for its answer: the proposer must act, the asker waits (no one else holds the floor). */
   answering: { proposerId: string; askerId: string; questionId: string } | null;
   me: {
@@ -81,7 +83,9 @@ export class LiveMeetingService {
       agendaRows.find((r) => r.stage === 'draft') ??
       agendaRows[agendaRows.length - 1];
     // Only the proposal on the floor is read whole; the agenda needs its titles and stages.
-    const proposal = chosen ? ((await loadHead(this.deps.db, chosen.id))?.state ?? null) : null;
+    const [head, rulingRows] = chosen ? await Promise.all([loadHead(this.deps.db, chosen.id), listRulings(this.deps.db, chosen.id)]) : [null, []];
+    const proposal = head?.state ?? null;
+    const rulings = Object.fromEntries(rulingRows.map((r) => [r.objectionId, { by: r.ruledBy, at: r.ruledAt }]));
     const names: Record<string, string> = {};
     for (const m of members) names[m.personId] = m.displayName;
     const missing = new Set<string>();
@@ -91,7 +95,8 @@ export class LiveMeetingService {
         proposal.facilitatorId,
         proposal.actingFacilitatorId,
         proposal.secretaryId,
-        ...proposal.objections.map((o) => o.objectorId),
+        ...proposal.objections.flatMap((o) => [o.objectorId, o.decidedBy]),
+        ...rulingRows.map((r) => r.ruledBy),
       ])
         if (id && !names[id]) missing.add(id);
       const round = openRound(proposal);
@@ -128,6 +133,7 @@ export class LiveMeetingService {
       speakerId: active && !answering ? (round.order[round.turnIndex] ?? null) : null,
       nextId: active ? (round.order[round.turnIndex + 1] ?? null) : null,
       answering,
+      rulings,
       me: {
         personId,
         role: facts.actorRole,

@@ -290,3 +290,34 @@ describe('actions that cannot be undone are confirmed', () => {
     await s.proposer.agent.get(`/seances/${s.meetingId}/propositions/${proposalId}/question/confirmer`).expect(404);
   });
 });
+
+describe('the draft form, a saved version, and who ruled', () => {
+  it('when a member opens « Rédiger une proposition », then the form is built like every other form', async () => {
+    const s = await seedSeance();
+    const html = (await s.proposer.agent.get(`/seances/${s.meetingId}/propositions/nouvelle`).expect(200)).text;
+    expect(html).toMatch(/<section class="narrow">[\s\S]*<form method="post" action="\/seances\/[^"]+\/propositions" class="form" novalidate>/);
+    expect(html).toMatch(/<div class="field">\s*<label for="f-validitySet">/);
+    expect(html).not.toContain('class="stack"');
+  });
+
+  it('when the proposer saves a new version, then the page says it is saved; and each tested objection says who ruled and when', async () => {
+    const s = await seedSeance();
+    const { act } = await amendment(s);
+    const saved = await act(s.proposer, 'amender', { texte: 'Passer au consentement, et informer les élus.', note: 'Les élus' }, 'porteur');
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toMatch(/fait=version$/);
+    const page = readable((await s.proposer.agent.get(saved.headers.location!).expect(200)).text);
+    expect(page).toContain('La version 2 est enregistrée\u00a0: c’est désormais le texte en cours pour tout le monde.');
+    // the live refresh (same view, no « fait ») does not say it again
+    expect(await view(s.proposer, s.meetingId, 'porteur')).not.toContain('saved-notice');
+
+    const s2 = await seedSeance();
+    const { alices, act: act2 } = await integration(s2);
+    const console = await view(s2.facilitator, s2.meetingId, 'console');
+    const card = console.slice(console.indexOf(`id="objection-${alices}"`));
+    expect(card).toMatch(/Déclarée recevable par Farid Facilitateur le \d{1,2}(er)? \S+ \d{4} à \d{1,2}\u00a0h\u00a0\d{2}/);
+    expect((await act2(s2.alice, 'retirer-objection', { objection: alices })).status).toBe(303);
+    const after = await view(s2.facilitator, s2.meetingId, 'console');
+    expect(after.slice(after.indexOf(`id="objection-${alices}"`))).toMatch(/Issue consignée par Alice Agente le \d{1,2}(er)? \S+ \d{4} à/);
+  });
+});
