@@ -479,7 +479,8 @@ describe('what a guest may know', () => {
     const runner = await signIn(app, facilitator.email);
     await runner.agent.post(`/seances/${meeting.id}/invites/${guest.personId}/retirer`).type('form').send({ _csrf: runner.csrf }).expect(303);
     const res = await guest.agent.get(`/seances/${meeting.id}`).expect(303);
-    expect(res.headers.location).toMatch(/^\/connexion/);
+    // the device still knows the séance (its rejoin cookie): it is sent to the join page, as a new guest
+    expect(res.headers.location).toBe(`/rejoindre/${meeting.code}`);
   });
 
   it('when another facilitator (not running this meeting) tries to remove a guest, then it is refused and nothing changes', async () => {
