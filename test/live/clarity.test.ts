@@ -116,6 +116,9 @@ describe('while a question waits for its answer', () => {
       expect(html, name).toContain(waiting);
       expect(html, name).not.toContain('C’est au tour');
     }
+    // the projector shows the round's questions, with the one awaiting its answer
+    const projector = await view(s.facilitator, s.meetingId, 'projection');
+    expect(projector).toMatch(/<section class="said card"[\s\S]*Qui tranche en cas de blocage/);
     const porteur = await view(s.proposer, s.meetingId, 'porteur');
     expect(porteur).toContain('id="your-turn"');
     expect(porteur).toContain('Répondez à la question d’Alice Agente.');
