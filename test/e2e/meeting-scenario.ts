@@ -3,9 +3,10 @@
  * (porteur view), three participants with devices and one without (recorded by the facilitator).
  * Every JavaScript page follows each step live (SSE + htmx) and is never reloaded.
  */
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { join, Person, signIn, WAIT, type BrowserDocument } from './meeting-support.ts';
+import { join, Person, SCREENSHOTS, signIn, WAIT, type BrowserDocument } from './meeting-support.ts';
 import { elide } from '../../src/i18n/elision.ts';
 
 declare const document: BrowserDocument;
@@ -46,6 +47,8 @@ export interface ScenarioOptions {
   bobKeyboardOnly: boolean;
   /** Called at a few stages (axe-core, screenshots). */
   checkpoint?: (stage: Stage, meeting: { id: string; code: string; people: People }) => Promise<void>;
+  /** After adoption: the decision moment, closing, the printed relevé, a guest who signs out and rejoins. */
+  closing?: boolean;
   /** Called once the proposal is drafted, on the draft page before it is sent. */
   onDraftPage?: (meetingId: string) => Promise<void>;
 }
@@ -341,6 +344,8 @@ export async function holdMeeting(
   expect(onBehalf.every((c) => c.recorder === NAMES.facilitator)).toBe(true);
   expect(onBehalf[0]).toMatchObject({ kind: 'reaction', body: 'Content qu’on écoute tout le monde, même sans téléphone.' });
 
+  if (options.closing) await closeAndRejoin({ people, meetingId, code, db, everyone: live() });
+
   for (const p of everyone) expect(p.problems, `${p.name}: console errors`).toEqual([]);
   return meetingId;
 }
@@ -356,4 +361,51 @@ async function waitConnected(p: Person): Promise<void> {
     undefined,
     { timeout: WAIT },
   );
+}
+
+/**
+ * After adoption: the decision moment on every view, the facilitator closes the séance, everyone
+ * opens the relevé (printed to A4: its screenshot is kept), and Alice signs out, opens her view
+ * again, is sent to /rejoindre and comes back as the same person.
+ */
+async function closeAndRejoin(s: {
+  people: People;
+  meetingId: string;
+  code: string;
+  db: { query: <T>(text: string, values?: unknown[]) => Promise<T[]> };
+  everyone: Person[];
+}): Promise<void> {
+  const { facilitator, proposer, alice, projector } = s.people;
+  for (const p of [facilitator, proposer, alice, projector]) await p.see('#decision-moment');
+  expect(await facilitator.text('#decision-moment')).toContain('Nous avons une décision');
+
+  // Alice signs out on her phone and opens her view again: the séance's join page, then the same person
+  // (on a phone the header's sign-out button may be folded away: the form is submitted as the button would)
+  await Promise.all([
+    alice.page.waitForURL((u) => !u.pathname.includes('/participant')),
+    alice.page.$eval('form[action="/deconnexion"]', (f) => (f as unknown as { requestSubmit(): void }).requestSubmit()),
+  ]);
+  await alice.goto(`/seances/${s.meetingId}/participant`);
+  expect(new URL(alice.page.url()).pathname).toBe(`/rejoindre/${s.code}`);
+  await join(alice, s.code, NAMES.alice);
+  await alice.goto(`/seances/${s.meetingId}/participant`);
+  await alice.see('#decision-moment');
+  const people = await s.db.query<{ n: number }>(`select count(*)::int as n from persons where display_name = $1`, [NAMES.alice]);
+  expect(people).toEqual([{ n: 1 }]);
+
+  // the facilitator closes the séance; every view says so and links the relevé
+  await facilitator.press('#btn-cloturer-seance');
+  await Promise.all(s.everyone.map((p) => p.page.waitForSelector('#releve-link', { state: 'attached', timeout: WAIT })));
+  expect(await alice.text('#seance-state')).toContain('Séance clôturée');
+
+  // the relevé, laid out for A4 print (the browser's « print to PDF » is the PDF)
+  await facilitator.goto(`/seances/${s.meetingId}/releve`);
+  await facilitator.page.emulateMedia({ media: 'print' });
+  await facilitator.page.screenshot({ path: path.join(SCREENSHOTS, 'releve-print.png'), fullPage: true });
+  const pdf = await facilitator.page.pdf({ format: 'A4', printBackground: true });
+  expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  expect(await facilitator.text('.seance-releve')).toContain(TITLE);
+  await facilitator.page.emulateMedia({ media: 'screen' });
+  await alice.goto(`/seances/${s.meetingId}/releve`);
+  expect(await alice.text('.seance-releve')).toContain('Avis consultatif');
 }
