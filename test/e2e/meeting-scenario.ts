@@ -380,9 +380,11 @@ async function closeAndRejoin(s: {
   expect(await facilitator.text('#decision-moment')).toContain('Nous avons une décision');
 
   // Alice signs out on her phone and opens her view again: the séance's join page, then the same person
-  // (on a phone the header's sign-out button may be folded away: the form is submitted as the button would)
+  // (from the home page, without a live stream: a stream cut by the sign-out is logged by htmx's SSE extension;
+  // on a phone the header's sign-out button may be folded away: the form is submitted as the button would)
+  await alice.goto('/');
   await Promise.all([
-    alice.page.waitForURL((u) => !u.pathname.includes('/participant')),
+    alice.page.waitForNavigation({ waitUntil: 'load' }),
     alice.page.$eval('form[action="/deconnexion"]', (f) => (f as unknown as { requestSubmit(): void }).requestSubmit()),
   ]);
   await alice.goto(`/seances/${s.meetingId}/participant`);
