@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AccessDenied } from '../accounts/policy.ts';
 import { isDatabaseUnavailable } from '../db/database.ts';
+import { rejoinPath } from '../meetings/rejoin.ts';
 
 /** An error with an HTTP status and the i18n keys of its page title and message. */
 export class HttpError extends Error {
@@ -50,7 +51,8 @@ export function errorHandler(options: { showStack: boolean }): ErrorRequestHandl
     if (res.headersSent) return next(error);
     // someone not signed in who asks for a page is sent to sign in, then brought back
     if (error instanceof AccessDenied && error.refusal === 'unauthenticated' && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.redirect(303, `/connexion?next=${encodeURIComponent(req.originalUrl)}`);
+      // a guest's device that signed out goes back to the séance's join page, not to an account's sign-in
+      res.redirect(303, rejoinPath(req) ?? `/connexion?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
     const http = toHttpError(error);

@@ -7,6 +7,8 @@ import { LIMITS } from '../http/limits.ts';
 import { parseForm, text } from '../http/validate.ts';
 import { ensureSession, startSession } from '../http/session.ts';
 import type { Publisher } from '../realtime/signals.ts';
+import { normaliseJoinCode } from '../accounts/crypto.ts';
+import { rememberedGuest, rememberGuest } from './rejoin.ts';
 
 const joinForm = z.object({
   code: text(LIMITS.joinCode),
@@ -39,9 +41,17 @@ export function joinRouter(db: Kysely<DB>, publisher?: Publisher): Router {
     if (!form.ok) return render(400, form.errors, form.values);
     const needsName = req.actor.kind !== 'account';
     if (needsName && !form.data.displayName) return render(400, { displayName: { key: 'validation.required' } }, form.data as Record<string, string>);
-    const result = await joinMeeting(db, req.actor, { code: form.data.code, displayName: form.data.displayName ?? null, address: req.ip ?? 'unknown' });
+    const result = await joinMeeting(db, req.actor, {
+      code: form.data.code,
+      displayName: form.data.displayName ?? null,
+      address: req.ip ?? 'unknown',
+      rejoin: (meetingId) => rememberedGuest(db, req, meetingId),
+    });
     if (!result.ok) return render(result.status ?? 404, { [result.field]: { key: result.key } }, form.data as Record<string, string>);
-    if (result.personId) await startSession(db, req, res, { kind: 'guest', personId: result.personId, meetingId: result.meetingId });
+    if (result.personId) {
+      await startSession(db, req, res, { kind: 'guest', personId: result.personId, meetingId: result.meetingId });
+      await rememberGuest(db, req, res, { meetingId: result.meetingId, code: normaliseJoinCode(form.data.code), personId: result.personId });
+    }
     // the console's attendance and the projector's count update at once
     await Promise.resolve(publisher?.publish({ name: 'meeting-changed', meetingId: result.meetingId })).catch(() => {});
     res.redirect(303, `/seances/${result.meetingId}`);

@@ -10,7 +10,7 @@ import { VALIDITY_SETS, type Proposal } from '../consent/index.ts';
 import { AccessDenied } from '../accounts/policy.ts';
 import { joinUrl, uuidParam } from '../http/forms.ts';
 import type { FieldError } from '../http/validate.ts';
-import { diffWords } from '../proposals/diff.ts';
+import { diffWords, sideBySide } from '../proposals/diff.ts';
 import type { LiveMeetingService } from './live.service.ts';
 
 export const VIEWS = ['console', 'participant', 'porteur', 'projection'] as const;
@@ -22,6 +22,8 @@ export interface RenderExtra {
   values?: Record<string, string>;
   fieldErrors?: Record<string, FieldError>;
   preview?: string;
+  /** The « Modification motivée par » boxes ticked when the form was sent: they stay ticked. */
+  motives?: string[];
 }
 
 export function liveRenderer({ config, live }: { config: Config; live: LiveMeetingService }) {
@@ -48,7 +50,11 @@ export function liveRenderer({ config, live }: { config: Config; live: LiveMeeti
       error: extra.error ?? null,
       values: extra.values ?? {},
       fieldErrors: extra.fieldErrors ?? {},
+      motives: extra.motives ?? [],
+      // after « Enregistrer la nouvelle version »: said once, on the page the proposer comes back to
+      saved: req.query.fait === 'version' && !extra.error,
       key: () => randomUUID(),
+      sideBySide,
       name: (id: string) => model.names[id] ?? '—',
       bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
       fragment,

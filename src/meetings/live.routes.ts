@@ -14,7 +14,7 @@ import { longText, parseForm, text, type FieldError } from '../http/validate.ts'
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
 import { liveRenderer, VIEWS, type ViewName } from './live.render.ts';
-
+import { confirmRouter } from './confirm.routes.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
@@ -60,6 +60,7 @@ export interface LiveRouterDeps {
 
 export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
   const router = Router();
+  router.use(confirmRouter({ live }));
 
   const render = liveRenderer({ config, live });
 
@@ -98,11 +99,12 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const values: Record<string, string> = {};
     const typed = parsed.ok ? body : parsed.values;
     for (const key of TYPED_FIELDS) if (typeof typed[key] === 'string') values[`${action}.${key}`] = typed[key] as string;
-    const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values });
+    const motives = ([] as unknown[]).concat(body.motive ?? []).filter((m): m is string => typeof m === 'string');
+    const fail = (message: string, status = 422) => render(req, res, back, { status, error: message, values, motives });
     const t = res.locals.t;
     // a typed field in error: the message goes next to it, what was typed stays in it
     const failField = (field: (typeof TYPED_FIELDS)[number], error: FieldError) =>
-      render(req, res, back, { status: 400, error: t('forms.has_errors'), values, fieldErrors: { [`${action}.${field}`]: error } });
+      render(req, res, back, { status: 400, error: t('forms.has_errors'), values, motives, fieldErrors: { [`${action}.${field}`]: error } });
     if (!parsed.ok) {
       const field = TYPED_FIELDS.find((k) => parsed.errors[k]);
       return field ? failField(field, parsed.errors[field]!) : fail(t('live.errors.invalid'), 400);
@@ -110,7 +112,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const f = parsed.data;
     const texte = typeof f.texte === 'string' ? f.texte : '';
     if (entry.needsText && !texte) return failField('texte', { key: 'live.errors.text_required' });
-    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, preview: texte });
+    if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, motives, preview: texte });
     try {
       await live.act(
         req.actor,
@@ -128,7 +130,7 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
       if (error instanceof AccessDenied && error.refusal === 'forbidden') return fail(t('seance.errors.forbidden'), 403);
       throw error;
     }
-    res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}`);
+    res.redirect(303, `/seances/${meetingId}/${back}?proposition=${proposalId}${action === 'amender' ? '&fait=version' : ''}`);
   });
 
   router.get('/seances/:id/propositions/nouvelle', async (req, res) => {

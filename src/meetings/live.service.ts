@@ -11,7 +11,7 @@ import type { DB } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor } from '../accounts/policy.ts';
 import * as meetings from './meetings.repository.ts';
 import { findPersonNames, insertPerson } from '../accounts/accounts.repository.ts';
-import { listAgenda, loadHead } from '../proposals/proposals.repository.ts';
+import { listAgenda, listRulings, loadHead } from '../proposals/proposals.repository.ts';
 import type { ProposalCommand, ProposalService } from '../proposals/proposal.service.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import { allowedActions, type AllowedAction } from '../proposals/allowed.ts';
@@ -42,6 +42,10 @@ export interface LiveView {
   /** Who holds the floor now, and who is next. */
   speakerId: string | null;
   nextId: string | null;
+  /** Who ruled each tested objection and when, by objection id. */
+  rulings: Record<string, { by: string; at: string }>;
+  /** A question waiting for its answer: the proposer must act, the asker waits (no one else holds the floor). */
+  answering: { proposerId: string; askerId: string; questionId: string } | null;
   me: {
     personId: string | null;
     role: string | null;
@@ -82,7 +86,9 @@ export class LiveMeetingService {
       agendaRows.find((r) => r.stage === 'draft') ??
       agendaRows[agendaRows.length - 1];
     // Only the proposal on the floor is read whole; the agenda needs its titles and stages.
-    const proposal = chosen ? ((await loadHead(this.deps.db, chosen.id))?.state ?? null) : null;
+    const [head, rulingRows] = chosen ? await Promise.all([loadHead(this.deps.db, chosen.id), listRulings(this.deps.db, chosen.id)]) : [null, []];
+    const proposal = head?.state ?? null;
+    const rulings = Object.fromEntries(rulingRows.map((r) => [r.objectionId, { by: r.ruledBy, at: r.ruledAt }]));
     const names: Record<string, string> = {};
     for (const m of members) names[m.personId] = m.displayName;
     const missing = new Set<string>();
@@ -92,7 +98,8 @@ export class LiveMeetingService {
         proposal.facilitatorId,
         proposal.actingFacilitatorId,
         proposal.secretaryId,
-        ...proposal.objections.map((o) => o.objectorId),
+        ...proposal.objections.flatMap((o) => [o.objectorId, o.decidedBy]),
+        ...rulingRows.map((r) => r.ruledBy),
       ])
         if (id && !names[id]) missing.add(id);
       const round = openRound(proposal);
@@ -102,6 +109,8 @@ export class LiveMeetingService {
     const personId = actor.kind === 'anonymous' ? null : actor.personId;
     const round = proposal ? openRound(proposal) : null;
     const active = round && round.turnIndex < round.order.length;
+    const pending = proposal?.stage === 'clarification' ? proposal.questions.find((q) => q.id === proposal.pendingQuestionId) : undefined;
+    const answering = proposal && pending ? { proposerId: proposal.proposerId, askerId: pending.askerId, questionId: pending.id } : null;
     const candidates = roundCandidates(members, proposal?.actingFacilitatorId ?? meeting.facilitatorPersonId);
     const open = meeting.status !== 'closed';
     const mayFacilitate = can(actor, { type: 'meeting.facilitate', meeting: facts });
@@ -123,8 +132,11 @@ export class LiveMeetingService {
       agenda,
       proposal,
       round,
-      speakerId: active ? (round.order[round.turnIndex] ?? null) : null,
+      // while a question waits, the proposer answers: nobody's turn is announced, the asker waits
+      speakerId: active && !answering ? (round.order[round.turnIndex] ?? null) : null,
       nextId: active ? (round.order[round.turnIndex + 1] ?? null) : null,
+      answering,
+      rulings,
       me: {
         personId,
         role: facts.actorRole,

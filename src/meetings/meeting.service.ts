@@ -107,8 +107,15 @@ export type JoinResult = { ok: true; meetingId: string; personId: string | null 
 /** The key under which wrong join codes are recorded among sign-in failures (never an email: no '@'). */
 const JOIN_ATTEMPT_KEY = 'join-code';
 
-/** A guest joins by code with a display name: a new person, a member of that meeting only. An account joins as itself. */
-export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: string; displayName: string | null; address: string }): Promise<JoinResult> {
+/**
+ * A guest joins by code with a display name: a new person, a member of that meeting only; or, from a
+ * device that joined before (`rejoin` gives the person it remembers), that same person again. An account joins as itself.
+ */
+export async function joinMeeting(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { code: string; displayName: string | null; address: string; rejoin?: (meetingId: string) => Promise<string | null> },
+): Promise<JoinResult> {
   // Codes are short: wrong guesses count with the sign-in failures of the same address, so
   // trying codes one after the other is throttled like trying passwords.
   if (await addressThrottled(db, input.address)) return { ok: false, field: 'code', key: 'join.throttled', status: 429 };
@@ -126,6 +133,9 @@ export async function joinMeeting(db: Kysely<DB>, actor: Actor, input: { code: s
     return { ok: true, meetingId: meeting.id, personId: null };
   }
   if (actor.kind === 'guest' && actor.meetingId === meeting.id) return { ok: true, meetingId: meeting.id, personId: null };
+  // the same device, signed out and back: the same person, as long as it is still a guest of this meeting (not removed)
+  const remembered = input.rejoin ? await input.rejoin(meeting.id) : null;
+  if (remembered && (await repo.findMembership(db, meeting.id, remembered))?.isGuest) return { ok: true, meetingId: meeting.id, personId: remembered };
   const displayName = input.displayName ?? '';
   const personId = await db.transaction().execute(async (tx) => {
     const personId = await insertPerson(tx, displayName);

@@ -257,3 +257,14 @@ async function projectObjections(db: Executor, proposalId: string, before: reado
     }
   }
 }
+
+/** Who ruled each tested objection of a proposal, and when (the folded state keeps the ruling, not its author). */
+export async function listRulings(db: Executor, proposalId: string): Promise<{ objectionId: string; ruledBy: string; ruledAt: string }[]> {
+  const rows = await db
+    .selectFrom('objections')
+    .select(['id', 'ruled_by', 'ruled_at'])
+    .where('proposal_id', '=', proposalId)
+    .where('ruled_by', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ objectionId: r.id, ruledBy: r.ruled_by!, ruledAt: new Date(r.ruled_at!).toISOString() }));
+}

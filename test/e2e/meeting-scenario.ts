@@ -3,9 +3,10 @@
  * (porteur view), three participants with devices and one without (recorded by the facilitator).
  * Every JavaScript page follows each step live (SSE + htmx) and is never reloaded.
  */
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { join, Person, signIn, WAIT, type BrowserDocument } from './meeting-support.ts';
+import { join, Person, SCREENSHOTS, signIn, WAIT, type BrowserDocument } from './meeting-support.ts';
 import { elide } from '../../src/i18n/elision.ts';
 
 declare const document: BrowserDocument;
@@ -46,6 +47,8 @@ export interface ScenarioOptions {
   bobKeyboardOnly: boolean;
   /** Called at a few stages (axe-core, screenshots). */
   checkpoint?: (stage: Stage, meeting: { id: string; code: string; people: People }) => Promise<void>;
+  /** After adoption: the decision moment, closing, the printed relevé, a guest who signs out and rejoins. */
+  closing?: boolean;
   /** Called once the proposal is drafted, on the draft page before it is sent. */
   onDraftPage?: (meetingId: string) => Promise<void>;
 }
@@ -92,9 +95,22 @@ export async function holdMeeting(
   await proposer.fill('#f-text', TEXT_V1);
   await proposer.fill('#f-criteria', 'Délai entre une proposition et sa décision ; nombre de décisions revues à leur date.');
   await proposer.fill('#f-reviewDate', '2027-06-30');
+  if (proposer.js) {
+    // F5 in the middle of typing: the text areas come back from the tab's sessionStorage (public/js/drafts.js)
+    await proposer.page.reload({ waitUntil: 'load' });
+    await expect.poll(() => proposer.page.inputValue('#f-text'), { timeout: WAIT }).toBe(TEXT_V1);
+    expect(await proposer.page.$('#f-text[data-draft-restored]')).not.toBeNull();
+    await proposer.fill('#f-title', TITLE);
+    await proposer.fill('#f-reviewDate', '2027-06-30');
+  }
   await options.onDraftPage?.(meetingId);
   await proposer.press('form[action$="/propositions"] button[type="submit"]');
   await proposer.page.waitForURL(/\/participant$/);
+  if (proposer.js) {
+    // accepted: the drafts are forgotten, a new proposal starts blank
+    await proposer.goto(`/seances/${meetingId}/propositions/nouvelle`);
+    expect(await proposer.page.inputValue('#f-text')).toBe('');
+  }
 
   await join(alice, code, NAMES.alice);
   await join(bob, code, NAMES.bob);
@@ -178,11 +194,20 @@ export async function holdMeeting(
   await step(alice, () => alice.press('#btn-question'));
   await allSee(`.said-item:has-text("Qui tranche quand personne ne se met d’accord ?")`, talk());
 
-  // Alice, who keeps the floor until the answer, looks at the navigation while the proposer
-  // answers: the announcement changes (Bob's turn), her focus does not move.
+  // While the question waits, every view says who must act: the proposer answers Alice's question,
+  // Alice waits (no « À vous ! »), and the order list agrees with the banner.
+  await alice.see('#awaiting-answer');
+  expect(await alice.text('#awaiting-answer')).toBe(`En attente de la réponse de ${NAMES.proposer} à votre question.`);
+  expect(await alice.page.$('#your-turn')).toBeNull();
+  const answering = `${NAMES.proposer} répond à la question ${elide('de', NAMES.alice)}`;
+  for (const p of [facilitator, projector, bob]) await p.see(`#turn-banner:has-text("${answering}")`);
+  expect(await facilitator.text('.turn-awaiting')).toContain(NAMES.alice);
+  expect(await proposer.text('#your-turn')).toContain(`Répondez à la question ${elide('de', NAMES.alice)}.`);
+  // Alice looks at the navigation while the proposer answers: the announcement changes (Bob's
+  // turn), her focus does not move.
   await alice.page.focus('.views-nav a[aria-current="page"]');
   const announceBefore = await alice.text('#announce');
-  expect(announceBefore).toContain('C’est votre tour de parole.');
+  expect(announceBefore).toContain('En attente de la réponse');
   await proposer.fill('textarea[id^="f-answer-"]', 'Personne ne tranche : on cherche ensemble ce qui lève l’objection.');
   await step(proposer, () => proposer.press('#btn-repondre'));
   await expect.poll(() => alice.text('#announce'), { timeout: WAIT }).toBe(`Tour de clarification. C’est au tour de ${NAMES.bob}`);
@@ -319,6 +344,8 @@ export async function holdMeeting(
   expect(onBehalf.every((c) => c.recorder === NAMES.facilitator)).toBe(true);
   expect(onBehalf[0]).toMatchObject({ kind: 'reaction', body: 'Content qu’on écoute tout le monde, même sans téléphone.' });
 
+  if (options.closing) await closeAndRejoin({ people, meetingId, code, db, everyone: live() });
+
   for (const p of everyone) expect(p.problems, `${p.name}: console errors`).toEqual([]);
   return meetingId;
 }
@@ -334,4 +361,53 @@ async function waitConnected(p: Person): Promise<void> {
     undefined,
     { timeout: WAIT },
   );
+}
+
+/**
+ * After adoption: the decision moment on every view, the facilitator closes the séance, everyone
+ * opens the relevé (printed to A4: its screenshot is kept), and Alice signs out, opens her view
+ * again, is sent to /rejoindre and comes back as the same person.
+ */
+async function closeAndRejoin(s: {
+  people: People;
+  meetingId: string;
+  code: string;
+  db: { query: <T>(text: string, values?: unknown[]) => Promise<T[]> };
+  everyone: Person[];
+}): Promise<void> {
+  const { facilitator, proposer, alice, projector } = s.people;
+  for (const p of [facilitator, proposer, alice, projector]) await p.see('#decision-moment');
+  expect(await facilitator.text('#decision-moment')).toContain('Nous avons une décision');
+
+  // Alice signs out on her phone and opens her view again: the séance's join page, then the same person
+  // (from the home page, without a live stream: a stream cut by the sign-out is logged by htmx's SSE extension;
+  // on a phone the header's sign-out button may be folded away: the form is submitted as the button would)
+  await alice.goto('/');
+  await Promise.all([
+    alice.page.waitForNavigation({ waitUntil: 'load' }),
+    alice.page.$eval('form[action="/deconnexion"]', (f) => (f as unknown as { requestSubmit(): void }).requestSubmit()),
+  ]);
+  await alice.goto(`/seances/${s.meetingId}/participant`);
+  expect(new URL(alice.page.url()).pathname).toBe(`/rejoindre/${s.code}`);
+  await join(alice, s.code, NAMES.alice);
+  await alice.goto(`/seances/${s.meetingId}/participant`);
+  await alice.see('#decision-moment');
+  const people = await s.db.query<{ n: number }>(`select count(*)::int as n from persons where display_name = $1`, [NAMES.alice]);
+  expect(people).toEqual([{ n: 1 }]);
+
+  // the facilitator closes the séance; every view says so and links the relevé
+  await facilitator.press('#btn-cloturer-seance');
+  await Promise.all(s.everyone.map((p) => p.page.waitForSelector('#releve-link', { state: 'attached', timeout: WAIT })));
+  expect(await alice.text('#seance-state')).toContain('Séance clôturée');
+
+  // the relevé, laid out for A4 print (the browser's « print to PDF » is the PDF)
+  await facilitator.goto(`/seances/${s.meetingId}/releve`);
+  await facilitator.page.emulateMedia({ media: 'print' });
+  await facilitator.page.screenshot({ path: path.join(SCREENSHOTS, 'releve-print.png'), fullPage: true });
+  const pdf = await facilitator.page.pdf({ format: 'A4', printBackground: true });
+  expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+  expect(await facilitator.text('.seance-releve')).toContain(TITLE);
+  await facilitator.page.emulateMedia({ media: 'screen' });
+  await alice.goto(`/seances/${s.meetingId}/releve`);
+  expect(await alice.text('.seance-releve')).toContain('Avis consultatif');
 }

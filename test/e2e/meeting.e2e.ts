@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from './support.ts';
 import { axe, createDatabase, describeViolations, SCREENSHOTS, WAIT, type BrowserDocument } from './meeting-support.ts';
 import { holdMeeting, openPeople, type People, type Stage } from './meeting-scenario.ts';
+import type { Person } from './meeting-support.ts';
 
 declare const document: BrowserDocument;
 
@@ -41,7 +42,7 @@ async function people(options: Parameters<typeof openPeople>[1]): Promise<People
 describe('the Atelier 3 meeting in real browsers, on PostgreSQL', () => {
   it(
     'when a facilitator and four participants hold the meeting (one keyboard only, one without JavaScript, one without a device), then every browser follows each step live and the record holds both objections with their outcomes',
-    { timeout: 240_000 },
+    { timeout: 480_000 },
     async () => {
       const db = await createDatabase(serverUrl);
       databases.push(db);
@@ -61,11 +62,13 @@ describe('the Atelier 3 meeting in real browsers, on PostgreSQL', () => {
         servers: all,
         chloeWithoutJs: true,
         bobKeyboardOnly: true,
+        closing: true,
         onDraftPage: async (meetingId: string) => {
           await audit.pageAs('facilitator', '/seances/nouvelle', 'new-meeting');
           await audit.pageAs('proposer', `/seances/${meetingId}/propositions/nouvelle`, 'draft');
         },
-        checkpoint: async (stage: Stage, meeting: { id: string; code: string }) => {
+        checkpoint: async (stage: Stage, meeting: { id: string; code: string; people: People }) => {
+          if (stage !== 'integration') await projectorShots(meeting.people.projector, stage, violations);
           if (stage === 'clarification') {
             await audit.anonymous([`/rejoindre/${meeting.code}`]);
             await audit.pageAs('facilitator', `/seances/${meeting.id}`, 'meeting');
@@ -83,7 +86,7 @@ describe('the Atelier 3 meeting in real browsers, on PostgreSQL', () => {
 });
 
 describe('two app instances on one database', () => {
-  it('when the participants are split between two servers, then each browser still follows each step live', { timeout: 240_000 }, async () => {
+  it('when the participants are split between two servers, then each browser still follows each step live', { timeout: 480_000 }, async () => {
     const db = await createDatabase(serverUrl);
     databases.push(db);
     const a = await startServer(env(db.url));
@@ -196,4 +199,38 @@ class Auditor {
   async close(): Promise<void> {
     for (const c of this.owned) await c.close().catch(() => {});
   }
+}
+
+/**
+ * The projector read from the back of a room, at 1920×1080 and 1280×720: screenshots under
+ * test-results/screenshots, and what must be readable without scrolling — the title above the body
+ * text, the join link whole, and during testing the objection under test above the fold.
+ */
+async function projectorShots(projector: Person, stage: Stage, problems: string[]): Promise<void> {
+  const page = projector.page;
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `projector-${stage}-${width}x${height}.png`) });
+    const where = `projector (${stage}, ${width}×${height})`;
+    const size = (selector: string) =>
+      page.evaluate((s) => {
+        const el = document.querySelector(s) as unknown as { ownerDocument: unknown } | null;
+        return el ? parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize) : 0;
+      }, selector);
+    const body = await size('#proposal-text');
+    if ((await size('#proposal-title')) <= body) problems.push(`${where}: the proposal title is not larger than its text`);
+    if ((await size('#live .eyebrow')) < 16) problems.push(`${where}: « Étape » is smaller than 16 px`);
+    const link = await page.$('.join .break');
+    const box = link && (await link.boundingBox());
+    if (!box || box.x + box.width > width) problems.push(`${where}: the join link is cut off`);
+    if (stage === 'testing') {
+      const objection = await page.$('.objection-open');
+      const at = objection && (await objection.boundingBox());
+      if (!at || at.y + Math.min(at.height, 120) > height) problems.push(`${where}: the objection under test is below the fold`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }

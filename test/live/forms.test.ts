@@ -193,7 +193,8 @@ function typedFields(html: string): TypedField[] {
   const out: TypedField[] = [];
   for (const form of html.split('<form ').slice(1)) {
     const open = form.slice(0, form.indexOf('>'));
-    const action = /\baction="[^"]*\/([a-z-]+)"/.exec(open)![1]!;
+    // a form asking for confirmation goes to its action's « /confirmer » page first (without JavaScript)
+    const action = /\baction="[^"]*?\/([a-z-]+)(?:\/confirmer)?"/.exec(open)![1]!;
     const body = form.slice(0, form.indexOf('</form>'));
     for (const [tag] of body.matchAll(/<(?:textarea|input)\b[^>]*>/g)) {
       if (/\btype="(hidden|radio|checkbox|date|datetime-local)"/.test(tag)) continue;

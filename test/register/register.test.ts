@@ -195,7 +195,7 @@ describe('the decision record', () => {
     const page = text(res.text);
     expect(page).toContain('Avis consultatif\u00a0: le conseil décide par délibération.');
     expect(page).toContain('La collecte des encombrants a lieu le premier samedi du mois, par roulement des équipes.');
-    expect(page).toMatch(/<ins title="ajouté">[^<]*par roulement des équipes\.<\/ins>/);
+    expect(page).toMatch(/<ins title="ajouté">[^<]*par roulement des équipes\.?<\/ins>/);
     expect(page).toContain('Objection intégrée');
     expect(page).toContain('l’objection «\u00a0Les agents ne peuvent pas travailler tous les samedis.\u00a0»');
     expect(page).toContain(`Objection d’${town.names.alice}`); // « Aline » takes the elision

@@ -181,6 +181,13 @@ const CASES: readonly RouteCase[] = [
   { method: 'get', route: '/seances/:id/participant', path: () => `/seances/${meeting.id}/participant`, allowed: VIEWERS },
   { method: 'get', route: '/seances/:id/porteur', path: () => `/seances/${meeting.id}/porteur`, allowed: VIEWERS },
   { method: 'get', route: '/seances/:id/projection', path: () => `/seances/${meeting.id}/projection`, allowed: VIEWERS },
+  // the confirmation page of an action that cannot be undone (without JavaScript): it shows, and stores nothing
+  {
+    method: 'get',
+    route: '/seances/:id/propositions/:pid/:action/confirmer',
+    path: async () => `/seances/${meeting.id}/propositions/${await freshProposal()}/retirer/confirmer?retour=participant`,
+    allowed: VIEWERS,
+  },
   { method: 'get', route: '/seances/:id/flux', path: () => `/seances/${meeting.id}/flux`, allowed: VIEWERS, stream: true },
   // only those who may put an item on the agenda get the form: guests and accounts that did not join are told why (403)
   { method: 'get', route: '/seances/:id/propositions/nouvelle', path: () => `/seances/${meeting.id}/propositions/nouvelle`, allowed: RUNNERS },
@@ -474,7 +481,8 @@ describe('what a guest may know', () => {
     const runner = await signIn(app, facilitator.email);
     await runner.agent.post(`/seances/${meeting.id}/invites/${guest.personId}/retirer`).type('form').send({ _csrf: runner.csrf }).expect(303);
     const res = await guest.agent.get(`/seances/${meeting.id}`).expect(303);
-    expect(res.headers.location).toMatch(/^\/connexion/);
+    // the device still knows the séance (its rejoin cookie): it is sent to the join page, as a new guest
+    expect(res.headers.location).toBe(`/rejoindre/${meeting.code}`);
   });
 
   it('when another facilitator (not running this meeting) tries to remove a guest, then it is refused and nothing changes', async () => {
