@@ -27,6 +27,7 @@ import { decisionMaker } from '../helpers/decisions.ts';
 import { TrainingService } from '../../src/training/training.service.ts';
 import { insertMember } from '../../src/meetings/meetings.repository.ts';
 import { SeanceService } from '../../src/meetings/seance.service.ts';
+import { DotVoteService } from '../../src/meetings/dot-vote.service.ts';
 
 type ActorName = 'anonymous' | 'guest' | 'other_guest' | 'member' | 'observer' | 'facilitator' | 'admin';
 const ACTORS: readonly ActorName[] = ['anonymous', 'guest', 'other_guest', 'member', 'observer', 'facilitator', 'admin'];
@@ -129,6 +130,17 @@ async function openedMeeting(): Promise<string> {
   return id;
 }
 
+/** The matrix's meeting with two drafts and its dot vote open (`open`) or closed (`!open`); returns a draft. */
+async function dotVote(open: boolean): Promise<string> {
+  const votes = new DotVoteService({ db: database.db });
+  const draft = await freshProposal();
+  await freshProposal();
+  await votes.handle(facilitator.actor, meeting.id, { type: 'close' }).catch(() => {});
+  if (open) await votes.handle(facilitator.actor, meeting.id, { type: 'open' });
+  return draft;
+}
+
+let dotDraft = '';
 let closed: string | null = null;
 /** One closed séance, for its relevé (a guest of the matrix's meeting does not know it: 404). */
 async function closedMeeting(): Promise<string> {
@@ -225,6 +237,29 @@ const CASES: readonly RouteCase[] = [
     path: () => `/seances/${meeting.id}/presence`,
     body: () => ({ nom: `Présente ${unique()}` }),
     allowed: RUNNERS,
+  },
+  { method: 'post', route: '/registre/verification', path: () => '/registre/verification', allowed: ADMIN },
+  {
+    method: 'post',
+    route: '/seances/:id/vote-a-points/ouvrir',
+    path: async () => (await dotVote(false), `/seances/${meeting.id}/vote-a-points/ouvrir`),
+    allowed: RUNNERS,
+  },
+  {
+    method: 'post',
+    route: '/seances/:id/vote-a-points/clore',
+    path: async () => (await dotVote(true), `/seances/${meeting.id}/vote-a-points/clore`),
+    allowed: RUNNERS,
+  },
+  {
+    method: 'post',
+    route: '/seances/:id/vote-a-points/voix',
+    path: async () => {
+      dotDraft = await dotVote(true);
+      return `/seances/${meeting.id}/vote-a-points/voix`;
+    },
+    body: () => ({ proposition: dotDraft, sens: 'ajouter', retour: 'participant' }),
+    allowed: ['guest', 'facilitator'],
   },
   { method: 'get', route: '/', path: () => '/', allowed: EVERYONE },
   { method: 'get', route: '/healthz', path: () => '/healthz', allowed: EVERYONE },
