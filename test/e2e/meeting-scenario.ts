@@ -325,7 +325,10 @@ export async function holdMeeting(
   const objections = await db.query<{ reasoning: string; objector: string; ruling: string; outcome: string; decided_by: string | null }>(
     `select o.reasoning, p.display_name as objector, o.ruling, o.outcome, d.display_name as decided_by
        from objections o join persons p on p.id = o.objector_id left join persons d on d.id = o.decided_by
+       join proposals pr on pr.id = o.proposal_id
+      where pr.meeting_id = $1
       order by o.raised_at`,
+    [meetingId],
   );
   expect(objections.map((o) => [o.objector, o.reasoning, o.ruling, o.outcome])).toEqual([
     [NAMES.alice, OBJECTION_VALID, 'valid', 'integrated'],
@@ -333,7 +336,8 @@ export async function holdMeeting(
   ]);
   for (const o of objections) expect(o.decided_by).not.toBeNull();
   const proposal = await db.query<{ stage: string; versions: number }>(
-    `select stage, (select count(*)::int from proposal_versions v where v.proposal_id = p.id) as versions from proposals p`,
+    `select stage, (select count(*)::int from proposal_versions v where v.proposal_id = p.id) as versions from proposals p where p.meeting_id = $1`,
+    [meetingId],
   );
   expect(proposal).toEqual([{ stage: 'adopted', versions: 3 }]);
   const onBehalf = await db.query<{ kind: string; body: string | null; recorder: string }>(
