@@ -60,4 +60,29 @@ describe('accounts and guests in a real browser', () => {
     expect(problems).toEqual([]);
     expect(guestProblems).toEqual([]);
   });
+
+  // last of the file: it kills the server
+  it('when the app goes away under an open live view, then the view says « Connexion perdue, reprise… » at once', async () => {
+    const { page: facilitation } = await open();
+    await facilitation.goto(`${server.url}/connexion`);
+    await facilitation.getByLabel('Adresse électronique').fill('facilitation@demo.local');
+    await facilitation.getByLabel('Mot de passe').fill('demo-consentement');
+    await facilitation.getByRole('button', { name: 'Se connecter' }).click();
+    await facilitation.waitForURL(/\/seances$/);
+    await facilitation.goto(`${server.url}/seances/nouvelle`);
+    await facilitation.getByLabel('Cercle').selectOption({ label: 'Direction générale' });
+    await facilitation.getByLabel('Intitulé de la séance').fill('Séance coupée');
+    await facilitation.getByLabel('Date et heure').fill('2026-05-04T14:00');
+    await facilitation.getByRole('button', { name: 'Créer la séance' }).click();
+    await facilitation.waitForURL(/\/seances\/[0-9a-f-]{36}$/);
+    await facilitation.goto(`${facilitation.url()}/console`);
+    // a string: these tests are compiled without the DOM library
+    await facilitation.waitForFunction("document.querySelector('[sse-connect]')?.['htmx-internal-data']?.sseEventSource?.readyState === 1");
+    expect(await facilitation.locator('#connection-lost').count()).toBe(0);
+    await server.kill();
+    const notice = facilitation.locator('#connection-lost');
+    await notice.waitFor({ state: 'visible' });
+    expect(await notice.textContent()).toBe('Connexion perdue, reprise…');
+    expect(await notice.getAttribute('role')).toBe('status');
+  });
 });
