@@ -31,7 +31,6 @@ let pgDir: string;
 let database: Database;
 let server: RunningServer;
 let url: string;
-let facEmail: string;
 let seed: { admin: Awaited<ReturnType<typeof seedAccount>>; fac: Awaited<ReturnType<typeof seedAccount>>; circleId: string };
 
 /** A séance with a proposal drafted by its facilitator, and the path of its actions. */
@@ -61,7 +60,6 @@ beforeAll(async () => {
   const admin = await seedAccount(database.db, 'admin');
   const fac = await seedAccount(database.db, 'facilitator', { name: 'Farid Facilitateur' });
   seed = { admin, fac, circleId: await seedCircle(database.db, admin.actor) };
-  facEmail = fac.email;
   server = await startServer({ DATABASE_URL: url, LOG_LEVEL: 'error' });
 });
 afterAll(async () => {
@@ -74,7 +72,7 @@ describe('the database stops for a while mid-meeting', () => {
   it('when PostgreSQL is down, then pages and forms get a French 503 at once, /healthz says so and streams end; when it is back, the same app goes on, signals included, and nothing acknowledged is lost', async () => {
     const m = await meeting();
     const facilitator = new Device(server.url);
-    await facilitator.signIn(facEmail, PASSWORD);
+    await facilitator.signIn(seed.fac.email, PASSWORD);
     const guest = new Device(server.url);
     await guest.join(m.code, 'Gaëlle Invitée');
     expect((await facilitator.request(m.action('presenter'), { form: { retour: 'console' } })).status).toBe(303);
@@ -131,7 +129,7 @@ describe('the app is killed mid-meeting', () => {
   it('when the process is killed while everyone presses « Passer », then after a restart the read models equal the fold of the log, every acknowledged turn is in it, and a reconnecting stream is told to look again', async () => {
     const m = await meeting();
     const facilitator = new Device(server.url);
-    await facilitator.signIn(facEmail, PASSWORD);
+    await facilitator.signIn(seed.fac.email, PASSWORD);
     const guests = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
         const d = new Device(server.url);
