@@ -30,6 +30,7 @@ import { SESSION_END_PUBLISHER } from './http/session-end.ts';
 import { liveSessionIds } from './accounts/accounts.repository.ts';
 import { ProposalService } from './proposals/proposal.service.ts';
 import { LiveMeetingService } from './meetings/live.service.ts';
+import { LiveRenderer, type RenderFn } from './meetings/live.render.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -45,6 +46,8 @@ export interface AppDeps {
    * sent but this app hears none: enough for tests that do not watch live streams.
    */
   bus?: SignalBus;
+  /** Wraps the renderer of the live views' shared part (tests count its renders through it). */
+  liveRender?: (render: RenderFn) => RenderFn;
   /** Extra routers mounted before the 404 handler (tests use it to mount a failing route). */
   extraRoutes?: (app: Express) => void;
 }
@@ -72,6 +75,9 @@ export function createApp(deps: AppDeps): Express {
   app.set(SESSION_END_PUBLISHER, bus);
   const proposals = new ProposalService({ db: database.db, publisher: bus, idleMinutes: config.sessionIdleMinutes });
   const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus, idleMinutes: config.sessionIdleMinutes });
+  const render: RenderFn = (view, locals) =>
+    new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
+  const renderer = new LiveRenderer(deps.liveRender ? deps.liveRender(render) : render);
   // Graceful shutdown ends the open streams first, so the server can close.
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 
@@ -97,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(trainingRouter({ config, training: new TrainingService({ db: database.db, proposals, publisher: bus }) })); // before meetings: a training séance opens as one
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
-  app.use(liveRouter({ config, live, hub }));
+  app.use(liveRouter({ config, live, hub, renderer }));
   app.use(seanceRouter(database.db, bus));
   app.use(registerRouter(database.db, { curation: new CurationService({ db: database.db, proposals }), live }));
   deps.extraRoutes?.(app);

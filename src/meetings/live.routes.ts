@@ -8,13 +8,15 @@ import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { isDomainError, VALIDITY_SETS, type Proposal } from '../consent/index.ts';
+import { isDomainError, VALIDITY_SETS } from '../consent/index.ts';
 import { AccessDenied } from '../accounts/policy.ts';
 import { LIMITS } from '../http/limits.ts';
 import { joinUrl, uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
+import { fillSlots, SLOTS, versionDiff, type LiveRenderer, type Slot } from './live.render.ts';
+import { audienceOf } from './live.view.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
@@ -60,9 +62,15 @@ export interface LiveRouterDeps {
   config: Config;
   live: LiveMeetingService;
   hub: SseHub;
+  renderer: LiveRenderer;
 }
 
-export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
+/** res.render without sending: the HTML, with the request's locals. */
+function renderView(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => res.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
+}
+
+export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Router {
   const router = Router();
 
   async function render(
@@ -76,28 +84,46 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
     const model = await live.view(req.actor, meetingId, proposalId);
     if (view === 'console' && !model.me.canFacilitate) throw new AccessDenied('forbidden');
     const link = joinUrl(config.publicUrl, req, model.meeting.joinCode);
-    const qr = view === 'projection' ? await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : '';
-    const fragment = req.get('HX-Target') === 'live';
+    const part = req.query.part === 'mine' ? 'mine' : req.get('HX-Target') === 'live' ? 'fragment' : 'page';
     res.vary('HX-Target');
-    res.status(extra.status ?? 200).render(fragment ? 'meetings/live/_live' : 'meetings/live/page', {
+    const values = extra.values ?? {};
+    const fieldErrors = extra.fieldErrors ?? {};
+    // what everyone sees, rendered once for all (live.render.ts); then this person's own parts
+    const shared = await renderer.shared(model, {
+      view,
+      lang: res.locals.lang as string,
+      audience: audienceOf(req.actor, model.me),
+      values,
+      fieldErrors,
+      ...(view === 'projection' ? { joinUrl: link, qr: () => QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) } : {}),
+    });
+    const locals = {
       title: model.meeting.title,
       view,
       m: model,
       joinUrl: link,
-      qr,
       validity: model.proposal ? VALIDITY_SETS[model.proposal.validitySet] : null,
       diff: model.proposal ? versionDiff(model.proposal) : null,
       // The proposer's "preview": the difference the amendment would make, before it is stored.
       preview:
         model.proposal && extra.preview !== undefined ? diffWords(model.proposal.versions[model.proposal.versions.length - 1]!.text, extra.preview) : null,
       error: extra.error ?? null,
-      values: extra.values ?? {},
-      fieldErrors: extra.fieldErrors ?? {},
+      values,
+      fieldErrors,
       key: () => randomUUID(),
       name: (id: string) => model.names[id] ?? '—',
       bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
-      fragment,
-    });
+      fragment: part !== 'page',
+    };
+    const own = (slot: Slot) => renderView(res, 'meetings/live/_mine', { ...locals, slot });
+    res.status(extra.status ?? 200);
+    if (part === 'mine') {
+      // after a change that altered this person's turn or actions: their parts only, out of band
+      const slots = await Promise.all(SLOTS.filter((s) => s !== 'error').map(async (s) => ({ s, html: await own(s) })));
+      return res.render('meetings/live/_mine_oob', { ...locals, slots });
+    }
+    const liveHtml = await fillSlots(shared, own, { csrfToken: req.csrfToken ?? '', personId: model.me.personId });
+    res.render(part === 'fragment' ? 'meetings/live/_fragment' : 'meetings/live/page', { ...locals, liveHtml });
   }
 
   for (const view of VIEWS) {
@@ -261,11 +287,4 @@ function draftRefusal(model: { meeting: { status: string }; me: { personId: stri
   if (guest) return 'seance.draft.guest';
   if (model.me.role === 'observer') return 'seance.draft.observer';
   return model.me.role === null ? 'seance.draft.join_first' : 'seance.draft.not_allowed';
-}
-
-/** Word-level difference between the last two versions, for the proposer and the projector. */
-function versionDiff(p: Proposal) {
-  const n = p.versions.length;
-  if (n < 2) return null;
-  return diffWords(p.versions[n - 2]!.text, p.versions[n - 1]!.text);
 }

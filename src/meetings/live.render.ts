@@ -1,0 +1,168 @@
+/**
+ * Renders a live view in two parts. The shared part (the stage, the round and its order, what was
+ * said, the objections, the text, who is here) is rendered once per (proposal, seq, language, view,
+ * audience, state of the meeting) and kept in a small LRU; each person's own part (« À vous », the
+ * forms allowed to them, a refused action's message) is rendered into its slots. The shared HTML
+ * holds, for each slot, an empty `hx-preserve` placeholder: the event stream carries that HTML to
+ * every browser as it is (htmx keeps the person's own part in place), and a full page or fragment
+ * fills the slots before it is sent.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { VALIDITY_SETS, type Proposal } from '../consent/index.ts';
+import { translator, isLanguage, type Language } from '../i18n/index.ts';
+import { formatDateTime, formatDay, formatMoment } from '../i18n/dates.ts';
+import { diffWords } from '../proposals/diff.ts';
+import type { Me, SharedLive } from './live.view.ts';
+
+/** Renders one view with its locals (app.render: the app's locals are merged in). */
+export type RenderFn = (view: string, locals: Record<string, unknown>) => Promise<string>;
+
+/** The person's own parts of a live view, in the order they appear. */
+export const SLOTS = ['error', 'turn', 'actions'] as const;
+export type Slot = (typeof SLOTS)[number];
+
+/** Stands for the session's CSRF token in shared HTML (the console's forms): random, so nobody can type it. */
+const CSRF_MARKER = `csrf-${randomBytes(12).toString('hex')}`;
+const ANNOUNCE = '<p id="announce" hx-swap-oob="innerHTML">';
+const ERROR_SLOT = '<!--live-error-->';
+
+export interface SharedOptions {
+  view: string;
+  lang: string;
+  /** audienceOf(): accounts or guests, who may facilitate, who may draft. */
+  audience: string;
+  /** Only the projection shows the link to join (and its QR code, drawn once per key). */
+  joinUrl?: string;
+  qr?: () => Promise<string>;
+  /** A form sent back with what was typed (the console's « ajouter »): rendered for this person only, never kept. */
+  values?: Record<string, string>;
+  fieldErrors?: Record<string, unknown>;
+}
+
+export interface SharedHtml {
+  /** `#live` with empty slots, then the announcement for screen readers (out of band). */
+  html: string;
+  /** Where the announcement starts in `html`. */
+  announceAt: number;
+  /** The address that fetches this view's own part again (`part=mine`). */
+  mineUrl: string;
+}
+
+/** The empty slot a shared render leaves for a person's own part. */
+export function placeholder(slot: Slot, mineUrl: string): string {
+  if (slot === 'error') return ERROR_SLOT;
+  return `<div id="mine-${slot}" class="mine" hx-preserve hx-get="${mineUrl}" hx-trigger="load" hx-swap="none"></div>`;
+}
+
+export function mineUrl(s: SharedLive, view: string): string {
+  return `/seances/${s.meeting.id}/${view}?${s.proposal ? `proposition=${s.proposal.proposalId}&amp;` : ''}part=mine`;
+}
+
+/** Word-level difference between the last two versions, for the proposer and the projector. */
+export function versionDiff(p: Proposal) {
+  const n = p.versions.length;
+  if (n < 2) return null;
+  return diffWords(p.versions[n - 2]!.text, p.versions[n - 1]!.text);
+}
+
+/** The locals every live template reads that depend only on the language. */
+export function languageLocals(lang: string): Record<string, unknown> {
+  const language: Language = isLanguage(lang) ? lang : 'fr';
+  return { lang: language, otherLang: language === 'fr' ? 'en' : 'fr', t: translator(language), formatDay, formatMoment, formatDateTime };
+}
+
+export class LiveRenderer {
+  private readonly cache = new Map<string, Promise<SharedHtml>>();
+
+  constructor(
+    private readonly render: RenderFn,
+    private readonly max = 64,
+  ) {}
+
+  /** The shared part of this view of `s`, rendered at most once per key while it stays in the cache. */
+  shared(s: SharedLive, o: SharedOptions): Promise<SharedHtml> {
+    const formState = Object.keys(o.values ?? {}).length > 0 || Object.keys(o.fieldErrors ?? {}).length > 0;
+    if (formState) return this.draw(s, o);
+    const key = cacheKey(s, o);
+    let entry = this.cache.get(key);
+    if (entry) {
+      // most recently used goes last
+      this.cache.delete(key);
+      this.cache.set(key, entry);
+      return entry;
+    }
+    entry = this.draw(s, o);
+    entry.catch(() => this.cache.delete(key));
+    this.cache.set(key, entry);
+    while (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value!);
+    return entry;
+  }
+
+  private async draw(s: SharedLive, o: SharedOptions): Promise<SharedHtml> {
+    const url = mineUrl(s, o.view);
+    const me: Me = {
+      personId: null,
+      role: null,
+      canFacilitate: o.audience[1] === 'f',
+      isActingFacilitator: false,
+      isProposer: false,
+      mayArrive: false,
+      mayDraft: o.audience[2] === 'd',
+    };
+    const html = await this.render('meetings/live/_shared', {
+      ...languageLocals(o.lang),
+      view: o.view,
+      m: { ...s, me, allowed: [] },
+      actor: { kind: o.audience[0] === 'a' ? 'account' : 'guest' },
+      csrfToken: CSRF_MARKER,
+      joinUrl: o.joinUrl ?? '',
+      qr: o.qr ? await o.qr() : '',
+      validity: s.proposal ? VALIDITY_SETS[s.proposal.validitySet] : null,
+      diff: s.proposal ? versionDiff(s.proposal) : null,
+      preview: null,
+      error: null,
+      values: o.values ?? {},
+      fieldErrors: o.fieldErrors ?? {},
+      key: () => '',
+      name: (id: string) => s.names[id] ?? '—',
+      mine: (slot: Slot) => placeholder(slot, url),
+      fragment: false,
+    });
+    return { html, announceAt: html.lastIndexOf(ANNOUNCE), mineUrl: url };
+  }
+
+  /** Number of shared parts kept (for tests and metrics). */
+  size(): number {
+    return this.cache.size;
+  }
+}
+
+/**
+ * One person's `#live`: the shared HTML with their own parts in its slots, their CSRF token in
+ * the console's forms, and their place in the round marked.
+ */
+export async function fillSlots(
+  shared: SharedHtml,
+  own: (slot: Slot) => Promise<string>,
+  person: { csrfToken: string; personId: string | null },
+): Promise<string> {
+  let html = shared.html.slice(0, shared.announceAt < 0 ? undefined : shared.announceAt);
+  for (const slot of SLOTS) {
+    const empty = placeholder(slot, shared.mineUrl);
+    if (!html.includes(empty)) continue;
+    const inner = await own(slot);
+    const full = slot === 'error' ? inner : `<div id="mine-${slot}" class="mine">${inner}</div>`;
+    html = html.split(empty).join(full);
+  }
+  if (html.includes(CSRF_MARKER)) html = html.split(CSRF_MARKER).join(person.csrfToken);
+  if (person.personId) html = html.split(`data-person="${person.personId}"`).join(`data-person="${person.personId}" data-me`);
+  return html;
+}
+
+function cacheKey(s: SharedLive, o: SharedOptions): string {
+  // the proposal is named by its seq; the rest of the meeting (who is here, the agenda, the séance) by a digest
+  const digest = createHash('sha1')
+    .update(JSON.stringify([s.meeting, s.members, s.agenda, s.names, o.joinUrl ?? null]))
+    .digest('base64');
+  return [s.meeting.id, s.proposal?.proposalId ?? '', s.seq, o.view, o.lang, o.audience, digest].join('|');
+}
