@@ -31,6 +31,7 @@ import { liveSessionIds } from './accounts/accounts.repository.ts';
 import { ProposalService } from './proposals/proposal.service.ts';
 import { LiveMeetingService } from './meetings/live.service.ts';
 import { LiveRenderer, type RenderFn } from './meetings/live.render.ts';
+import { livePush } from './meetings/live.push.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   const hub = new SseHub(bus, {
     maxStreams: config.sseMaxStreams,
     liveSessions: (ids) => liveSessionIds(database.db, ids, config.sessionIdleMinutes),
-    onError: (error) => logger.warn({ err: error }, 'stream session check failed'),
+    onError: (error) => logger.warn({ err: error }, 'live stream: a session check or a push failed'),
   });
   app.set(SSE_HUB, hub);
   app.set(SESSION_END_PUBLISHER, bus);
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   const render: RenderFn = (view, locals) =>
     new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
   const renderer = new LiveRenderer(deps.liveRender ? deps.liveRender(render) : render);
+  hub.setComposer(livePush(live, renderer));
   // Graceful shutdown ends the open streams first, so the server can close.
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 

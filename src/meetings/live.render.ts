@@ -131,6 +131,11 @@ export class LiveRenderer {
     return { html, announceAt: html.lastIndexOf(ANNOUNCE), mineUrl: url };
   }
 
+  /** Whether this shared HTML may go to every browser as it is (no form carrying a session's token). */
+  pushable(shared: SharedHtml): boolean {
+    return !shared.html.includes(CSRF_MARKER);
+  }
+
   /** Number of shared parts kept (for tests and metrics). */
   size(): number {
     return this.cache.size;

@@ -15,8 +15,9 @@ import { joinUrl, uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
-import { fillSlots, SLOTS, versionDiff, type LiveRenderer, type Slot } from './live.render.ts';
-import { audienceOf } from './live.view.ts';
+import { fillSlots, placeholder, SLOTS, versionDiff, type LiveRenderer, type Slot } from './live.render.ts';
+import { audienceOf, mineFingerprint } from './live.view.ts';
+import { PUSHED_VIEWS, type PushContext } from './live.push.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
@@ -119,7 +120,8 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
     res.status(extra.status ?? 200);
     if (part === 'mine') {
       // after a change that altered this person's turn or actions: their parts only, out of band
-      const slots = await Promise.all(SLOTS.filter((s) => s !== 'error').map(async (s) => ({ s, html: await own(s) })));
+      const inView = SLOTS.filter((s) => s !== 'error' && shared.html.includes(placeholder(s, shared.mineUrl)));
+      const slots = await Promise.all(inView.map(async (s) => ({ s, html: await own(s) })));
       return res.render('meetings/live/_mine_oob', { ...locals, slots });
     }
     const liveHtml = await fillSlots(shared, own, { csrfToken: req.csrfToken ?? '', personId: model.me.personId });
@@ -135,8 +137,11 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
 
   router.get('/seances/:id/flux', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
+    // the participant's and the proposer's views get the new state itself (live.push.ts); others a signal
+    const pushed = (PUSHED_VIEWS as readonly unknown[]).includes(req.query.vue) ? (req.query.vue as PushContext['view']) : null;
+    const proposalId = pushed && typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
     // authorises at every (re)connection: the stream says nothing, but only to members
-    await live.view(req.actor, meetingId);
+    const model = await live.view(req.actor, meetingId, proposalId);
     if (req.actor.kind === 'anonymous' || !req.session) throw new AccessDenied('unauthenticated');
     const owner = { sessionId: sha256(req.session.token), personId: req.actor.personId };
     const admission = hub.admit(owner);
@@ -146,7 +151,10 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
         .type('text/plain')
         .send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
     if (admission === 'instance_full') return res.status(503).set('Retry-After', '30').type('text/plain').send(res.locals.t('live.errors.streams_instance'));
-    hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined);
+    const push: PushContext | undefined = pushed
+      ? { view: pushed, proposalId, lang: res.locals.lang as string, actor: req.actor, fingerprint: mineFingerprint(pushed, model, model.me, model.allowed) }
+      : undefined;
+    hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined, push);
   });
 
   router.post('/seances/:id/propositions/:pid/:action', async (req, res) => {

@@ -1,6 +1,8 @@
 /**
- * Server-sent events: one stream per meeting, carrying one small named signal, `changed`.
- * Each fragment re-fetches itself on `sse:changed`; nothing else travels on the stream.
+ * Server-sent events: one stream per meeting. A plain stream carries one small named signal,
+ * `changed`, on which the view re-fetches its live region. A stream opened with a push context
+ * (the participant's and the proposer's views) gets instead what the composer gives for it after
+ * a change: the new shared region itself (`live`), and `mine` when that person's own part changed.
  * A stream belongs to the session that opened it: when the session ends (sign-out, removal,
  * password reset, role change, idle expiry), its streams close, on every instance.
  */
@@ -25,7 +27,16 @@ interface Stream {
   res: Response;
   meetingId: string;
   owner: StreamOwner;
+  /** Given back to the composer at each change (what the view shows, for whom). */
+  push?: unknown;
 }
+
+/**
+ * After a change in a meeting, the messages of each pushed stream, in order (each an SSE
+ * message body: `event:` and `data:` lines, the blank line; its `id:` is added here), or null for
+ * a stream that is only told `changed`. Called once per change, for all the meeting's pushed streams.
+ */
+export type Composer = (meetingId: string, contexts: readonly unknown[]) => Promise<readonly (readonly Buffer[] | null)[]>;
 
 export interface SseHubOptions {
   /** Open streams this instance holds at most (SSE_MAX_STREAMS). */
@@ -45,6 +56,9 @@ export class SseHub {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly sweeper: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private composer: Composer | null = null;
+  /** Meetings whose pushed streams are being composed for, and whether another change came meanwhile. */
+  private readonly composing = new Map<string, { again: boolean }>();
 
   constructor(
     bus: SignalBus,
@@ -58,7 +72,7 @@ export class SseHub {
         if (signal.sessionId) this.closeWhere((s) => s.owner.sessionId === signal.sessionId);
         if (signal.personId) this.closeWhere((s) => s.owner.personId === signal.personId);
       } else if (signal.meetingId) {
-        this.send(signal.meetingId, signal.name);
+        this.changed(signal.meetingId, signal.name);
       }
     });
     // Proxies close silent connections; a comment line keeps them open and detects dead clients.
@@ -77,8 +91,13 @@ export class SseHub {
     return 'ok';
   }
 
+  /** Pushes the new state to the streams opened with a context (see Composer). */
+  setComposer(compose: Composer): void {
+    this.composer = compose;
+  }
+
   /** Opens a stream for one meeting. A browser that reconnects is told to refresh everything at once. */
-  open(meetingId: string, owner: StreamOwner, res: Response, lastEventId: string | undefined): void {
+  open(meetingId: string, owner: StreamOwner, res: Response, lastEventId: string | undefined, push?: unknown): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -86,7 +105,7 @@ export class SseHub {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    const stream: Stream = { res, meetingId, owner };
+    const stream: Stream = push === undefined ? { res, meetingId, owner } : { res, meetingId, owner, push };
     add(this.byMeeting, meetingId, stream);
     add(this.bySession, owner.sessionId, stream);
     this.total += 1;
@@ -105,6 +124,54 @@ export class SseHub {
 
   private send(meetingId: string, reason: string): void {
     for (const s of this.byMeeting.get(meetingId) ?? []) this.write(s.res, reason);
+  }
+
+  /** Something changed in the meeting: plain streams are told so; pushed streams get the new state. */
+  private changed(meetingId: string, reason: string): void {
+    let pushed = false;
+    for (const s of this.byMeeting.get(meetingId) ?? []) {
+      if (s.push !== undefined && this.composer) pushed = true;
+      else this.write(s.res, reason);
+    }
+    if (!pushed) return;
+    // one composition at a time per meeting; changes that arrive meanwhile make one more, with the latest state
+    const running = this.composing.get(meetingId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.composing.set(meetingId, state);
+    void (async () => {
+      do {
+        state.again = false;
+        await this.push(meetingId, reason);
+      } while (state.again);
+      this.composing.delete(meetingId);
+    })();
+  }
+
+  private async push(meetingId: string, reason: string): Promise<void> {
+    const streams = [...(this.byMeeting.get(meetingId) ?? [])].filter((s) => s.push !== undefined);
+    let messages: readonly (readonly Buffer[] | null)[] = [];
+    try {
+      messages = await this.composer!(
+        meetingId,
+        streams.map((s) => s.push),
+      );
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    streams.forEach((s, i) => {
+      if (s.res.writableEnded || s.res.destroyed) return;
+      const bodies = messages[i];
+      if (!bodies) return this.write(s.res, reason);
+      for (const body of bodies) {
+        this.counter += 1;
+        s.res.write(`id: ${Date.now()}-${this.counter}\n`);
+        s.res.write(body);
+      }
+    });
   }
 
   /** Ends the streams that match; the browser's reconnection is then checked like a new request. */
