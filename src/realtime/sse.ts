@@ -14,6 +14,12 @@ const HEARTBEAT_MS = 20_000;
 const SWEEP_MS = 60_000;
 /** Open streams one session may hold on one instance (a few tabs of one meeting). */
 export const STREAMS_PER_SESSION = 5;
+/**
+ * Bytes a stream may hold unsent (its reader does not keep up: a phone gone to sleep, a stalled
+ * proxy) before it is closed; the browser reconnects and is told to fetch everything again.
+ * Messages are shared buffers, so this bounds what one stream pins, not a copy.
+ */
+export const MAX_BUFFERED = 256 * 1024;
 /** The app setting that holds the hub (createApp sets it; tests and metrics read it). */
 export const SSE_HUB = 'sse hub';
 
@@ -44,6 +50,8 @@ export interface SseHubOptions {
   /** Of these sessions, the ones still live; the streams of the others are closed. */
   liveSessions?: (sessionIds: string[]) => Promise<Set<string>>;
   onError?: (error: unknown) => void;
+  /** MAX_BUFFERED unless said. */
+  maxBuffered?: number;
 }
 
 export type Admission = 'ok' | 'session_full' | 'instance_full';
@@ -77,7 +85,7 @@ export class SseHub {
     });
     // Proxies close silent connections; a comment line keeps them open and detects dead clients.
     this.heartbeat = setInterval(() => {
-      for (const set of this.byMeeting.values()) for (const s of set) s.res.write(': ping\n\n');
+      for (const set of this.byMeeting.values()) for (const s of set) this.deliver(s, [': ping\n\n']);
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
@@ -110,20 +118,32 @@ export class SseHub {
     add(this.bySession, owner.sessionId, stream);
     this.total += 1;
     // What happened while it was away is not replayed: its fragments simply look again.
-    if (lastEventId !== undefined) this.write(res, 'reconnected');
+    if (lastEventId !== undefined) this.deliver(stream, [this.signal('reconnected')]);
     res.on('close', () => {
       if (remove(this.byMeeting, meetingId, stream)) this.total -= 1;
       remove(this.bySession, owner.sessionId, stream);
     });
   }
 
-  private write(res: Response, reason: string): void {
+  private id(): string {
     this.counter += 1;
-    res.write(`id: ${Date.now()}-${this.counter}\nevent: changed\ndata: ${reason}\n\n`);
+    return `id: ${Date.now()}-${this.counter}\n`;
+  }
+
+  private signal(reason: string): string {
+    return `${this.id()}event: changed\ndata: ${reason}\n\n`;
+  }
+
+  /** Writes to one stream; a stream whose reader does not keep up is closed (it reconnects and catches up). */
+  private deliver(s: Stream, chunks: readonly (string | Buffer)[]): void {
+    const res = s.res;
+    if (res.writableEnded || res.destroyed) return;
+    for (const chunk of chunks) res.write(chunk);
+    if (unsent(res) > (this.options.maxBuffered ?? MAX_BUFFERED)) res.destroy();
   }
 
   private send(meetingId: string, reason: string): void {
-    for (const s of this.byMeeting.get(meetingId) ?? []) this.write(s.res, reason);
+    for (const s of this.byMeeting.get(meetingId) ?? []) this.deliver(s, [this.signal(reason)]);
   }
 
   /** Something changed in the meeting: plain streams are told so; pushed streams get the new state. */
@@ -131,7 +151,7 @@ export class SseHub {
     let pushed = false;
     for (const s of this.byMeeting.get(meetingId) ?? []) {
       if (s.push !== undefined && this.composer) pushed = true;
-      else this.write(s.res, reason);
+      else this.deliver(s, [this.signal(reason)]);
     }
     if (!pushed) return;
     // one composition at a time per meeting; changes that arrive meanwhile make one more, with the latest state
@@ -163,14 +183,8 @@ export class SseHub {
       this.options.onError?.(error);
     }
     streams.forEach((s, i) => {
-      if (s.res.writableEnded || s.res.destroyed) return;
       const bodies = messages[i];
-      if (!bodies) return this.write(s.res, reason);
-      for (const body of bodies) {
-        this.counter += 1;
-        s.res.write(`id: ${Date.now()}-${this.counter}\n`);
-        s.res.write(body);
-      }
+      this.deliver(s, bodies ? bodies.flatMap((body) => [this.id(), body]) : [this.signal(reason)]);
     });
   }
 
@@ -192,6 +206,13 @@ export class SseHub {
     }
   }
 
+  /** Bytes written to the open streams and not yet sent (for tests and metrics). */
+  buffered(): number {
+    let total = 0;
+    for (const set of this.byMeeting.values()) for (const s of set) total += unsent(s.res);
+    return total;
+  }
+
   /** Number of open streams (for tests and metrics). */
   size(): number {
     return this.total;
@@ -207,6 +228,11 @@ export class SseHub {
     this.bySession.clear();
     this.total = 0;
   }
+}
+
+/** What a response holds unsent: in the response, and in its socket. */
+function unsent(res: Response): number {
+  return res.writableLength + (res.socket?.writableLength ?? 0);
 }
 
 function add(map: Map<string, Set<Stream>>, key: string, stream: Stream): void {
