@@ -43,12 +43,23 @@
     for (var i = 0; i < mine.length; i++) mine[i].setAttribute('data-me', '');
   }
   // The new #live pushed on the stream (everyone's part; this person's slots stay in place): never an older one.
+  // A browser without Element.moveBefore loses the focus of a field moved back into place: it is given back.
+  var typing = null;
   document.addEventListener('htmx:sseBeforeMessage', function (event) {
     var message = event.detail;
-    if (message && message.type === 'live' && isOlder(message.data || '')) event.preventDefault();
+    if (!message || message.type !== 'live') return;
+    if (isOlder(message.data || '')) return event.preventDefault();
+    var active = document.activeElement;
+    typing = active && active.closest && active.closest('.mine') ? { field: active, start: active.selectionStart, end: active.selectionEnd } : null;
   });
   document.addEventListener('htmx:sseMessage', function (event) {
-    if (event.detail && event.detail.type === 'live') markMe();
+    if (!event.detail || event.detail.type !== 'live') return;
+    markMe();
+    if (typing && document.activeElement !== typing.field && document.body.contains(typing.field)) {
+      typing.field.focus({ preventScroll: true });
+      if (typing.start !== null && typing.field.setSelectionRange) typing.field.setSelectionRange(typing.start, typing.end);
+    }
+    typing = null;
   });
   document.addEventListener('htmx:beforeSwap', function (event) {
     var detail = event.detail;

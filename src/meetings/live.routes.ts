@@ -114,6 +114,7 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
       key: () => randomUUID(),
       name: (id: string) => model.names[id] ?? '—',
       bodyClass: view === 'projection' ? 'projector' : `live-${view}`,
+      fingerprint: mineFingerprint(view, model, model.me, model.allowed),
       fragment: part !== 'page',
     };
     const own = (slot: Slot) => renderView(res, 'meetings/live/_mine', { ...locals, slot });
@@ -140,8 +141,10 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
     // the participant's and the proposer's views get the new state itself (live.push.ts); others a signal
     const pushed = (PUSHED_VIEWS as readonly unknown[]).includes(req.query.vue) ? (req.query.vue as PushContext['view']) : null;
     const proposalId = pushed && typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
-    // authorises at every (re)connection: the stream says nothing, but only to members
-    const model = await live.view(req.actor, meetingId, proposalId);
+    // what the page's own part was drawn from (its fingerprint, see mineFingerprint): nothing to fetch until it changes
+    const drawn = typeof req.query.empreinte === 'string' && /^[\w-]{1,32}$/.test(req.query.empreinte) ? req.query.empreinte : null;
+    // authorises at every (re)connection, and reads no more: the stream says nothing, but only to members
+    await live.authorize(req.actor, meetingId);
     if (req.actor.kind === 'anonymous' || !req.session) throw new AccessDenied('unauthenticated');
     const owner = { sessionId: sha256(req.session.token), personId: req.actor.personId };
     const admission = hub.admit(owner);
@@ -152,7 +155,7 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
         .send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
     if (admission === 'instance_full') return res.status(503).set('Retry-After', '30').type('text/plain').send(res.locals.t('live.errors.streams_instance'));
     const push: PushContext | undefined = pushed
-      ? { view: pushed, proposalId, lang: res.locals.lang as string, actor: req.actor, fingerprint: mineFingerprint(pushed, model, model.me, model.allowed) }
+      ? { view: pushed, proposalId, lang: res.locals.lang as string, actor: req.actor, fingerprint: drawn }
       : undefined;
     hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined, push);
   });

@@ -45,6 +45,11 @@ export class LiveMeetingService {
     return { ...shared, me, allowed };
   }
 
+  /** Refuses whoever may not see the meeting (a stream opens only after this). */
+  async authorize(actor: Actor, meetingId: string): Promise<void> {
+    await loadMeetingFacts(this.deps.db, actor, meetingId);
+  }
+
   /**
    * What everyone sees of the meeting now, read once for all of them (no actor: whoever asks has
    * been authorised already). `meeting` is the meeting's row, or its id to read it.

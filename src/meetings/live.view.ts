@@ -5,6 +5,7 @@
  * and rendered once for everybody (live.render.ts); the personal part is computed here, purely,
  * from the shared part, the actor and their role in the meeting.
  */
+import { createHash } from 'node:crypto';
 import type { Proposal, Round } from '../consent/index.ts';
 import { can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { allowedActions, type AllowedAction } from '../proposals/allowed.ts';
@@ -103,7 +104,8 @@ export function audienceOf(actor: Actor, me: Me): string {
  */
 export function mineFingerprint(view: string, s: SharedLive, me: Me, allowed: readonly AllowedAction[]): string {
   const inRound = !!(s.round && me.personId && s.round.order.includes(me.personId));
-  return JSON.stringify([
+  // a short digest: each open stream keeps one, and the page hands it to its stream (?empreinte=)
+  return digest([
     view,
     s.proposal?.proposalId ?? null,
     s.meeting.status,
@@ -112,4 +114,8 @@ export function mineFingerprint(view: string, s: SharedLive, me: Me, allowed: re
     allowed.length ? s.seq : 0,
     allowed,
   ]);
+}
+
+function digest(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
 }

@@ -7,7 +7,7 @@
  * the same clients fetching /healthz as the baseline; the app's RSS at rest, with the streams open,
  * and its peak (VmHWM) during the fan-outs.
  *
- *   DATABASE_URL=postgres://… npx tsx test/bench/fanout.ts [clients=200] [changes=12] [streams for memory=500]
+ *   DATABASE_URL=postgres://… [APP_ROOT=dir] npx tsx test/bench/fanout.ts [clients=200] [changes=12] [streams for memory=500]
  *
  * Asserts nothing; prints figures.
  */
@@ -29,14 +29,15 @@ import { insertMember } from '../../src/meetings/meetings.repository.ts';
 import { openSession } from '../../src/accounts/sessions.ts';
 import { stats } from './stats.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// APP_ROOT: another checkout to measure (a baseline), with the same database
+const root = process.env.APP_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENTS = Number(process.argv[2] ?? 200);
 const CHANGES = Number(process.argv[3] ?? 12);
 const MEMORY_STREAMS = Number(process.argv[4] ?? 500);
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required (bash .ci/postgres.sh start DIR)');
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -113,6 +114,9 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
   env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, SSE_MAX_STREAMS: '5000' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
+// the app never outlives the bench, however it ends
+process.on('exit', () => child.kill('SIGKILL'));
+process.on('SIGTERM', () => process.exit(1));
 for (let i = 0; ; i++) {
   const ok = await request(port, 'GET', '/healthz', {}).then(
     (r) => r.status === 200,
@@ -123,7 +127,6 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 const view = `/seances/${meetingId}/participant?proposition=${proposalId}`;
-const streamPath = `/seances/${meetingId}/flux?vue=participant&proposition=${proposalId}`;
 // warm the view cache and the JIT like a meeting that has been going for a while
 for (let i = 0; i < 20; i++) await request(port, 'GET', view, { cookie: guests[i % guests.length]!.cookie, 'hx-request': 'true', 'hx-target': 'live' });
 const idle = rss(child.pid!);
@@ -138,7 +141,11 @@ interface Client {
 const seqOf = (text: string) => Number(/data-seq="(\d+)"/.exec(text)?.[1] ?? -1);
 
 /** Opens one stream and plays the browser's part on it. */
-function connect(g: (typeof guests)[number], client: Client): Promise<void> {
+async function connect(g: (typeof guests)[number], client: Client): Promise<void> {
+  // the stream the page opens (with what the page was drawn from), as a browser does
+  const page = await request(port, 'GET', view, { cookie: g.cookie });
+  const found = /sse-connect="([^"]+)"/.exec(page.text);
+  const streamPath = found ? found[1]!.replace(/&amp;/g, '&') : `/seances/${meetingId}/flux`;
   return new Promise((ready, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: streamPath, headers: { cookie: g.cookie, accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`bench: stream ${res.statusCode}`));
@@ -227,7 +234,8 @@ for (let k = 0; k < CHANGES; k++) {
     new URLSearchParams({ _csrf: speaker.csrf, retour: 'participant' }).toString(),
   );
   if (r.status !== 303) throw new Error(`bench: passer ${r.status} ${r.text.slice(0, 300)}`);
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000));
+  // a client still without the new state after 30 s counts as lost
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000));
   if ((await Promise.race([done, timeout])) === 'timeout') lost += clients.length - times.length;
   samples.push(...times);
   seq = target;
@@ -251,7 +259,7 @@ for (let i = CLIENTS; i < MEMORY_STREAMS; i++) {
 const many = rss(child.pid!);
 let peakMany = 0;
 const sampler2 = setInterval(() => (peakMany = Math.max(peakMany, rss(child.pid!).rss)), 10);
-for (let k = CHANGES; k < CHANGES + 5; k++) {
+for (let k = CHANGES; k < CHANGES + 3; k++) {
   const speaker = guests[k]!;
   await request(
     port,

@@ -118,11 +118,15 @@ function open(path: string, cookie: string, headers: Record<string, string> = {}
   };
 }
 
-const pushed = () => `/seances/${meetingId}/flux?vue=participant&proposition=${proposalId}`;
+/** The stream a participant's page opens, as the page says (with the fingerprint of its own part). */
+async function pushed(g: { cookie: string }): Promise<string> {
+  const page = await request(app).get(`/seances/${meetingId}/participant?proposition=${proposalId}`).set('Cookie', g.cookie).expect(200);
+  return /sse-connect="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+}
 
 describe('the participant view pushed on the stream', () => {
   it('when the speaker passes, then every participant receives the new #live itself, rendered once, and only those whose turn changed are told to fetch their own part', async () => {
-    const streams = guests.map((g) => open(pushed(), g.cookie));
+    const streams = await Promise.all(guests.map(async (g) => open(await pushed(g), g.cookie)));
     const consoleStream = open(`/seances/${meetingId}/flux?vue=console`, facilitatorCookie);
     await Promise.all([...streams, consoleStream].map((s) => s.ready));
     const before = renders.filter((r) => r.endsWith('/_shared')).length;
@@ -142,6 +146,7 @@ describe('the participant view pushed on the stream', () => {
       expect(live.data).toContain('<div id="mine-turn" class="mine" hx-preserve');
       expect(live.data).toContain('<p id="announce" hx-swap-oob="innerHTML">');
       expect(live.data).toContain('Personne 1');
+      expect(live.data).not.toContain('data-me');
       expect(live.data).not.toContain('_csrf');
     }
     expect(new Set(first.map((got) => got[got.length - 1]!.data)).size).toBe(1);
@@ -154,6 +159,15 @@ describe('the participant view pushed on the stream', () => {
     const second = await Promise.all(streams.map((s) => s.until('live')));
     const told = second.map((got) => got.some((m) => m.event === 'mine'));
     expect(told).toEqual([true, true, false, false, false]);
+    // a stream opened without the fingerprint of its page fetches its own part at the first change
+    const blind = open(`/seances/${meetingId}/flux?vue=participant&proposition=${proposalId}`, guests[4]!.cookie);
+    await blind.ready;
+    await bus.publish({ name: 'meeting-changed', meetingId });
+    expect((await blind.until('live')).length).toBeGreaterThan(0);
+    await bus.publish({ name: 'meeting-changed', meetingId });
+    const third = await Promise.all([...streams, blind].map((s) => s.until('live')));
+    expect(third.map((got) => got.some((m) => m.event === 'mine'))).toEqual([false, false, false, false, false, true]);
+    blind.close();
 
     // the one told fetches their own part: « À vous » and the forms of a turn, out of band
     const mine = await request(app)
@@ -171,7 +185,7 @@ describe('the participant view pushed on the stream', () => {
   });
 
   it('when a pushed browser reconnects with Last-Event-ID, then it is told to fetch everything again', async () => {
-    const s = open(pushed(), guests[2]!.cookie, { 'Last-Event-ID': '1795630000000-3' });
+    const s = open(await pushed(guests[2]!), guests[2]!.cookie, { 'Last-Event-ID': '1795630000000-3' });
     await s.ready;
     const got = await s.until('changed');
     expect(got[got.length - 1]!.data).toBe('reconnected');
