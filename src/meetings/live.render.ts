@@ -8,6 +8,7 @@
  * fills the slots before it is sent.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Response } from 'express';
 import { VALIDITY_SETS, type Proposal } from '../consent/index.ts';
 import { translator, isLanguage, type Language } from '../i18n/index.ts';
 import { formatDateTime, formatDay, formatMoment } from '../i18n/dates.ts';
@@ -16,6 +17,11 @@ import type { Me, SharedLive } from './live.view.ts';
 
 /** Renders one view with its locals (app.render: the app's locals are merged in). */
 export type RenderFn = (view: string, locals: Record<string, unknown>) => Promise<string>;
+
+/** res.render without sending: the HTML, with the request's locals (a person's own parts). */
+export function renderView(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => res.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
+}
 
 /** The person's own parts of a live view, in the order they appear. */
 export const SLOTS = ['error', 'turn', 'actions'] as const;

@@ -15,7 +15,7 @@ import { joinUrl, uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
-import { fillSlots, placeholder, SLOTS, versionDiff, type LiveRenderer, type Slot } from './live.render.ts';
+import { fillSlots, placeholder, renderView, SLOTS, versionDiff, type LiveRenderer, type Slot } from './live.render.ts';
 import { audienceOf, mineFingerprint } from './live.view.ts';
 import { PUSHED_VIEWS, type PushContext } from './live.push.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
@@ -64,11 +64,6 @@ export interface LiveRouterDeps {
   live: LiveMeetingService;
   hub: SseHub;
   renderer: LiveRenderer;
-}
-
-/** res.render without sending: the HTML, with the request's locals. */
-function renderView(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => res.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
 }
 
 export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Router {
