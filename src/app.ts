@@ -33,6 +33,8 @@ import { SESSION_END_PUBLISHER } from './http/session-end.ts';
 import { liveSessionIds } from './accounts/accounts.repository.ts';
 import { ProposalService } from './proposals/proposal.service.ts';
 import { LiveMeetingService } from './meetings/live.service.ts';
+import { LiveRenderer, type RenderFn } from './meetings/live.render.ts';
+import { livePush } from './meetings/live.push.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -48,6 +50,8 @@ export interface AppDeps {
    * sent but this app hears none: enough for tests that do not watch live streams.
    */
   bus?: SignalBus;
+  /** Wraps the renderer of the live views' shared part (tests count its renders through it). */
+  liveRender?: (render: RenderFn) => RenderFn;
   /** Extra routers mounted before the 404 handler (tests use it to mount a failing route). */
   extraRoutes?: (app: Express) => void;
 }
@@ -69,12 +73,16 @@ export function createApp(deps: AppDeps): Express {
   const hub = new SseHub(bus, {
     maxStreams: config.sseMaxStreams,
     liveSessions: (ids) => liveSessionIds(database.db, ids, config.sessionIdleMinutes),
-    onError: (error) => logger.warn({ err: error }, 'stream session check failed'),
+    onError: (error) => logger.warn({ err: error }, 'live stream: a session check or a push failed'),
   });
   app.set(SSE_HUB, hub);
   app.set(SESSION_END_PUBLISHER, bus);
   const proposals = new ProposalService({ db: database.db, publisher: bus, idleMinutes: config.sessionIdleMinutes });
   const live = new LiveMeetingService({ db: database.db, proposals, publisher: bus, idleMinutes: config.sessionIdleMinutes });
+  const render: RenderFn = (view, locals) =>
+    new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
+  const renderer = new LiveRenderer(deps.liveRender ? deps.liveRender(render) : render);
+  hub.setComposer(livePush(live, renderer));
   // Graceful shutdown ends the open streams first, so the server can close.
   (app as unknown as NodeJS.EventEmitter).on('shutdown', () => hub.close());
 
@@ -101,8 +109,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(trainingRouter({ config, training: new TrainingService({ db: database.db, proposals, publisher: bus }) })); // before meetings: a training séance opens as one
   app.use(meetingsRouter(database.db, config));
   app.use(adminRouter(database.db, config));
-  app.use(liveRouter({ config, live, hub }));
-  app.use(dotVoteRouter({ config, live, dotVotes: new DotVoteService({ db: database.db, publisher: bus }) }));
+  app.use(liveRouter({ config, live, hub, renderer }));
+  app.use(dotVoteRouter({ config, live, renderer, dotVotes: new DotVoteService({ db: database.db, publisher: bus }) }));
   app.use(seanceRouter(database.db, bus));
   app.use(registerRouter(database.db, { curation: new CurationService({ db: database.db, proposals }), live }));
   deps.extraRoutes?.(app);

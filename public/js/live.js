@@ -22,18 +22,51 @@
   // What someone is typing survives a refresh caused by somebody else (a signal), but not their
   // own submission (a POST, whose answer is the new state).
   var drafts = null;
+  // #live itself, or a person's own part fetched again (#mine-refresh, or an empty slot that fetches itself)
   function isLive(detail) {
-    return detail && detail.target && detail.target.id === 'live';
+    var id = detail && detail.target && detail.target.id;
+    return id === 'live' || id === 'mine-refresh' || /^mine-/.test(id || '');
   }
+  /** Whether this HTML is an older state of the proposal on screen than the one shown. */
+  function isOlder(text) {
+    var current = document.getElementById('live');
+    var seq = /data-seq="(\d+)"/.exec(text);
+    var proposal = /data-proposal="([^"]*)"/.exec(text);
+    return !!(current && seq && proposal && proposal[1] === current.getAttribute('data-proposal') && Number(seq[1]) < Number(current.getAttribute('data-seq')));
+  }
+  // The person's place in the round is marked on their page (the region pushed to everyone cannot know it).
+  function markMe() {
+    var shell = document.querySelector('.live-shell[data-me]');
+    var me = shell && shell.getAttribute('data-me');
+    if (!me) return;
+    var mine = document.querySelectorAll('#live [data-person="' + me + '"]:not([data-me])');
+    for (var i = 0; i < mine.length; i++) mine[i].setAttribute('data-me', '');
+  }
+  // The new #live pushed on the stream (everyone's part; this person's slots stay in place): never an older one.
+  // A browser without Element.moveBefore loses the focus of a field moved back into place: it is given back.
+  var typing = null;
+  document.addEventListener('htmx:sseBeforeMessage', function (event) {
+    var message = event.detail;
+    if (!message || message.type !== 'live') return;
+    if (isOlder(message.data || '')) return event.preventDefault();
+    var active = document.activeElement;
+    typing = active && active.closest && active.closest('.mine') ? { field: active, start: active.selectionStart, end: active.selectionEnd } : null;
+  });
+  document.addEventListener('htmx:sseMessage', function (event) {
+    if (!event.detail || event.detail.type !== 'live') return;
+    markMe();
+    if (typing && document.activeElement !== typing.field && document.body.contains(typing.field)) {
+      typing.field.focus({ preventScroll: true });
+      if (typing.start !== null && typing.field.setSelectionRange) typing.field.setSelectionRange(typing.start, typing.end);
+    }
+    typing = null;
+  });
   document.addEventListener('htmx:beforeSwap', function (event) {
     var detail = event.detail;
     if (!isLive(detail) || !detail.shouldSwap) return;
     var current = document.getElementById('live');
-    var text = detail.serverResponse || '';
     // A refresh that started before a later change must not put an older state back on screen.
-    var seq = /data-seq="(\d+)"/.exec(text);
-    var proposal = /data-proposal="([^"]*)"/.exec(text);
-    if (current && seq && proposal && proposal[1] === current.getAttribute('data-proposal') && Number(seq[1]) < Number(current.getAttribute('data-seq'))) {
+    if (isOlder(detail.serverResponse || '')) {
       detail.shouldSwap = false;
       return;
     }

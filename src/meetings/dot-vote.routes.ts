@@ -8,15 +8,25 @@ import type { Config } from '../config.ts';
 import { uuidParam } from '../http/forms.ts';
 import { DotVoteRefused, type DotVoteCommand, type DotVoteService } from './dot-vote.service.ts';
 import type { LiveMeetingService } from './live.service.ts';
-import { liveRenderer } from './live.render.ts';
+import { liveRenderer, type LiveRenderer } from './live.render.ts';
 import { SeanceRefused } from './seance.service.ts';
 
 const back = z.object({ retour: z.enum(['console', 'participant', 'projection']).optional() });
 const dotForm = back.extend({ proposition: z.uuid(), sens: z.enum(['ajouter', 'retirer']) });
 
-export function dotVoteRouter({ config, live, dotVotes }: { config: Config; live: LiveMeetingService; dotVotes: DotVoteService }): Router {
+export function dotVoteRouter({
+  config,
+  live,
+  renderer,
+  dotVotes,
+}: {
+  config: Config;
+  live: LiveMeetingService;
+  renderer: LiveRenderer;
+  dotVotes: DotVoteService;
+}): Router {
   const router = Router();
-  const render = liveRenderer({ config, live });
+  const render = liveRenderer({ config, live, renderer });
 
   async function run(req: Request, res: Response, command: DotVoteCommand | null, view: 'console' | 'participant' | 'projection') {
     const t = res.locals.t;

@@ -47,15 +47,25 @@ export interface DotVoteView {
 
 const DEFAULT_VOTES = 2;
 
-/** What one person sees of the séance's dot vote (read with the live view). */
-export async function readDotVote(
-  db: Executor,
-  meetingId: string,
+/** The dot vote as everyone sees it: read once per change, whoever is listening. */
+export interface DotVoteFacts {
+  vote: repo.DotVoteRow | null;
+  dots: { personId: string; proposalId: string; dots: number }[];
+  ordered: boolean;
+}
+
+export async function readDotVoteFacts(db: Executor, meetingId: string): Promise<DotVoteFacts> {
+  const [vote, dots, ordered] = await Promise.all([repo.findDotVote(db, meetingId), repo.listDots(db, meetingId), repo.hasAgendaOrder(db, meetingId)]);
+  return { vote, dots, ordered };
+}
+
+/** What one person sees of the séance's dot vote (pure: from the facts read with the live view). */
+export function dotVoteView(
+  { vote, dots, ordered }: DotVoteFacts,
   personId: string | null,
   agenda: readonly { id: string; title: string; stage: string }[],
   may: { facilitate: boolean; participate: boolean; closed: boolean },
-): Promise<DotVoteView> {
-  const [vote, dots, ordered] = await Promise.all([repo.findDotVote(db, meetingId), repo.listDots(db, meetingId), repo.hasAgendaOrder(db, meetingId)]);
+): DotVoteView {
   const open = !!vote && vote.closedAt === null && !may.closed;
   const drafts = agenda.filter((a) => a.stage === 'draft').map((a) => ({ id: a.id, title: a.title }));
   const sum = totals(dots.map((d) => ({ id: d.proposalId, dots: d.dots })));

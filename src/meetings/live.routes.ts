@@ -13,7 +13,8 @@ import { uuidParam } from '../http/forms.ts';
 import { longText, parseForm, text, type FieldError } from '../http/validate.ts';
 import { ACTION_TABLE, actionCommand, isActionName, testAnswers, TYPED_FIELDS } from '../proposals/actions.ts';
 import type { LiveMeetingService } from './live.service.ts';
-import { liveRenderer, VIEWS, type ViewName } from './live.render.ts';
+import { liveRenderer, VIEWS, type LiveRenderer, type ViewName } from './live.render.ts';
+import { PUSHED_VIEWS, type PushContext } from './live.push.ts';
 import { confirmRouter } from './confirm.routes.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
@@ -56,13 +57,14 @@ export interface LiveRouterDeps {
   config: Config;
   live: LiveMeetingService;
   hub: SseHub;
+  renderer: LiveRenderer;
 }
 
-export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
+export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Router {
   const router = Router();
   router.use(confirmRouter({ live }));
 
-  const render = liveRenderer({ config, live });
+  const render = liveRenderer({ config, live, renderer });
 
   for (const view of VIEWS) {
     router.get(`/seances/:id/${view}`, async (req, res) => {
@@ -73,8 +75,13 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
 
   router.get('/seances/:id/flux', async (req, res) => {
     const meetingId = uuidParam(req.params.id);
-    // authorises at every (re)connection: the stream says nothing, but only to members
-    await live.view(req.actor, meetingId);
+    // the participant's and the proposer's views get the new state itself (live.push.ts); others a signal
+    const pushed = (PUSHED_VIEWS as readonly unknown[]).includes(req.query.vue) ? (req.query.vue as PushContext['view']) : null;
+    const proposalId = pushed && typeof req.query.proposition === 'string' ? uuidParam(req.query.proposition) : undefined;
+    // what the page's own part was drawn from (its fingerprint, see mineFingerprint): nothing to fetch until it changes
+    const drawn = typeof req.query.empreinte === 'string' && /^[\w-]{1,32}$/.test(req.query.empreinte) ? req.query.empreinte : null;
+    // authorises at every (re)connection, and reads no more: the stream says nothing, but only to members
+    await live.authorize(req.actor, meetingId);
     if (req.actor.kind === 'anonymous' || !req.session) throw new AccessDenied('unauthenticated');
     const owner = { sessionId: sha256(req.session.token), personId: req.actor.personId };
     const admission = hub.admit(owner);
@@ -84,7 +91,10 @@ export function liveRouter({ config, live, hub }: LiveRouterDeps): Router {
         .type('text/plain')
         .send(res.locals.t('live.errors.streams_session', { max: STREAMS_PER_SESSION }));
     if (admission === 'instance_full') return res.status(503).set('Retry-After', '30').type('text/plain').send(res.locals.t('live.errors.streams_instance'));
-    hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined);
+    const push: PushContext | undefined = pushed
+      ? { view: pushed, proposalId, lang: res.locals.lang as string, actor: req.actor, fingerprint: drawn }
+      : undefined;
+    hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined, push);
   });
 
   router.post('/seances/:id/propositions/:pid/:action', async (req, res) => {

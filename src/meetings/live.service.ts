@@ -6,63 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { openRound, type Proposal, type Round } from '../consent/index.ts';
+import { openRound } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
-import { AccessDenied, authorize, can, type Actor } from '../accounts/policy.ts';
+import { AccessDenied, authorize, type Actor } from '../accounts/policy.ts';
 import * as meetings from './meetings.repository.ts';
 import { findPersonNames, insertPerson } from '../accounts/accounts.repository.ts';
 import { listAgenda, listRulings, loadHead } from '../proposals/proposals.repository.ts';
 import type { ProposalCommand, ProposalService } from '../proposals/proposal.service.ts';
 import type { Publisher } from '../realtime/signals.ts';
-import { allowedActions, type AllowedAction } from '../proposals/allowed.ts';
-import { actionPermission } from '../proposals/actions.ts';
+import { personalize, TERMINAL, type LiveView, type SharedLive } from './live.view.ts';
 import { assertAcceptsCommands } from './seance.service.ts';
 import { behalfRefusal, loadMeetingFacts, roundCandidates } from './meeting.facts.ts';
-import { readDotVote, type DotVoteView } from './dot-vote.service.ts';
+import { readDotVoteFacts } from './dot-vote.service.ts';
 
-const TERMINAL = new Set(['adopted', 'withdrawn', 'postponed']);
+export type { AgendaItem, LiveView, SharedLive } from './live.view.ts';
 
 export type Member = meetings.MemberRow;
-
-export interface AgendaItem {
-  id: string;
-  title: string;
-  stage: string;
-  proposerId: string;
-}
-
-export interface LiveView {
-  meeting: meetings.MeetingRow;
-  members: Member[];
-  names: Record<string, string>;
-  agenda: AgendaItem[];
-  /** The proposal being processed (or the one asked for), with its folded state. */
-  proposal: Proposal | null;
-  round: Round | null;
-  /** Who holds the floor now, and who is next. */
-  speakerId: string | null;
-  nextId: string | null;
-  /** Who ruled each tested objection and when, by objection id. */
-  rulings: Record<string, { by: string; at: string }>;
-  /** A question waiting for its answer: the proposer must act, the asker waits (no one else holds the floor). */
-  answering: { proposerId: string; askerId: string; questionId: string } | null;
-  me: {
-    personId: string | null;
-    role: string | null;
-    canFacilitate: boolean;
-    isActingFacilitator: boolean;
-    isProposer: boolean;
-    mayArrive: boolean;
-    mayDraft: boolean;
-  };
-  allowed: AllowedAction[];
-  /** Present members who take turns, in the order a round would start with now. */
-  roundCandidates: string[];
-  /** Sequence number of the proposal's last event (for cache keys and catch-up). */
-  seq: number;
-  /** The dot vote on the agenda (« C’est mon choix »). */
-  dotVote: DotVoteView;
-}
 
 export interface LiveDeps {
   db: Kysely<DB>;
@@ -78,7 +37,33 @@ export class LiveMeetingService {
   /** What one person sees of the meeting now. */
   async view(actor: Actor, meetingId: string, proposalId?: string): Promise<LiveView> {
     const { meeting, facts } = await loadMeetingFacts(this.deps.db, actor, meetingId);
-    const [members, agendaRows] = await Promise.all([meetings.listMembers(this.deps.db, meetingId), listAgenda(this.deps.db, meetingId)]);
+    const shared = await this.shared(meeting, proposalId);
+    const { me, allowed: offered, dotVote } = personalize(actor, facts, shared);
+    let allowed = offered;
+    // The console offers to type for the person holding the floor only if they have no device of their own in use.
+    const behalf = allowed.find((a) => a.onBehalfOf)?.onBehalfOf;
+    if (behalf && (await behalfRefusal(this.deps.db, meetingId, behalf, false, this.deps.idleMinutes ?? 120))) allowed = allowed.filter((a) => !a.onBehalfOf);
+    return { ...shared, me, allowed, dotVote };
+  }
+
+  /** Refuses whoever may not see the meeting (a stream opens only after this). */
+  async authorize(actor: Actor, meetingId: string): Promise<void> {
+    await loadMeetingFacts(this.deps.db, actor, meetingId);
+  }
+
+  /**
+   * What everyone sees of the meeting now, read once for all of them (no actor: whoever asks has
+   * been authorised already). `meeting` is the meeting's row, or its id to read it.
+   */
+  async shared(meeting: meetings.MeetingRow | string, proposalId?: string): Promise<SharedLive> {
+    const meetingId = typeof meeting === 'string' ? meeting : meeting.id;
+    const [row, members, agendaRows, dots] = await Promise.all([
+      typeof meeting === 'string' ? meetings.findMeeting(this.deps.db, meeting) : meeting,
+      meetings.listMembers(this.deps.db, meetingId),
+      listAgenda(this.deps.db, meetingId),
+      readDotVoteFacts(this.deps.db, meetingId),
+    ]);
+    if (!row) throw new AccessDenied('not_found');
     const agenda = agendaRows.map((r) => ({ id: r.id, title: r.title, stage: r.stage, proposerId: r.proposerId }));
     const chosen =
       (proposalId ? agendaRows.find((r) => r.id === proposalId) : undefined) ??
@@ -91,6 +76,7 @@ export class LiveMeetingService {
     const rulings = Object.fromEntries(rulingRows.map((r) => [r.objectionId, { by: r.ruledBy, at: r.ruledAt }]));
     const names: Record<string, string> = {};
     for (const m of members) names[m.personId] = m.displayName;
+    const round = proposal ? openRound(proposal) : null;
     const missing = new Set<string>();
     if (proposal) {
       for (const id of [
@@ -100,33 +86,16 @@ export class LiveMeetingService {
         proposal.secretaryId,
         ...proposal.objections.flatMap((o) => [o.objectorId, o.decidedBy]),
         ...rulingRows.map((r) => r.ruledBy),
+        ...(round?.order ?? []),
       ])
         if (id && !names[id]) missing.add(id);
-      const round = openRound(proposal);
-      for (const id of round?.order ?? []) if (!names[id]) missing.add(id);
     }
-    Object.assign(names, await findPersonNames(this.deps.db, [...missing]));
-    const personId = actor.kind === 'anonymous' ? null : actor.personId;
-    const round = proposal ? openRound(proposal) : null;
+    if (missing.size) Object.assign(names, await findPersonNames(this.deps.db, [...missing]));
     const active = round && round.turnIndex < round.order.length;
     const pending = proposal?.stage === 'clarification' ? proposal.questions.find((q) => q.id === proposal.pendingQuestionId) : undefined;
     const answering = proposal && pending ? { proposerId: proposal.proposerId, askerId: pending.askerId, questionId: pending.id } : null;
-    const candidates = roundCandidates(members, proposal?.actingFacilitatorId ?? meeting.facilitatorPersonId);
-    const open = meeting.status !== 'closed';
-    const mayFacilitate = can(actor, { type: 'meeting.facilitate', meeting: facts });
-    const mayAct = mayFacilitate || can(actor, { type: 'meeting.participate', meeting: facts });
-    // offered: what the core allows now AND what the policy lets this person do (as handle() checks it)
-    let allowed =
-      proposal && personId && open && mayAct && !TERMINAL.has(proposal.stage)
-        ? allowedActions(proposal, personId, candidates).filter((a) =>
-            can(actor, { type: actionPermission(a.action, !!a.onBehalfOf && a.onBehalfOf !== personId), meeting: facts }),
-          )
-        : [];
-    // The console offers to type for the person holding the floor only if they have no device of their own in use.
-    const behalf = allowed.find((a) => a.onBehalfOf)?.onBehalfOf;
-    if (behalf && (await behalfRefusal(this.deps.db, meetingId, behalf, false, this.deps.idleMinutes ?? 120))) allowed = allowed.filter((a) => !a.onBehalfOf);
     return {
-      meeting,
+      meeting: row,
       members,
       names,
       agenda,
@@ -137,24 +106,9 @@ export class LiveMeetingService {
       nextId: active ? (round.order[round.turnIndex + 1] ?? null) : null,
       answering,
       rulings,
-      me: {
-        personId,
-        role: facts.actorRole,
-        canFacilitate: mayFacilitate,
-        isActingFacilitator: !!proposal && proposal.actingFacilitatorId === personId,
-        isProposer: !!proposal && proposal.proposerId === personId,
-        // a member not yet marked present is offered « Je suis là » (observers never take a turn)
-        mayArrive: open && members.some((m) => m.personId === personId && !m.present && m.role !== 'observer'),
-        mayDraft: open && can(actor, { type: 'meeting.propose', meeting: facts }),
-      },
-      allowed,
-      roundCandidates: candidates,
+      roundCandidates: roundCandidates(members, proposal?.actingFacilitatorId ?? row.facilitatorPersonId),
       seq: chosen?.lastSeq ?? 0,
-      dotVote: await readDotVote(this.deps.db, meetingId, personId, agenda, {
-        facilitate: mayFacilitate,
-        participate: can(actor, { type: 'meeting.participate', meeting: facts }),
-        closed: !open,
-      }),
+      dots,
     };
   }
 

@@ -8,6 +8,11 @@
  * fragment whose data-seq shows it. Baseline in the same run: the same clients, streams and
  * changes, re-fetching /healthz instead. A client that holds nothing newer within 30 s lost it.
  *
+ * The participant's view is pushed to (live.push.ts): the page opens its stream with its view and
+ * the fingerprint of its own part (`?vue=participant&empreinte=…`); `live` carries the new shared
+ * region, and `mine`, sent only to those whose own part changed, makes them fetch it (`part=mine`):
+ * such a client holds the change once that fetch is back.
+ *
  * To adapt it to another live protocol, change only `LiveBrowser` (what a browser does with an event).
  */
 import { randomUUID } from 'node:crypto';
@@ -45,11 +50,37 @@ export class LiveBrowser {
   ) {}
 
   async open(): Promise<void> {
-    this.stream = await openStream(this.port, `/seances/${this.meeting.meetingId}/flux`, { cookie: this.who.cookie }, (e) => {
+    let streamPath = `/seances/${this.meeting.meetingId}/flux`;
+    if (this.refetch === 'fragment') {
+      // as the page does: its stream names the view and what its own part was drawn from
+      const page = await request(this.port, { path: this.view(), headers: { cookie: this.who.cookie }, agent: this.http });
+      const connect = /sse-connect="([^"]+)"/.exec(page.body)?.[1];
+      if (connect) streamPath = connect.replace(/&amp;/g, '&');
+    }
+    this.stream = await openStream(this.port, streamPath, { cookie: this.who.cookie }, (e) => {
       if (e.event === 'changed') return void this.fetch();
+      if (e.event === 'mine') return void this.fetchMine();
       // a fragment pushed in the message itself (htmx sse-swap): held as it arrives
       if (e.data.includes('id="live"')) this.held.push({ at: performance.now(), seq: seqOf(e.data), sentAt: performance.now() });
     });
+  }
+
+  private view(): string {
+    return `/seances/${this.meeting.meetingId}/participant?proposition=${this.meeting.proposalId}`;
+  }
+
+  /** `mine` follows the shared region of the same change: the change is held once this person's own part is back too. */
+  private async fetchMine(): Promise<void> {
+    const shared = this.held.pop();
+    if (!shared) return;
+    const headers = { cookie: this.who.cookie, 'hx-request': 'true', 'accept-encoding': 'gzip, br' };
+    const path = `${this.view()}&part=mine`;
+    try {
+      const r = await request(this.port, { path, headers, agent: this.http }).catch(() => request(this.port, { path, headers, agent: this.http }));
+      this.held.push({ ...shared, at: performance.now(), seq: r.status === 200 ? shared.seq : NaN });
+    } catch {
+      // a failed fetch of one's own part: the change is not held (lost unless a later one brings it)
+    }
   }
 
   private async fetch(): Promise<void> {
@@ -60,7 +91,7 @@ export class LiveBrowser {
     this.fetching = true;
     const sentAt = performance.now();
     try {
-      const path = this.refetch === 'healthz' ? '/healthz' : `/seances/${this.meeting.meetingId}/participant?proposition=${this.meeting.proposalId}`;
+      const path = this.refetch === 'healthz' ? '/healthz' : this.view();
       const headers: Record<string, string> =
         this.refetch === 'healthz'
           ? { 'accept-encoding': 'gzip, br' }

@@ -5,17 +5,22 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import type { SignalBus } from '../../src/realtime/bus.ts';
+import type { RenderFn } from '../../src/meetings/live.render.ts';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({ ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides });
 }
 
-export function buildApp(database: Database, options: { config?: Partial<Config>; extraRoutes?: (app: Express) => void; bus?: SignalBus } = {}): Express {
+export function buildApp(
+  database: Database,
+  options: { config?: Partial<Config>; extraRoutes?: (app: Express) => void; bus?: SignalBus; liveRender?: (render: RenderFn) => RenderFn } = {},
+): Express {
   return createApp({
     config: testConfig(options.config),
     database,
     logger: createLogger('silent'),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.liveRender ? { liveRender: options.liveRender } : {}),
   });
 }
