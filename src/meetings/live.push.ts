@@ -1,7 +1,7 @@
 /**
  * What a change in a meeting sends down the streams of the participant's and the proposer's views
  * (the many): the new shared region, rendered once for everyone (one render, one write per
- * stream), and `mine` to those whose own part changed (« À vous », the actions allowed), who then
+ * stream), and `mine` to those whose own part changed (« À vous », the actions allowed, their dots), who then
  * fetch that part alone. The composer reads the meeting once per change, whoever is listening.
  */
 import { can, type Actor } from '../accounts/policy.ts';
@@ -46,12 +46,12 @@ export function livePush(live: LiveMeetingService, renderer: LiveRenderer): Comp
         const facts = meetingFacts(s.meeting, role);
         // no longer allowed to see it (removed meanwhile): a plain signal, and their fetch is refused
         if (!can(c.actor, { type: 'meeting.view', meeting: facts })) return null;
-        const { me, allowed } = personalize(c.actor, facts, s);
+        const { me, allowed, dotVote } = personalize(c.actor, facts, s);
         const shared = await renderer.shared(s, { view: c.view, lang: c.lang, audience: audienceOf(c.actor, me) });
         if (!renderer.pushable(shared)) return null;
         let message = encoded.get(shared);
         if (!message) encoded.set(shared, (message = liveMessage(shared.html)));
-        const fingerprint = mineFingerprint(c.view, s, me, allowed);
+        const fingerprint = mineFingerprint(c.view, s, me, allowed, dotVote);
         const changed = fingerprint !== c.fingerprint;
         c.fingerprint = fingerprint;
         return changed ? [message, MINE] : [message];

@@ -95,17 +95,7 @@ export function personalize(actor: Actor, facts: MeetingFacts, s: SharedLive): {
   const isProposer = !!proposal && proposal.proposerId === personId;
   const a = s.answering;
   const turn =
-    personId === null
-      ? null
-      : a
-        ? a.proposerId === personId
-          ? 'answer'
-          : a.askerId === personId
-            ? 'await'
-            : null
-        : s.speakerId === personId
-          ? 'speak'
-          : null;
+    personId === null ? null : a ? (a.proposerId === personId ? 'answer' : a.askerId === personId ? 'await' : null) : s.speakerId === personId ? 'speak' : null;
   // someone outside the round under way is told why: an observer follows without speaking, whoever facilitates or
   // proposes does not take these turns; only a late arrival takes part in the next round
   const underWay = !!s.round && s.round.turnIndex < s.round.order.length;

@@ -14,6 +14,8 @@ import { openSession } from '../../src/accounts/sessions.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { actionCommand } from '../../src/proposals/actions.ts';
+import { DotVoteService } from '../../src/meetings/dot-vote.service.ts';
+import type { Actor } from '../../src/accounts/policy.ts';
 
 let database: TestDatabase;
 let bus: SignalBus;
@@ -25,6 +27,8 @@ let meetingId: string;
 let proposalId: string;
 let facilitatorCookie: string;
 const guests: { personId: string; cookie: string; csrf: string }[] = [];
+let live: LiveMeetingService;
+let facilitator: Actor;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -46,7 +50,8 @@ beforeAll(async () => {
     const s = await openSession(database.db, { kind: 'guest', personId, meetingId });
     guests.push({ personId, cookie: `so_session=${s.token}`, csrf: s.csrfToken });
   }
-  const live = new LiveMeetingService({ db: database.db, proposals: new ProposalService({ db: database.db }) });
+  live = new LiveMeetingService({ db: database.db, proposals: new ProposalService({ db: database.db }) });
+  facilitator = fac.actor;
   proposalId = await live.draft(fac.actor, meetingId, { title: 'Un texte', tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' });
   await live.act(fac.actor, meetingId, proposalId, actionCommand('presenter', { reponses: {} }));
   await live.act(fac.actor, meetingId, proposalId, actionCommand('ouvrir-clarification', { reponses: {} }));
@@ -190,5 +195,45 @@ describe('the participant view pushed on the stream', () => {
     const got = await s.until('changed');
     expect(got[got.length - 1]!.data).toBe('reconnected');
     s.close();
+  });
+
+  it('when a participant places a dot, then everyone gets the new bars, each told to fetch their own part, and only the voter’s counts the dot', async () => {
+    const draft = (title: string) =>
+      live.draft(facilitator, meetingId, { title, tension: 'T', text: 'Texte', criteria: '', reviewDate: null, validitySet: 's3' });
+    const first = await draft('Le jardin partagé');
+    await draft('Les horaires de la médiathèque');
+    await new DotVoteService({ db: database.db, publisher: bus }).handle(facilitator, meetingId, { type: 'open' });
+    const streams = await Promise.all(guests.slice(0, 3).map(async (g) => open(await pushed(g), g.cookie)));
+    await Promise.all(streams.map((s) => s.ready));
+
+    await request(app)
+      .post(`/seances/${meetingId}/vote-a-points/voix`)
+      .set('Cookie', guests[0]!.cookie)
+      .type('form')
+      .send({ _csrf: guests[0]!.csrf, retour: 'participant', proposition: first, sens: 'ajouter' })
+      .expect(303);
+    const got = await Promise.all(streams.map((s) => s.until('live')));
+    for (const messages of got) {
+      const shared = messages[messages.length - 1]!.data;
+      // the bars and the forms are each person's own: a slot in what everyone gets
+      expect(shared).toContain('<div id="mine-dots" class="mine" hx-preserve');
+      expect(shared).not.toContain('dot-add');
+    }
+    // whoever may vote sees the bars move in their own part: all three are told to fetch it
+    await Promise.all(streams.map((s) => s.until('mine')));
+    const mine = async (g: { cookie: string }) =>
+      (
+        await request(app)
+          .get(`/seances/${meetingId}/participant?proposition=${proposalId}&part=mine`)
+          .set('Cookie', g.cookie)
+          .set('HX-Request', 'true')
+          .expect(200)
+      ).text;
+    const voter = await mine(guests[0]!);
+    const other = await mine(guests[1]!);
+    for (const html of [voter, other]) expect(html).toMatch(new RegExp(`data-item="${first}" data-dots="1"`));
+    expect(voter).toContain('dot-remove');
+    expect(other).not.toContain('dot-remove');
+    for (const s of streams) s.close();
   });
 });
