@@ -250,6 +250,6 @@ export async function fanoutPart(database: Database, world: World, env: Record<s
     part: 'fanout',
     title: 'Live fan-out, end to end',
     rows,
-    how: `${CLIENTS} HTTP clients, each a guest with its own session holding the séance's event stream and re-fetching the participant fragment as htmx does (HX-Target: live, gzip, one request at a time, the last signal queued); ${changes} changes per repetition, each a participant's « passer » POST; latency = from sending that POST to each client holding a fragment whose data-seq shows it (all clients × all changes); lost = not held within 30 s. Run alone: \`npm run bench -- fanout\`.`,
+    how: `${CLIENTS} HTTP clients, each a guest with its own session holding the participant view's event stream as its page opens it (\`?vue=participant&empreinte=…\`) and doing what htmx does with the page's markup: the new live region arrives in the stream itself (\`live\`), and those told their own part changed (\`mine\`) fetch it (\`part=mine\`, gzip); a \`changed\` signal would re-fetch the whole fragment, one request at a time; ${changes} changes per repetition, each a participant's « passer » POST; latency = from sending that POST to each client holding a region whose data-seq shows it, and its own part when told to fetch it (all clients × all changes); lost = not held within 30 s. Run alone: \`npm run bench -- fanout\`.`,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Memory of the app process (RSS in /proc/<pid>/status) on PostgreSQL: idle after start, with 200
  * then 500 open participant streams, and the highest RSS sampled every 20 ms during fan-outs to
- * those 500 (each re-fetching its fragment). Baseline: bare Express idle and holding 500 streams.
+ * those 500 (each holding its participant view as the browser does: the region pushed, its own part fetched when told). Baseline: bare Express idle and holding 500 streams.
  */
 import type { Database } from '../../src/db/database.ts';
 import { fanout, openBrowsers } from './fanout.ts';
@@ -74,7 +74,7 @@ export async function memoryPart(database: Database, world: World, env: Record<s
         met: g.at500!.max <= limit,
       },
       {
-        figure: `peak during ${changes} fan-outs to 500 (re-fetching)`,
+        figure: `peak during ${changes} fan-outs to 500`,
         value: `${mib('peak')}; ${show(g.lost!)} lost`,
         baseline: '—',
         ratio: '—',

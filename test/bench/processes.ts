@@ -85,11 +85,14 @@ async function waitHealthy(port: number, child: ChildProcess, started: number, t
 /**
  * Spawns `node <script>` with the environment given and waits for its first /healthz 200.
  * BENCH_CPU_PROF=<dir> profiles the app processes (node --cpu-prof), written when they stop.
+ * BENCH_NODE_FLAGS='--flag …' starts the app processes with these Node flags.
  */
 export async function spawnNode(name: string, script: string, env: Record<string, string>, options: { profile?: boolean } = {}): Promise<Running> {
   const port = await freePort();
   const args: string[] = [];
   if (options.profile && process.env.BENCH_CPU_PROF) args.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`);
+  // BENCH_NODE_FLAGS: V8/Node flags for the app processes, to compare a setting with the default
+  if (options.profile && process.env.BENCH_NODE_FLAGS) args.push(...process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean));
   const logFile = path.join(os.tmpdir(), `so-bench-${name}-${port}.log`);
   const log = fs.openSync(logFile, 'w');
   const started = performance.now();
