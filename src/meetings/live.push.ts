@@ -46,12 +46,12 @@ export function livePush(live: LiveMeetingService, renderer: LiveRenderer): Comp
         const facts = meetingFacts(s.meeting, role);
         // no longer allowed to see it (removed meanwhile): a plain signal, and their fetch is refused
         if (!can(c.actor, { type: 'meeting.view', meeting: facts })) return null;
-        const { me, allowed } = personalize(c.actor, facts, s);
+        const { me, allowed, dotVote } = personalize(c.actor, facts, s);
         const shared = await renderer.shared(s, { view: c.view, lang: c.lang, audience: audienceOf(c.actor, me) });
         if (!renderer.pushable(shared)) return null;
         let message = encoded.get(shared);
         if (!message) encoded.set(shared, (message = liveMessage(shared.html)));
-        const fingerprint = mineFingerprint(c.view, s, me, allowed);
+        const fingerprint = mineFingerprint(c.view, s, me, allowed, dotVote);
         const changed = fingerprint !== c.fingerprint;
         c.fingerprint = fingerprint;
         return changed ? [message, MINE] : [message];

@@ -224,6 +224,7 @@ export const registerEn: Shape<typeof registerFr> = {
     no_reactions: 'No reaction was given.',
     concerns: 'Concerns',
     no_concerns: 'No concern was raised.',
+    kept_objection: 'objection ruled not valid, kept as a concern',
     said_by: '{{name}}, on {{date}}',
     present: 'People present',
     on_behalf: 'Recorded on behalf of others',

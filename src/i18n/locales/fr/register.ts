@@ -225,6 +225,7 @@ export const registerFr = {
     no_reactions: 'Aucune réaction n’a été exprimée.',
     concerns: 'Préoccupations',
     no_concerns: 'Aucune préoccupation n’a été exprimée.',
+    kept_objection: 'objection jugée non recevable, conservée comme préoccupation',
     said_by: '{{name}}, le {{date}}',
     present: 'Personnes présentes',
     on_behalf: 'Saisies pour autrui',
