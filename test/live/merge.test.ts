@@ -126,7 +126,7 @@ describe('merging two entries that are one person, from the console', () => {
     expect(await current(s.id)).toContainEqual({ id: phone.personId, name: 'Gaëlle Invitée', present: true });
     expect((await current(s.id)).filter((m) => m.name === 'Gaëlle Invitée')).toHaveLength(1);
     const after = readable((await s.facilitator.agent.get(`/seances/${s.id}/console`).expect(200)).text);
-    expect(after.match(/Marquer Gaëlle Invitée absent·e/g) ?? []).toHaveLength(1);
+    expect(after.match(/Noter l’absence de Gaëlle Invitée/g) ?? []).toHaveLength(1);
     const audit = await database.db.selectFrom('meeting_merges').selectAll().where('meeting_id', '=', s.id).execute();
     expect(audit).toMatchObject([
       { merged_person_id: tablet.personId, kept_person_id: phone.personId, merged_name: 'Gaëlle Invitée', merged_by: fac.personId },

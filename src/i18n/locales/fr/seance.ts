@@ -26,7 +26,7 @@ export const seanceFr = {
     join_first: 'Rejoignez d’abord la séance, avec son code, pour y inscrire une proposition. Rien n’a été perdu\u00a0: votre texte est ci-dessous.',
     guest:
       'Les personnes invitées prennent part à la séance mais n’inscrivent pas de point à son ordre du jour\u00a0: adressez votre proposition à la personne qui facilite.',
-    observer: 'Vous suivez cette séance en observateur ou observatrice\u00a0: vous n’y inscrivez pas de proposition.',
+    observer: 'Vous suivez cette séance en observation\u00a0: vous n’y inscrivez pas de proposition.',
     not_allowed: 'Vous ne pouvez pas inscrire de proposition à l’ordre du jour de cette séance.',
   },
   ruling: {
