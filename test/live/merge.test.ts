@@ -230,6 +230,39 @@ describe('a merge refused changes nothing', () => {
   });
 });
 
+describe('a merge that would leave an objection without its author', () => {
+  it('when the entry to remove has an objection still being handled, then the merge is refused until it is settled', async () => {
+    const s = await seance();
+    const zoe = await join(s.code, 'Zoé Invitée');
+    const zoe2 = await join(s.code, 'Zoé Invitée');
+    const form = await s.facilitator.agent.get(`/seances/${s.id}/propositions/nouvelle`).expect(200);
+    await s.facilitator.agent
+      .post(`/seances/${s.id}/propositions`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), title: 'Horaires d’hiver', tension: 'Il fait froid.', text: 'Ouvrir à 9 h.', validitySet: 'importante_argumentee' })
+      .expect(303);
+    const pid = (await database.db.selectFrom('proposals').select('id').where('meeting_id', '=', s.id).executeTakeFirstOrThrow()).id;
+    const act = (who: Session, action: string, fields: Record<string, string> = {}) =>
+      post(who, `/seances/${s.id}/propositions/${pid}/${action}`, { retour: who === s.facilitator ? 'console' : 'participant', ...fields }).expect(303);
+    await act(s.facilitator, 'presenter');
+    await act(s.facilitator, 'ouvrir-clarification');
+    for (const who of [zoe, zoe2]) await act(who, 'passer');
+    await act(s.facilitator, 'ouvrir-reactions');
+    for (const who of [zoe, zoe2]) await act(who, 'passer');
+    await act(s.facilitator, 'ouvrir-bonification');
+    await act(s.facilitator, 'maintenir');
+    await act(s.facilitator, 'ouvrir-objections');
+    await act(zoe, 'pas-objection');
+    await act(zoe2, 'objection', { texte: 'Neuf heures, c’est trop tard pour les familles.' });
+    // the objection round is over (testing): the round holds, but nobody could answer for the objection
+    const before = await fingerprint(database.db);
+    const res = await post(s.facilitator, `/seances/${s.id}/fusion`, { personne: zoe2.personId, garder: zoe.personId });
+    expect(res.status).toBe(409);
+    expect(readable(res.text)).toContain('a une objection en cours de traitement');
+    expect(await fingerprint(database.db)).toEqual(before);
+  });
+});
+
 describe('the merge service', () => {
   it('when both entries placed dots, then the person kept has them within one allowance; a refusal says which rule', async () => {
     const s = await seance();

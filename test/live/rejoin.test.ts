@@ -57,8 +57,10 @@ describe('a guest who signs out and joins again', () => {
 
     await gaelle.agent.post('/deconnexion').type('form').send({ _csrf: gaelle.csrf }).expect(303);
     // signed out, the guest opening her view is sent back to the séance's join page, not to an account's sign-in
-    const sent = await gaelle.agent.get(`/seances/${s.id}/participant`).expect(303);
-    expect(sent.headers.location).toBe(`/rejoindre/${s.code}`);
+    for (const view of ['participant', 'porteur', 'projection', '']) {
+      const sent = await gaelle.agent.get(`/seances/${s.id}${view ? `/${view}` : ''}`).expect(303);
+      expect(sent.headers.location, view).toBe(`/rejoindre/${s.code}`);
+    }
 
     const again = await joinAgain(gaelle.agent, s.code, 'Gaëlle Invitée');
     expect(again.status).toBe(303);
