@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   var lost = false;
-  function notice(show) {
+  function notice(show, text) {
     var box = document.getElementById('connection-lost');
     if (!box) {
       if (!show) return;
@@ -12,11 +12,17 @@
       box.id = 'connection-lost';
       box.className = 'connection-lost';
       box.setAttribute('role', 'status');
-      box.textContent = document.body.getAttribute('data-connection-lost') || 'Connexion perdue, reprise…';
       document.body.insertBefore(box, document.body.firstChild);
     }
+    if (show) box.textContent = text || document.body.getAttribute('data-connection-lost') || 'Connexion perdue, reprise…';
     box.hidden = !show;
   }
+  // the session ended (signed out here or elsewhere, or idle): the stream said « fin » and closed
+  // (sse-close), nothing more will come live until the page is loaded again
+  document.addEventListener('htmx:sseClose', function (e) {
+    if (!e.detail || e.detail.type !== 'message') return;
+    notice(true, document.body.getAttribute('data-session-ended'));
+  });
   document.addEventListener('htmx:sseError', function () {
     lost = true;
     notice(true);

@@ -103,6 +103,16 @@ export interface MeetingMembersTable {
   removed_at: Timestamp | null;
 }
 
+/** Two entries of a séance merged into one person: the removed entry is an alias of the kept one (migration 0016). */
+export interface MeetingMergesTable {
+  merged_person_id: string;
+  meeting_id: string;
+  kept_person_id: string;
+  merged_name: string;
+  merged_by: string;
+  merged_at: Timestamp;
+}
+
 export interface AccountTables {
   circles: CirclesTable;
   accounts: AccountsTable;
@@ -112,4 +122,5 @@ export interface AccountTables {
   password_resets: PasswordResetsTable;
   meetings: MeetingsTable;
   meeting_members: MeetingMembersTable;
+  meeting_merges: MeetingMergesTable;
 }

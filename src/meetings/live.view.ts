@@ -57,7 +57,7 @@ export interface Me {
   /** What this person must do now: « À vous » (their turn), answer a question put to them, or wait for the answer to theirs. */
   turn: 'speak' | 'answer' | 'await' | null;
   /** Why this person is outside the round under way (said on the participant's view), if they are. */
-  outside: 'observer' | 'facilitator' | 'proposer' | 'late' | null;
+  outside: 'observer' | 'facilitator' | 'proposer' | 'late' | 'not_joined' | null;
 }
 
 /** What one person sees of the meeting now. */
@@ -99,8 +99,11 @@ export function personalize(actor: Actor, facts: MeetingFacts, s: SharedLive): {
   // someone outside the round under way is told why: an observer follows without speaking, whoever facilitates or
   // proposes does not take these turns; only a late arrival takes part in the next round
   const underWay = !!s.round && s.round.turnIndex < s.round.order.length;
-  const outside =
-    personId !== null && underWay && !s.round!.order.includes(personId)
+  // an account that never joined the séance (not whoever runs it) takes no turn in any round: told why, and how to join
+  const notJoined = actor.kind === 'account' && facts.actorRole === null && !mayFacilitate;
+  const outside = notJoined
+    ? 'not_joined'
+    : personId !== null && underWay && !s.round!.order.includes(personId)
       ? facts.actorRole === 'observer'
         ? 'observer'
         : isActingFacilitator

@@ -5,6 +5,7 @@ import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../
 import { newJoinCode, normaliseJoinCode } from '../accounts/crypto.ts';
 import * as repo from './meetings.repository.ts';
 import { readMeetingFacts } from './meeting.facts.ts';
+import { mergedInto } from './merge.repository.ts';
 import { deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../accounts/accounts.repository.ts';
 import { addressThrottled } from '../accounts/throttle.ts';
 
@@ -134,8 +135,10 @@ export async function joinMeeting(
   }
   if (actor.kind === 'guest' && actor.meetingId === meeting.id) return { ok: true, meetingId: meeting.id, personId: null };
   // the same device, signed out and back: the same person, as long as it is still a guest of this meeting (not removed)
+  // (or, when that entry was merged into a guest since, the person kept)
   const remembered = input.rejoin ? await input.rejoin(meeting.id) : null;
-  if (remembered && (await repo.findMembership(db, meeting.id, remembered))?.isGuest) return { ok: true, meetingId: meeting.id, personId: remembered };
+  const person = remembered ? ((await mergedInto(db, meeting.id, remembered)) ?? remembered) : null;
+  if (person && (await repo.findMembership(db, meeting.id, person))?.isGuest) return { ok: true, meetingId: meeting.id, personId: person };
   const displayName = input.displayName ?? '';
   const personId = await db.transaction().execute(async (tx) => {
     const personId = await insertPerson(tx, displayName);

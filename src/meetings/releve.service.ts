@@ -10,6 +10,7 @@ import { buildDecisionRecord, type DecisionRecord } from '../register/record.ser
 import { personNames } from '../register/register.repository.ts';
 import { chainHead, type ChainHead } from '../ledger/head.ts';
 import * as meetings from './meetings.repository.ts';
+import { listMerges, type MergeRow } from './merge.repository.ts';
 import { concernsToRevisit, deferredObjections, seanceItems, seanceSpeakers, type ConcernRow, type DeferredObjectionRow } from './seance.repository.ts';
 import { SeanceRefused, seanceFacts } from './seance.service.ts';
 
@@ -35,6 +36,8 @@ export interface Releve {
   /** people in the room without a device, and turns recorded for someone by someone else */
   withoutDevice: string[];
   onBehalf: { person: string; recordedBy: string; count: number }[];
+  /** entries merged into another (one person who had joined twice): who, into whom, by whom, when */
+  merges: MergeRow[];
   items: ReleveItem[];
 }
 
@@ -44,7 +47,12 @@ const byName = (a: string, b: string) => a.localeCompare(b, 'fr');
 export async function releve(db: Kysely<DB>, actor: Actor, meetingId: string, now = new Date()): Promise<Releve> {
   const { meeting } = await seanceFacts(db, actor, meetingId);
   if (meeting.status !== 'closed') throw new SeanceRefused('seance.errors.not_closed');
-  const [members, rows, speakers] = await Promise.all([meetings.listMembers(db, meetingId), seanceItems(db, meetingId), seanceSpeakers(db, meetingId)]);
+  const [members, rows, speakers, merges] = await Promise.all([
+    meetings.listMembers(db, meetingId),
+    seanceItems(db, meetingId),
+    seanceSpeakers(db, meetingId),
+    listMerges(db, meetingId),
+  ]);
   const names = await personNames(db, [...rows.map((r) => r.proposerId), ...(meeting.secretaryPersonId ? [meeting.secretaryPersonId] : [])]);
   const items: ReleveItem[] = [];
   for (const row of rows) {
@@ -81,6 +89,7 @@ export async function releve(db: Kysely<DB>, actor: Actor, meetingId: string, no
       .map((m) => m.displayName)
       .sort(byName),
     onBehalf: [...onBehalf.values()],
+    merges,
     items,
   };
 }

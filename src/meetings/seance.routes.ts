@@ -12,6 +12,7 @@ import { formatDay, formatMinutes, formatMoment } from '../i18n/dates.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import { SeanceRefused, SeanceService } from './seance.service.ts';
 import { followUps, releve } from './releve.service.ts';
+import { mergeRouter } from './merge.routes.ts';
 
 const openForm = z.object({
   lieu: z
@@ -25,6 +26,7 @@ const closeForm = z.object({ retour: z.enum(['console', 'seance']).optional() })
 
 export function seanceRouter(db: Kysely<DB>, publisher?: Publisher): Router {
   const router = Router();
+  router.use(mergeRouter(db, publisher));
   const seances = new SeanceService({ db, ...(publisher ? { publisher } : {}) });
 
   const backTo = (meetingId: string, retour: 'console' | 'seance' | undefined) =>

@@ -12,6 +12,8 @@ import type { SignalBus } from './bus.ts';
 const HEARTBEAT_MS = 20_000;
 /** How often the sessions behind open streams are checked (idle expiry, a missed signal). */
 const SWEEP_MS = 60_000;
+/** The last message of a stream whose session ended: the page stops listening (see closeWhere). */
+export const FIN = 'event: fin\ndata: fin\n\n';
 /** Open streams one session may hold on one instance (a few tabs of one meeting). */
 export const STREAMS_PER_SESSION = 5;
 /**
@@ -81,7 +83,8 @@ export class SseHub {
         for (const meetingId of this.byMeeting.keys()) this.send(meetingId, 'resync');
         void this.sweep(); // signals may have been lost, session ends among them
       } else if (signal.name === 'sessions-ended') {
-        if (signal.sessionId) this.closeWhere((s) => s.owner.sessionId === signal.sessionId);
+        // a session that ended (signed out) is told so first: its page stops listening instead of reconnecting (sse-close)
+        if (signal.sessionId) this.closeWhere((s) => s.owner.sessionId === signal.sessionId, true);
         if (signal.personId) this.closeWhere((s) => s.owner.personId === signal.personId);
       } else if (signal.meetingId) {
         this.changed(signal.meetingId, signal.name);
@@ -192,11 +195,19 @@ export class SseHub {
     });
   }
 
-  /** Ends the streams that match; the browser's reconnection is then checked like a new request. */
-  private closeWhere(match: (s: Stream) => boolean): void {
+  /**
+   * Ends the streams that match; the browser's reconnection is then checked like a new request.
+   * With `farewell` (the session itself ended), the stream first says `event: fin`: the page
+   * closes its EventSource on it (`sse-close="fin"`) rather than reconnect to a stream that would
+   * now refuse it, and logs no error.
+   */
+  private closeWhere(match: (s: Stream) => boolean, farewell = false): void {
     const ending: Stream[] = [];
     for (const set of this.bySession.values()) for (const s of set) if (match(s)) ending.push(s);
-    for (const s of ending) s.res.end();
+    for (const s of ending) {
+      if (farewell) s.res.write(FIN);
+      s.res.end();
+    }
   }
 
   /** Closes the streams whose session is no longer live (idle, or ended where no signal reached us). */
@@ -204,7 +215,7 @@ export class SseHub {
     if (!this.options.liveSessions || this.bySession.size === 0) return;
     try {
       const live = await this.options.liveSessions([...this.bySession.keys()]);
-      this.closeWhere((s) => !live.has(s.owner.sessionId));
+      this.closeWhere((s) => !live.has(s.owner.sessionId), true);
     } catch (error) {
       this.options.onError?.(error);
     }

@@ -17,6 +17,11 @@ export interface Said {
   at: Date;
 }
 
+/** A concern the decision keeps: raised as one, or an objection ruled not valid (kept as a concern). */
+export interface RecordConcern extends Said {
+  source: 'concern' | 'objection_not_valid';
+}
+
 export interface RecordObjection extends Said {
   versionNumber: number;
   answers: { question: { fr: string; en: string }; yes: boolean }[];
@@ -57,7 +62,7 @@ export interface DecisionRecord extends DecisionSummary {
   objections: RecordObjection[];
   questions: (Said & { answer: (Said & { declined: boolean }) | null })[];
   reactions: Said[];
-  concerns: Said[];
+  concerns: RecordConcern[];
   present: string[];
   onBehalf: { person: string; recordedBy: string; count: number }[];
   stages: { stage: string; minutes: number }[];
@@ -145,7 +150,6 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     return { ...said(q), answer: a ? { ...said(a), declined: a.kind === 'declined' } : null };
   });
   const reactions = of('reaction').map(said);
-  const concerns = of('concern').map(said);
 
   const textOf = (kind: string, refId: string): string | null => {
     if (kind === 'objection') return objections.find((o) => o.id === refId)?.reasoning ?? null;
@@ -190,6 +194,8 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     lifted: confirmation('ObjectionLiftConfirmed', o.id),
     tensionAnswered: confirmation('TensionAnswerConfirmed', o.id),
   }));
+
+  const concerns = keptConcerns(of('concern').map(said), recordObjections);
 
   // Present: the adoption names them; otherwise, everyone who was in a round order or spoke.
   const present = presentIds.length ? presentIds : [...new Set(contributions.map((c) => c.person_id))];
@@ -245,7 +251,8 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     questions,
     reactions,
     concerns,
-    present: present.map((p) => name(p)!).sort((a, b) => a.localeCompare(b, 'fr')),
+    // two entries merged into one person (migration 0016) bear one name: said once
+    present: [...new Set(present.map((p) => name(p)!))].sort((a, b) => a.localeCompare(b, 'fr')),
     onBehalf: [...onBehalf.values()],
     stages,
     chain: { count: row.last_seq, lastHash: row.last_hash },
@@ -253,6 +260,20 @@ export async function buildDecisionRecord(db: Kysely<DB>, id: string, now = new 
     formalAct: formalActs[formalActs.length - 1] ?? null,
     formalActs,
   };
+}
+
+/**
+ * The concerns a decision keeps, as the consent core freezes them at adoption: those raised as
+ * concerns, then the objections ruled not valid (kept as concerns). The register's record and the
+ * relevé de séance both read them from here.
+ */
+export function keptConcerns(raised: readonly Said[], objections: readonly RecordObjection[]): RecordConcern[] {
+  return [
+    ...raised.map((c) => ({ ...c, source: 'concern' as const })),
+    ...objections
+      .filter((o) => o.outcome === 'not_valid')
+      .map((o) => ({ id: o.id, by: o.by, recordedBy: o.recordedBy, text: o.text, at: o.at, source: 'objection_not_valid' as const })),
+  ];
 }
 
 /** An http(s) address typed as the act's reference, safe to put in a link; null for any other text. */

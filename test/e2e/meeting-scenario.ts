@@ -88,7 +88,12 @@ export async function holdMeeting(
 
   await signIn(projector, 'facilitation@demo.local');
   await signIn(proposer, 'membre@demo.local');
-  await join(proposer, code);
+  // the member who has not joined yet opens the participant view: told why she takes no turn, she joins from there
+  await proposer.goto(`/seances/${meetingId}/participant`);
+  expect(await proposer.text('#outside-round')).toContain('Vous n’avez pas rejoint cette séance');
+  expect(await proposer.page.$('#your-turn')).toBeNull();
+  await proposer.press('#btn-join-seance');
+  await proposer.page.waitForURL(new RegExp(`/seances/${meetingId}$`));
   await proposer.goto(`/seances/${meetingId}/propositions/nouvelle`);
   await proposer.fill('#f-title', TITLE);
   await proposer.fill('#f-tension', 'Nos décisions traînent : attendre que tout le monde soit d’accord épuise le groupe et repousse ce qui est urgent.');
@@ -301,7 +306,7 @@ export async function holdMeeting(
   await options.checkpoint?.('integration', { id: meetingId, code, people });
   await alice.see('#btn-levee');
   await step(alice, () => alice.press('#btn-levee'));
-  await allSee(`#objection-${aliceObjection} :text("L’objecteur ou l’objectrice confirme")`, [projector, facilitator]);
+  await allSee(`#objection-${aliceObjection} :text("${NAMES.alice} confirme que l’objection est levée")`, [projector, facilitator]);
   await proposer.see('#btn-tension-resolue');
   await step(proposer, () => proposer.press('#btn-tension-resolue'));
   await allSee(`#objection-${aliceObjection}[data-outcome="integrated"]`, live());
@@ -383,10 +388,10 @@ async function closeAndRejoin(s: {
   for (const p of [facilitator, proposer, alice, projector]) await p.see('#decision-moment');
   expect(await facilitator.text('#decision-moment')).toContain('Nous avons une décision');
 
-  // Alice signs out on her phone and opens her view again: the séance's join page, then the same person
-  // (from the home page, without a live stream: a stream cut by the sign-out is logged by htmx's SSE extension;
-  // on a phone the header's sign-out button may be folded away: the form is submitted as the button would)
-  await alice.goto('/');
+  // Alice signs out on her phone, from her live view (its stream ends with « fin »: no console error), and
+  // opens her view again: the séance's join page, then the same person (on a phone the header's sign-out
+  // button may be folded away: the form is submitted as the button would)
+  expect(new URL(alice.page.url()).pathname).toBe(`/seances/${s.meetingId}/participant`);
   await Promise.all([
     alice.page.waitForNavigation({ waitUntil: 'load' }),
     alice.page.$eval('form[action="/deconnexion"]', (f) => (f as unknown as { requestSubmit(): void }).requestSubmit()),

@@ -226,6 +226,14 @@ async function projectorShots(projector: Person, stage: Stage, problems: string[
     const link = await page.$('.join .break');
     const box = link && (await link.boundingBox());
     if (!box || box.x + box.width > width) problems.push(`${where}: the join link is cut off`);
+    // the QR code and the link are read without scrolling: wholly inside the screen
+    for (const [what, selector] of [
+      ['QR code', '.qr svg'],
+      ['join link', '.join .break'],
+    ] as const) {
+      const at = await (await page.$(selector))?.boundingBox();
+      if (!at || at.x < 0 || at.y < 0 || at.x + at.width > width || at.y + at.height > height) problems.push(`${where}: the ${what} is not wholly on screen`);
+    }
     if (stage === 'testing') {
       const objection = await page.$('.objection-open');
       const at = objection && (await objection.boundingBox());

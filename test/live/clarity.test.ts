@@ -158,6 +158,28 @@ describe('someone outside the round', () => {
     expect((await act(s.alice, 'passer')).status).toBe(303);
     expect(await view(s.observer, s.meetingId, 'participant')).toContain('Vous observez la séance');
   });
+
+  it('when a member who has not joined the séance opens its participant view, then they are told why they are not in the round, and join from there', async () => {
+    const s = await seedSeance();
+    await clarification(s);
+    const account = await seedAccount(database.db, 'member', { name: 'Noé Non-Inscrit' });
+    const noe = await signIn(app, account.email);
+    const page = await noe.agent.get(`/seances/${s.meetingId}/participant`).expect(200);
+    const seen = readable(page.text);
+    expect(seen).toContain('Vous n’avez pas rejoint cette séance\u00a0: vous la suivez sans prendre part à ses tours de parole.');
+    expect(seen).not.toContain('tour suivant');
+    expect(seen).toContain('id="btn-join-seance"');
+    // the button posts the séance's code to /rejoindre: Noé is then a participant, present for the next round
+    const joined = await noe.agent
+      .post('/rejoindre')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), code: s.code });
+    expect(joined.status).toBe(303);
+    expect(joined.headers.location).toBe(`/seances/${s.meetingId}`);
+    const after = readable((await noe.agent.get(`/seances/${s.meetingId}/participant`).expect(200)).text);
+    expect(after).not.toContain('Vous n’avez pas rejoint cette séance');
+    expect(after).toContain('Ce tour a commencé avant votre arrivée');
+  });
 });
 
 /** From clarification to the amendment: Alice and Bob pass, then react. */

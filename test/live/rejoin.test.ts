@@ -47,7 +47,7 @@ async function joinAgain(agent: ReturnType<typeof request.agent>, code: string, 
 }
 
 describe('a guest who signs out and joins again', () => {
-  it('when the same device joins again, then it is the same person: counted once, one « Marquer … absent·e » button', async () => {
+  it('when the same device joins again, then it is the same person: counted once, one « Noter l’absence de … » button', async () => {
     const s = await seance();
     const gaelle = await joinAsGuest(app, database.db, s.code, 'Gaëlle Invitée');
     const cookie = (await joinAgain(request.agent(app), s.code, 'Autre Personne')).headers['set-cookie'] as unknown as string[];
@@ -57,8 +57,10 @@ describe('a guest who signs out and joins again', () => {
 
     await gaelle.agent.post('/deconnexion').type('form').send({ _csrf: gaelle.csrf }).expect(303);
     // signed out, the guest opening her view is sent back to the séance's join page, not to an account's sign-in
-    const sent = await gaelle.agent.get(`/seances/${s.id}/participant`).expect(303);
-    expect(sent.headers.location).toBe(`/rejoindre/${s.code}`);
+    for (const view of ['participant', 'porteur', 'projection', '']) {
+      const sent = await gaelle.agent.get(`/seances/${s.id}${view ? `/${view}` : ''}`).expect(303);
+      expect(sent.headers.location, view).toBe(`/rejoindre/${s.code}`);
+    }
 
     const again = await joinAgain(gaelle.agent, s.code, 'Gaëlle Invitée');
     expect(again.status).toBe(303);
@@ -66,7 +68,7 @@ describe('a guest who signs out and joins again', () => {
     const view = await gaelle.agent.get(`/seances/${s.id}/participant`).expect(200);
     expect(view.text).toContain('Gaëlle Invitée');
     const console = await s.facilitator.agent.get(`/seances/${s.id}/console`).expect(200);
-    expect(console.text.match(/Marquer Gaëlle Invitée absent·e/g) ?? []).toHaveLength(1);
+    expect(console.text.match(/Noter l’absence de Gaëlle Invitée/g) ?? []).toHaveLength(1);
     const person = await database.db.selectFrom('persons').select('id').where('display_name', '=', 'Gaëlle Invitée').execute();
     expect(person.map((p) => p.id)).toEqual([gaelle.personId]);
   });

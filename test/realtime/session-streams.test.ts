@@ -119,6 +119,8 @@ describe('a stream ends with its session, on every instance', () => {
     const phoneStream = await open(portB, phone.cookie);
     await laptop.agent.post('/deconnexion').type('form').send({ _csrf: laptop.csrf }).expect(303);
     await laptopStream.ended;
+    // its last word tells the page to stop listening (sse-close="fin"), so it does not reconnect and log an error
+    expect(laptopStream.body()).toMatch(/event: fin\ndata: fin\n\n$/);
     await buses[0]!.publish({ name: 'meeting-changed', meetingId });
     await phoneStream.waitFor(/data: meeting-changed/);
     expect(phoneStream.hasEnded()).toBe(false);
@@ -132,6 +134,7 @@ describe('a stream ends with its session, on every instance', () => {
     const boss = await signIn(appA, admin.email);
     await boss.agent.post(`/admin/comptes/${member.personId}/role`).type('form').send({ _csrf: boss.csrf, role: 'observer' }).expect(303);
     await stream.ended;
+    expect(stream.body()).not.toContain('event: fin'); // the session lives on: the page reconnects, under the new role
     const again = await open(portB, session.cookie, { 'Last-Event-ID': '1795630000000-2' });
     expect(again.status).toBe(200); // an observer may follow the meeting
     await again.waitFor(/data: reconnected/);
@@ -144,6 +147,7 @@ describe('a stream ends with its session, on every instance', () => {
     await (appB.get(SSE_HUB) as SseHub).sweep();
     await stream.ended;
     expect(stream.hasEnded()).toBe(true);
+    expect(stream.body()).toMatch(/event: fin\ndata: fin\n\n$/);
   });
 });
 

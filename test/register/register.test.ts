@@ -202,8 +202,8 @@ describe('the decision record', () => {
     expect(page).toContain('objection valide');
     expect(page).toContain(`statuée par ${town.names.facilitator}`);
     expect(page).toContain('Résolue par la version 2');
-    expect(page).toContain(`L’objecteur ou l’objectrice confirme que l’objection est levée\u00a0: ${town.names.alice}`);
-    expect(page).toContain(`Le porteur ou la porteuse confirme que le texte répond toujours à la tension\u00a0: ${town.names.proposer}`);
+    expect(page).toContain(`${town.names.alice} a confirmé que l’objection est levée, le`);
+    expect(page).toContain(`${town.names.proposer} a confirmé que le texte répond toujours à la tension, le`);
     expect(page).toContain('Ma préoccupation porte sur le bruit.');
     expect(page).toContain('30 juin 2020');
     const head = await database.db.selectFrom('proposals').select(['last_seq', 'last_hash']).where('id', '=', ids.waste!).executeTakeFirstOrThrow();

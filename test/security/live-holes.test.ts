@@ -138,7 +138,7 @@ describe('typing for someone is for people in the room without a device', () => 
     const before = await fingerprint(database.db);
     const res = await act(facilitator, 'passer', { pour: alice.personId }, 'console');
     expect(res.status).toBe(403);
-    expect(readable(res.text)).toContain('Alice Agente est connecté·e avec son propre appareil');
+    expect(readable(res.text)).toContain('Alice Agente utilise son propre appareil');
     expect(await fingerprint(database.db)).toEqual(before);
   });
 

@@ -141,6 +141,7 @@ async function dotVote(open: boolean): Promise<string> {
 }
 
 let dotDraft = '';
+let mergePair: [string, string] = ['', ''];
 let closed: string | null = null;
 /** One closed séance, for its relevé (a guest of the matrix's meeting does not know it: 404). */
 async function closedMeeting(): Promise<string> {
@@ -236,6 +237,32 @@ const CASES: readonly RouteCase[] = [
     route: '/seances/:id/presence',
     path: () => `/seances/${meeting.id}/presence`,
     body: () => ({ nom: `Présente ${unique()}` }),
+    allowed: RUNNERS,
+  },
+  // merging two entries of the séance that are one person: choose, confirm (stores nothing), merge (a fresh pair each time)
+  {
+    method: 'get',
+    route: '/seances/:id/fusion',
+    path: async () => `/seances/${meeting.id}/fusion?personne=${(await joinAsGuest(app, database.db, meeting.code)).personId}`,
+    allowed: RUNNERS,
+  },
+  {
+    method: 'get',
+    route: '/seances/:id/fusion/confirmer',
+    path: async () => {
+      const [merged, kept] = [await joinAsGuest(app, database.db, meeting.code), await joinAsGuest(app, database.db, meeting.code)];
+      return `/seances/${meeting.id}/fusion/confirmer?personne=${merged.personId}&garder=${kept.personId}`;
+    },
+    allowed: RUNNERS,
+  },
+  {
+    method: 'post',
+    route: '/seances/:id/fusion',
+    path: async () => {
+      mergePair = [(await joinAsGuest(app, database.db, meeting.code)).personId, (await joinAsGuest(app, database.db, meeting.code)).personId];
+      return `/seances/${meeting.id}/fusion`;
+    },
+    body: () => ({ personne: mergePair[0], garder: mergePair[1] }),
     allowed: RUNNERS,
   },
   { method: 'post', route: '/registre/verification', path: () => '/registre/verification', allowed: ADMIN },

@@ -238,7 +238,7 @@ describe('a session with trainees', () => {
     const carol = await trainee(code, 'Carole Observatrice');
     await post(carol, `/formation/${id}/observer`).expect(303);
     const page = readable((await carol.agent.get(`/formation/${id}`).expect(200)).text);
-    expect(page).toContain('Vous suivez la session en observateur ou observatrice');
+    expect(page).toContain('Vous suivez la session en observation');
     expect(page).not.toContain('Poser une voix');
     const before = await fingerprint(database.db);
     await post(carol, `/formation/${id}/voix`, { projet: 'plan-climat', sens: 'ajouter' }).expect(403);

@@ -11,6 +11,7 @@ export const en: Messages = {
     colon: ':',
     quoted: '“{{text}}”',
     connection_lost: 'Connection lost, reconnecting…',
+    session_ended: 'Your session has ended: live updates have stopped. Reload the page to sign in again.',
   },
   home: {
     title: 'Deciding together, with nobody saying no',

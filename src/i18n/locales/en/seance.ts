@@ -68,6 +68,8 @@ export const seanceEn: Shape<typeof seanceFr> = {
     absent: 'Absent',
     observers: 'Attended without taking part (observers)',
     without_device: 'Without a device, turns recorded by the facilitator',
+    merges: 'Merged entries',
+    merge_line: '“{{merged}}”, merged into {{kept}}’s entry by {{by}} on {{date}}',
     on_behalf_line: '{{person}}: {{count}} contribution(s) recorded by {{recordedBy}}',
     nobody: 'nobody',
     items: 'Items considered',
@@ -102,6 +104,35 @@ export const seanceEn: Shape<typeof seanceFr> = {
     chains_lead:
       'For each item, the head of its hash chain when printed. It lets anyone check, even years later, that nothing was changed since (npm run verify-log -- --against).',
     generated: 'Minutes drawn up on {{date}}.',
+  },
+  merge: {
+    link: 'Merge {{name}} with…',
+    choose_title: 'Merge two entries',
+    choose_lead:
+      'The entry “{{name}}” and another entry of the list are one and the same person (two devices, or a guest who also has an account)? Choose the entry to keep.',
+    keep_label: 'Entry to keep',
+    guest: 'guest',
+    account: 'account',
+    next: 'Continue',
+    cancel: 'Cancel',
+    choose_required: 'Choose the entry to keep.',
+    confirm_title: 'Confirm the merge',
+    confirm_lead: 'The entry “{{merged}}” will be merged into {{kept}}’s.',
+    confirm_what:
+      'Its turns, questions, reactions, objections and concerns will be shown under the name of {{kept}}, its presence and signed-in devices will go to that entry, and so will its dots (within one person’s allowance). The decision log is not rewritten: the merge is recorded and will appear in the minutes.',
+    confirm_irreversible: 'This merge cannot be undone.',
+    confirm: 'Merge',
+    refused_title: 'Merge refused',
+    errors: {
+      same: 'Choose two different entries: an entry cannot be merged with itself. Nothing was changed.',
+      not_in_seance: 'This entry is not part of this meeting, or was removed from it. Nothing was changed.',
+      not_guest: 'Only a guest’s entry can be merged into another: keep the account’s entry. Nothing was changed.',
+      closed: 'This meeting is closed: its entries can no longer be merged. Nothing was changed.',
+      both_in_round: 'Both entries hold a place in the round under way: merge them once this round is over. Nothing was changed.',
+      turn_to_come:
+        'The entry to merge has yet to take its turn in the round under way: merge it once the round is over, or after skipping its turn as absent. Nothing was changed.',
+      open_objection: 'The entry to merge has an objection still being handled: merge it once that objection is settled. Nothing was changed.',
+    },
   },
   follow_ups: {
     title: 'Follow-ups after the meeting',

@@ -9,6 +9,7 @@ export const fr = {
     colon: ' :', // after a label
     quoted: '« {{text}} »',
     connection_lost: 'Connexion perdue, reprise…',
+    session_ended: 'Votre session est terminée : les mises à jour en direct sont arrêtées. Rechargez la page pour vous reconnecter.',
   },
   home: {
     title: 'Décider ensemble, sans que personne ne dise non',
@@ -59,8 +60,8 @@ export const fr = {
     new_meeting: 'Nouvelle séance',
     admin_accounts: 'Comptes',
     admin_circles: 'Cercles',
-    signed_in_as: 'Connecté·e : {{name}}',
-    guest_of: 'Invité·e : {{name}}',
+    signed_in_as: 'Compte {{name, de}}',
+    guest_of: '{{name}}, sans compte',
   },
   roles: {
     admin: 'Administration',
@@ -133,7 +134,7 @@ export const fr = {
   },
   meetings: {
     secretary: 'Secrétaire de séance',
-    secretary_hint: 'Prend des notes et peut reprendre la facilitation si vous êtes personnellement concerné·e.',
+    secretary_hint: 'Prend des notes et peut reprendre la facilitation si la proposition vous concerne personnellement.',
     no_secretary: 'Pas de secrétaire',
     live_views: 'Tenir la séance',
     title: 'Séances',

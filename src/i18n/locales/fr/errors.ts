@@ -8,7 +8,7 @@ export const errorsFr = {
   no_proposal: 'Cette proposition n’existe pas.',
   already_exists: 'Cette proposition existe déjà.',
   wrong_stage: 'Ce n’est pas le moment : cette action n’appartient pas à l’étape en cours.',
-  not_allowed: 'Vous n’êtes pas autorisé·e à faire cela.',
+  not_allowed: 'Cette action ne vous est pas permise.',
   not_proposer: 'Seul le porteur ou la porteuse de la proposition peut faire cela.',
   not_facilitator: 'Seule la facilitation peut faire cela.',
   not_objector: 'Seul l’objecteur ou l’objectrice peut faire cela.',

@@ -26,7 +26,7 @@ export const seanceFr = {
     join_first: 'Rejoignez d’abord la séance, avec son code, pour y inscrire une proposition. Rien n’a été perdu\u00a0: votre texte est ci-dessous.',
     guest:
       'Les personnes invitées prennent part à la séance mais n’inscrivent pas de point à son ordre du jour\u00a0: adressez votre proposition à la personne qui facilite.',
-    observer: 'Vous suivez cette séance en observateur ou observatrice\u00a0: vous n’y inscrivez pas de proposition.',
+    observer: 'Vous suivez cette séance en observation\u00a0: vous n’y inscrivez pas de proposition.',
     not_allowed: 'Vous ne pouvez pas inscrire de proposition à l’ordre du jour de cette séance.',
   },
   ruling: {
@@ -65,6 +65,8 @@ export const seanceFr = {
     absent: 'Absentes et absents',
     observers: 'Ont assisté sans prendre part (observation)',
     without_device: 'Sans appareil, participation saisie par la facilitation',
+    merges: 'Entrées fusionnées',
+    merge_line: '«\u00a0{{merged}}\u00a0», fusionnée dans l’entrée {{kept, de}} par {{by}} le {{date}}',
     on_behalf_line: '{{person}}\u00a0: {{count}} contribution(s) saisie(s) par {{recordedBy}}',
     nobody: 'personne',
     items: 'Points examinés',
@@ -99,6 +101,35 @@ export const seanceFr = {
     chains_lead:
       'Pour chaque point, la tête de sa chaîne d’empreintes au moment de l’impression. Elle permet de vérifier, même des années plus tard, que rien n’a été modifié depuis (npm run verify-log -- --against).',
     generated: 'Relevé établi le {{date}}.',
+  },
+  merge: {
+    link: 'Fusionner {{name}} avec…',
+    choose_title: 'Fusionner deux entrées',
+    choose_lead:
+      'L’entrée «\u00a0{{name}}\u00a0» et une autre entrée de la liste sont une seule et même personne (deux appareils, ou une personne invitée qui a aussi un compte)\u00a0? Choisissez l’entrée à garder.',
+    keep_label: 'Entrée à garder',
+    guest: 'invitée',
+    account: 'compte',
+    next: 'Continuer',
+    cancel: 'Annuler',
+    choose_required: 'Choisissez l’entrée à garder.',
+    confirm_title: 'Confirmer la fusion',
+    confirm_lead: 'L’entrée «\u00a0{{merged}}\u00a0» sera fusionnée dans celle {{kept, de}}.',
+    confirm_what:
+      'Ses tours de parole, questions, réactions, objections et préoccupations seront présentés sous le nom {{kept, de}}, sa présence et ses appareils connectés lui seront rattachés, ainsi que ses points du vote (dans la limite d’une personne). Le journal des décisions n’est pas réécrit\u00a0: la fusion est consignée et figurera au relevé de séance.',
+    confirm_irreversible: 'Cette fusion ne peut pas être défaite.',
+    confirm: 'Fusionner',
+    refused_title: 'Fusion impossible',
+    errors: {
+      same: 'Choisissez deux entrées différentes\u00a0: une entrée ne peut pas être fusionnée avec elle-même. Rien n’a été modifié.',
+      not_in_seance: 'Cette entrée ne fait pas partie de cette séance, ou en a été retirée. Rien n’a été modifié.',
+      not_guest: 'Seule l’entrée d’une personne invitée peut être fusionnée dans une autre\u00a0: gardez l’entrée du compte. Rien n’a été modifié.',
+      closed: 'Cette séance est clôturée\u00a0: ses entrées ne peuvent plus être fusionnées. Rien n’a été modifié.',
+      both_in_round: 'Les deux entrées ont chacune une place dans le tour en cours\u00a0: fusionnez-les une fois ce tour terminé. Rien n’a été modifié.',
+      turn_to_come:
+        'L’entrée à fusionner doit encore prendre son tour dans le tour en cours\u00a0: fusionnez-la une fois ce tour terminé, ou après avoir passé son tour pour absence. Rien n’a été modifié.',
+      open_objection: 'L’entrée à fusionner a une objection en cours de traitement\u00a0: fusionnez-la une fois cette objection traitée. Rien n’a été modifié.',
+    },
   },
   follow_ups: {
     title: 'Suivis après la séance',
