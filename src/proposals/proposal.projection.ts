@@ -7,6 +7,7 @@
 import { fold, openRound, type Proposal, type Round, type State } from '../consent/index.ts';
 import type { Executor } from '../db/schema.ts';
 import { project, type SequencedEvent } from './proposals.repository.ts';
+import { isSnapshotPoint, type Snapshot } from './snapshots.ts';
 
 export interface Batch {
   before: State;
@@ -16,17 +17,34 @@ export interface Batch {
   lastHash: string;
 }
 
-/** Folds the batch (the core's fold, one event at a time) and brings the read models in line, in the caller's transaction; returns the new state. */
-export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal> {
-  // A contribution belongs to the round open just before its event: note it on the way.
+/** A batch folded: the new state, the round open before each event, and the snapshot to store (null: keep the stored one). */
+export interface FoldedBatch {
+  after: Proposal;
+  openRounds: (Round | null)[];
+  snapshot: Snapshot | null;
+}
+
+/** Folds a batch one event at a time (the core's fold), noting what the projection needs on the way. */
+export function foldBatch(before: State, events: readonly SequencedEvent[]): FoldedBatch {
+  // A contribution belongs to the round open just before its event.
   const openRounds: (Round | null)[] = [];
-  let after: State = batch.before;
-  for (const { event } of batch.events) {
+  let after: State = before;
+  // the state after the last event of the batch that is a snapshot point, if one is
+  let snapshot: Snapshot | null = null;
+  for (const { seq, event } of events) {
     openRounds.push(after ? openRound(after) : null);
     after = fold([event], after);
+    if (after !== null && isSnapshotPoint(seq)) snapshot = { state: after, seq };
   }
   if (after === null) throw new Error('a command produced no proposal');
+  return { after, openRounds, snapshot };
+}
+
+/** Folds the batch and brings the read models in line, in the caller's transaction; returns the new state. */
+export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal> {
+  const { after, openRounds, snapshot } = foldBatch(batch.before, batch.events);
   await project(db, {
+    snapshot,
     before: batch.before,
     after,
     events: batch.events,

@@ -4,14 +4,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
 import type { DB, Executor } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
-import { behalfRefusal, loadMeetingFacts, roundCandidates } from '../meetings/meeting.facts.ts';
+import { behalfRefusal, loadCommandFacts, roundCandidates } from '../meetings/meeting.facts.ts';
 import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
 import { appendEntries, claimKey, findKey, isSequenceConflict, type NewLogEntry } from './events.repository.ts';
 import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
 import { projectBatch } from './proposal.projection.ts';
-import type { Publisher } from '../realtime/signals.ts';
+import type { ProposalChanged, Publisher } from '../realtime/signals.ts';
 
 /** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
 export class ConcurrencyError extends Error {
@@ -97,7 +97,8 @@ export interface ProposalServiceDeps {
   maxAttempts?: number;
 }
 
-type Prepare = (trx: Executor, head: ProposalHead | null) => Promise<{ command: Command; meetingId: string | null }>;
+/** Reads what the command needs (the proposal's head first of all) and builds it, in the command's transaction. */
+type Prepare = (trx: Executor) => Promise<{ head: ProposalHead | null; command: Command; meetingId: string | null }>;
 
 export class ProposalService {
   private readonly now: () => Date;
@@ -107,13 +108,13 @@ export class ProposalService {
 
   /**
    * Runs what a person asks, in one transaction: loads the proposal and the facts the policy needs
-   * (the meeting, the actor's membership, who is present), authorises, decides, appends and
-   * projects; publishes after commit. A permission changed by another transaction is either seen
-   * here or waits for this one (the memberships read are locked until commit).
+   * (the meeting, the actor's membership: one query), authorises, decides, appends, projects and
+   * signals (delivered at commit). A permission changed by another transaction is either seen
+   * here or waits for this one (the meeting and membership read are locked until commit).
    */
   handle(actor: Actor, target: Target, command: ProposalCommand): Promise<CommandResult> {
-    return this.transact(target.proposalId, target.key, async (trx, head) => {
-      const { meeting, facts } = await loadMeetingFacts(trx, actor, target.meetingId, { lock: true });
+    return this.transact(target.proposalId, target.key, async (trx) => {
+      const { meeting, facts, head } = await loadCommandFacts(trx, actor, target.meetingId, target.proposalId);
       if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
       // read under the same lock as the facts: a closing séance waits for this command, or this command sees it closed
       if (meeting.status === 'closed') throw new SeanceRefused('seance.errors.closed');
@@ -131,7 +132,7 @@ export class ProposalService {
       // within this person's keys on this proposal: two people sending the same key never collide.
       const newId = target.key ? scopedId(actor.personId, target.proposalId, target.key) : randomUUID();
       const at = this.now().toISOString();
-      return { command: command.toCommand({ actorId: actor.personId, at, newId, participants, meeting }), meetingId: meeting.id };
+      return { head, command: command.toCommand({ actorId: actor.personId, at, newId, participants, meeting }), meetingId: meeting.id };
     });
   }
 
@@ -149,12 +150,19 @@ export class ProposalService {
     return this.transact(
       proposalId,
       options.idempotencyKey,
-      async (_trx, head) => ({ command, meetingId: head?.meetingId ?? options.meetingId ?? null }),
+      async (trx) => {
+        const head = await loadHead(trx, proposalId);
+        return { head, command, meetingId: head?.meetingId ?? options.meetingId ?? null };
+      },
       options.alongside,
     );
   }
 
-  /** One transaction per attempt; a lost race for the next sequence number is retried against the new state. */
+  /**
+   * One transaction per attempt; a lost race for the next sequence number is retried against the
+   * new state. The signal is sent inside it when the publisher can (NOTIFY is delivered at commit,
+   * and not at all on rollback: no extra round trip), otherwise after commit.
+   */
   private async transact(
     proposalId: string,
     key: string | undefined,
@@ -165,13 +173,14 @@ export class ProposalService {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.deps.db.transaction().execute(async (trx) => {
-          const head = await loadHead(trx, proposalId);
-          const { command, meetingId } = await prepare(trx, head);
+          const { head, command, meetingId } = await prepare(trx);
           const recorded = await this.record(trx, proposalId, head, command, meetingId, key);
           if (alongside) await alongside(trx, recorded);
+          const signal = changed(recorded);
+          if (signal && this.deps.publisher?.publishWithin) await this.deps.publisher.publishWithin(trx, signal);
           return recorded;
         });
-        await this.publish(result);
+        if (!this.deps.publisher?.publishWithin) await this.publish(result);
         return result;
       } catch (error) {
         if (!isSequenceConflict(error)) throw error;
@@ -227,21 +236,28 @@ export class ProposalService {
   }
 
   private async publish(result: CommandResult): Promise<void> {
-    const last = result.events[result.events.length - 1];
-    if (!last || !this.deps.publisher) return;
+    const signal = changed(result);
+    if (!signal || !this.deps.publisher) return;
     try {
-      await this.deps.publisher.publish({
-        name: 'proposal-changed',
-        proposalId: result.proposalId,
-        meetingId: result.meetingId,
-        seq: last.seq,
-        stage: result.state.stage,
-        events: result.events.map((e) => e.event.type),
-      });
+      await this.deps.publisher.publish(signal);
     } catch {
       // The command is committed; live views catch up on their next refresh.
     }
   }
+}
+
+/** The signal a command sends: none when it stored nothing (a resent form). */
+function changed(result: CommandResult): ProposalChanged | null {
+  const last = result.events[result.events.length - 1];
+  if (!last) return null;
+  return {
+    name: 'proposal-changed',
+    proposalId: result.proposalId,
+    meetingId: result.meetingId,
+    seq: last.seq,
+    stage: result.state.stage,
+    events: result.events.map((e) => e.event.type),
+  };
 }
 
 /** Throws AccessDenied unless one of the permissions is granted; the refusal is the first one's. */

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Event, Objection, Proposal, Round, State } from '../consent/index.ts';
 import { openRound } from '../consent/index.ts';
 import type { Executor } from '../db/schema.ts';
+import { foldTail, type Snapshot } from './snapshots.ts';
 
 export interface ProposalHead {
   state: Proposal;
@@ -11,11 +12,34 @@ export interface ProposalHead {
   lastHash: string;
 }
 
-/** The folded state and the head of the chain, read in one query. */
+/** The columns of a head: its snapshot, the events since (a JSON array, oldest first) and the head of the chain. */
+export function headColumns(db: Executor, proposalId: string) {
+  return db
+    .selectFrom('proposals')
+    .select((eb) => [
+      'proposals.state',
+      'proposals.meeting_id',
+      'proposals.last_seq',
+      'proposals.last_hash',
+      eb
+        .selectFrom('events')
+        .select(sql<Event[]>`coalesce(json_agg(events.data order by events.seq), '[]'::json)`.as('tail'))
+        .whereRef('events.stream_id', '=', 'proposals.id')
+        .whereRef('events.seq', '>', 'proposals.state_seq')
+        .as('tail'),
+    ])
+    .where('proposals.id', '=', proposalId);
+}
+
+/** A head as read by headColumns: the snapshot with its tail folded. */
+export function toHead(row: { state: object; meeting_id: string | null; last_seq: number; last_hash: string; tail: Event[] | null }): ProposalHead {
+  return { state: foldTail(row.state as Proposal, row.tail ?? []), meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
+}
+
+/** The current state (the snapshot and the events since, folded) and the head of the chain, read in one query. */
 export async function loadHead(db: Executor, proposalId: string): Promise<ProposalHead | null> {
-  const row = await db.selectFrom('proposals').select(['state', 'meeting_id', 'last_seq', 'last_hash']).where('id', '=', proposalId).executeTakeFirst();
-  if (!row) return null;
-  return { state: row.state as Proposal, meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
+  const row = await headColumns(db, proposalId).executeTakeFirst();
+  return row ? toHead(row) : null;
 }
 
 export interface AgendaRow {
@@ -56,6 +80,8 @@ export interface SequencedEvent {
 }
 
 interface Projection {
+  /** The state to store, when the batch reached a snapshot point; null leaves the stored one. */
+  snapshot: Snapshot | null;
   before: State;
   after: Proposal;
   events: readonly SequencedEvent[];
@@ -111,19 +137,24 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     current_version: after.versions.length,
     updated_at: lastAt,
     closed_at: closedAt,
-    state: JSON.stringify(after),
     last_seq: p.lastSeq,
     last_hash: p.lastHash,
     published_at: 'publication' in after && after.publication ? after.publication.at : null,
     revises_id: after.revises ?? null,
   };
+  const snapshot = p.snapshot ? { state: JSON.stringify(p.snapshot.state), state_seq: p.snapshot.seq } : null;
   if (before === null) {
+    if (!snapshot) throw new Error('a new proposal needs the snapshot of its first event');
     await db
       .insertInto('proposals')
-      .values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row })
+      .values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row, ...snapshot })
       .execute();
   } else {
-    await db.updateTable('proposals').set(row).where('id', '=', after.proposalId).execute();
+    await db
+      .updateTable('proposals')
+      .set({ ...row, ...snapshot })
+      .where('id', '=', after.proposalId)
+      .execute();
   }
 
   const knownVersions = before?.versions.length ?? 0;

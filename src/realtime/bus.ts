@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import type { Executor } from '../db/schema.ts';
 import type { Logger } from '../http/logger.ts';
 import type { Publisher, Signal } from './signals.ts';
 
@@ -98,7 +99,12 @@ export class SignalBus implements Publisher {
   /** Sends a signal to every instance (called after commit). */
   async publish(signal: Signal): Promise<void> {
     if (this.closed) return;
-    await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(signal)})`.execute(this.database.db);
+    await this.publishWithin(this.database.db, signal);
+  }
+
+  /** Sends a signal from inside a transaction: PostgreSQL delivers it when (and only if) it commits. */
+  async publishWithin(trx: Executor, signal: Signal): Promise<void> {
+    await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(signal)})`.execute(trx);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 /** Signals published after a commit, for the live views (the realtime bridge subscribes). */
 import type { EventType } from '../consent/index.ts';
+import type { Executor } from '../db/schema.ts';
 
 export interface ProposalChanged {
   name: 'proposal-changed';
@@ -30,6 +31,11 @@ export type Signal = ProposalChanged | MeetingChanged | SessionsEnded;
 
 export interface Publisher {
   publish(signal: Signal): void | Promise<void>;
+  /**
+   * Sends the signal from inside the caller's transaction, delivered only if and when it commits
+   * (NOTIFY does this): saves the round trip after commit. Publishers without it get `publish`.
+   */
+  publishWithin?(trx: Executor, signal: Signal): Promise<void>;
 }
 
 /** The in-process publisher: listeners run after commit; a failing listener never fails the command. */
