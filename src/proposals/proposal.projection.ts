@@ -1,12 +1,13 @@
 /**
  * Projects a batch of events (one command's) onto the read models: folds them one by one, noting
- * the round open before each, then calls the repository's project(). The one path by which the
+ * the round open before each, then runs the repository's projectionWrites(). The one path by which the
  * read models are written: the proposal service uses it for every command, and verify-log
  * (--read-models) replays the log through it to rebuild them and compare.
  */
 import { fold, openRound, type Proposal, type Round, type State } from '../consent/index.ts';
 import type { Executor } from '../db/schema.ts';
-import { project, type SequencedEvent } from './proposals.repository.ts';
+import { projectionWrites, type SequencedEvent } from './proposals.repository.ts';
+import type { Write } from '../db/together.ts';
 import { isSnapshotPoint, type Snapshot } from './snapshots.ts';
 
 export interface Batch {
@@ -40,10 +41,10 @@ export function foldBatch(before: State, events: readonly SequencedEvent[]): Fol
   return { after, openRounds, snapshot };
 }
 
-/** Folds the batch and brings the read models in line, in the caller's transaction; returns the new state. */
-export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal> {
+/** Folds the batch and builds the writes that bring the read models in line, without running them. */
+export function batchWrites(db: Executor, batch: Batch): { after: Proposal; writes: Write[] } {
   const { after, openRounds, snapshot } = foldBatch(batch.before, batch.events);
-  await project(db, {
+  const writes = projectionWrites(db, {
     snapshot,
     before: batch.before,
     after,
@@ -53,5 +54,12 @@ export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal
     lastSeq: batch.lastSeq,
     lastHash: batch.lastHash,
   });
+  return { after, writes };
+}
+
+/** Folds the batch and brings the read models in line, one write after the other, in the caller's transaction; returns the new state. */
+export async function projectBatch(db: Executor, batch: Batch): Promise<Proposal> {
+  const { after, writes } = batchWrites(db, batch);
+  for (const write of writes) await write.execute();
   return after;
 }

@@ -1,16 +1,17 @@
 /** The proposal service: one transaction loads, authorises, decides, appends and projects; publish after commit. */
 import type { Kysely } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
-import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
+import { decide, isDomainError, type Command, type Event, type Proposal, type State } from '../consent/index.ts';
 import type { DB, Executor } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { behalfRefusal, loadCommandFacts, roundCandidates } from '../meetings/meeting.facts.ts';
 import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, claimKey, findKey, isSequenceConflict, type NewLogEntry } from './events.repository.ts';
+import { appendEntries, appendWrite, claimKey, claimKeyWrite, findKey, isSequenceConflict, type NewLogEntry } from './events.repository.ts';
+import { canRunTogether, writeTogether } from '../db/together.ts';
 import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
-import { projectBatch } from './proposal.projection.ts';
+import { batchWrites, projectBatch } from './proposal.projection.ts';
 import type { ProposalChanged, Publisher } from '../realtime/signals.ts';
 
 /** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
@@ -158,11 +159,7 @@ export class ProposalService {
     );
   }
 
-  /**
-   * One transaction per attempt; a lost race for the next sequence number is retried against the
-   * new state. The signal is sent inside it when the publisher can (NOTIFY is delivered at commit,
-   * and not at all on rollback: no extra round trip), otherwise after commit.
-   */
+  /** One transaction per attempt; a lost race for the next sequence number is retried against the new state. */
   private async transact(
     proposalId: string,
     key: string | undefined,
@@ -170,19 +167,23 @@ export class ProposalService {
     alongside?: (trx: Executor, result: CommandResult) => Promise<void>,
   ): Promise<CommandResult> {
     const maxAttempts = this.deps.maxAttempts ?? 60;
+    let together = true;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.db.transaction().execute(async (trx) => {
+        const { result, signalled } = await this.deps.db.transaction().execute(async (trx) => {
           const { head, command, meetingId } = await prepare(trx);
-          const recorded = await this.record(trx, proposalId, head, command, meetingId, key);
-          if (alongside) await alongside(trx, recorded);
-          const signal = changed(recorded);
-          if (signal && this.deps.publisher?.publishWithin) await this.deps.publisher.publishWithin(trx, signal);
+          const recorded = await this.record(trx, proposalId, head, command, meetingId, key, together);
+          if (alongside) await alongside(trx, recorded.result);
           return recorded;
         });
-        if (!this.deps.publisher?.publishWithin) await this.publish(result);
+        if (!signalled) await this.publish(result);
         return result;
       } catch (error) {
+        // the key was already used: this attempt stored nothing; the next takes the careful path
+        if (error instanceof KeyTaken && together) {
+          together = false;
+          continue;
+        }
         if (!isSequenceConflict(error)) throw error;
         if (attempt >= maxAttempts) throw new ConcurrencyError();
         // Jittered backoff so racing writers stop colliding in lockstep.
@@ -191,14 +192,51 @@ export class ProposalService {
     }
   }
 
-  /** Decides, appends and projects, in the caller's transaction. */
+  /**
+   * Decides, appends and projects, in the caller's transaction. The usual command (on an existing
+   * proposal, accepted, its writes on different tables) is written in one statement: the key, the
+   * events, the read models and the signal (pg_notify, delivered at commit, never on rollback).
+   * Anything else (a creation, a refusal, a key already used, writes that must see each other)
+   * goes one statement after the other, and its signal after commit.
+   */
   private async record(
     trx: Executor,
     proposalId: string,
     head: ProposalHead | null,
     command: Command,
     meetingId: string | null,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    together: boolean,
+  ): Promise<{ result: CommandResult; signalled: boolean }> {
+    const before: State = head?.state ?? null;
+    if (together && head && before) {
+      const decided = decide(before, command);
+      if (!isDomainError(decided) && decided.length > 0) {
+        const { entries, events, lastSeq, lastHash } = chain(proposalId, head, decided);
+        const { after, writes } = batchWrites(trx, { before, events, meetingId, lastSeq, lastHash });
+        const claim = idempotencyKey ? [claimKeyWrite(trx, idempotencyKey, proposalId, command.actorId, commandFingerprint(command))] : [];
+        const all = [...claim, appendWrite(trx, entries), ...writes];
+        if (canRunTogether(all)) {
+          const result: CommandResult = { proposalId, meetingId, state: after, events };
+          const signal = changed(result);
+          const notify = signal && this.deps.publisher?.notification ? [this.deps.publisher.notification(signal)] : [];
+          const [claimed] = await writeTogether(trx, all, notify);
+          if (idempotencyKey && claimed === 0) throw new KeyTaken();
+          return { result, signalled: notify.length > 0 };
+        }
+      }
+    }
+    return { result: await this.recordStepByStep(trx, proposalId, head, command, meetingId, idempotencyKey), signalled: false };
+  }
+
+  /** record(), one statement after the other. */
+  private async recordStepByStep(
+    trx: Executor,
+    proposalId: string,
+    head: ProposalHead | null,
+    command: Command,
+    meetingId: string | null,
+    idempotencyKey: string | undefined,
   ): Promise<CommandResult> {
     const before: State = head?.state ?? null;
     // A key this person already used on this proposal means this very submission was stored (a
@@ -218,20 +256,9 @@ export class ProposalService {
     const decided = decide(before, command);
     if (isDomainError(decided)) throw decided;
 
-    let seq = head?.lastSeq ?? 0;
-    let previous = head?.lastHash ?? GENESIS_HASH;
-    const entries: NewLogEntry[] = [];
-    const events: SequencedEvent[] = [];
-    for (const event of decided) {
-      seq += 1;
-      const data = event as unknown as Record<string, unknown>;
-      const hash = eventHash(previous, { streamId: proposalId, seq, event: data });
-      entries.push({ streamId: proposalId, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
-      events.push({ seq, event });
-      previous = hash;
-    }
+    const { entries, events, lastSeq, lastHash } = chain(proposalId, head, decided);
     await appendEntries(trx, entries);
-    const state = await projectBatch(trx, { before, events, meetingId, lastSeq: seq, lastHash: previous });
+    const state = await projectBatch(trx, { before, events, meetingId, lastSeq, lastHash });
     return { proposalId, meetingId, state, events };
   }
 
@@ -245,6 +272,30 @@ export class ProposalService {
     }
   }
 }
+
+/** The new events numbered and chained after the head. */
+function chain(
+  proposalId: string,
+  head: ProposalHead | null,
+  decided: readonly Event[],
+): { entries: NewLogEntry[]; events: SequencedEvent[]; lastSeq: number; lastHash: string } {
+  let seq = head?.lastSeq ?? 0;
+  let previous = head?.lastHash ?? GENESIS_HASH;
+  const entries: NewLogEntry[] = [];
+  const events: SequencedEvent[] = [];
+  for (const event of decided) {
+    seq += 1;
+    const data = event as unknown as Record<string, unknown>;
+    const hash = eventHash(previous, { streamId: proposalId, seq, event: data });
+    entries.push({ streamId: proposalId, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
+    events.push({ seq, event });
+    previous = hash;
+  }
+  return { entries, events, lastSeq: seq, lastHash: previous };
+}
+
+/** Thrown inside a transaction whose one-statement write found the submission key taken: rolled back, then retried step by step. */
+class KeyTaken extends Error {}
 
 /** The signal a command sends: none when it stored nothing (a resent form). */
 function changed(result: CommandResult): ProposalChanged | null {

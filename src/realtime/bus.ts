@@ -4,9 +4,8 @@
  * signal, including its own. Nothing of a meeting is kept here: a signal only says "look again".
  */
 import pg from 'pg';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/database.ts';
-import type { Executor } from '../db/schema.ts';
 import type { Logger } from '../http/logger.ts';
 import type { Publisher, Signal } from './signals.ts';
 
@@ -99,12 +98,12 @@ export class SignalBus implements Publisher {
   /** Sends a signal to every instance (called after commit). */
   async publish(signal: Signal): Promise<void> {
     if (this.closed) return;
-    await this.publishWithin(this.database.db, signal);
+    await sql`select ${this.notification(signal)}`.execute(this.database.db);
   }
 
-  /** Sends a signal from inside a transaction: PostgreSQL delivers it when (and only if) it commits. */
-  async publishWithin(trx: Executor, signal: Signal): Promise<void> {
-    await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(signal)})`.execute(trx);
+  /** The signal as an SQL expression: evaluated inside a transaction, PostgreSQL delivers it when (and only if) it commits. */
+  notification(signal: Signal): RawBuilder<unknown> {
+    return sql`pg_notify(${CHANNEL}, ${JSON.stringify(signal)})`;
   }
 
   async close(): Promise<void> {

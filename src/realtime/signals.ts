@@ -1,6 +1,6 @@
 /** Signals published after a commit, for the live views (the realtime bridge subscribes). */
 import type { EventType } from '../consent/index.ts';
-import type { Executor } from '../db/schema.ts';
+import type { RawBuilder } from 'kysely';
 
 export interface ProposalChanged {
   name: 'proposal-changed';
@@ -32,10 +32,11 @@ export type Signal = ProposalChanged | MeetingChanged | SessionsEnded;
 export interface Publisher {
   publish(signal: Signal): void | Promise<void>;
   /**
-   * Sends the signal from inside the caller's transaction, delivered only if and when it commits
-   * (NOTIFY does this): saves the round trip after commit. Publishers without it get `publish`.
+   * An SQL expression that sends the signal when a transaction evaluates it, delivered only if and
+   * when that transaction commits (pg_notify): the writer folds it into a statement it sends
+   * anyway, instead of a round trip after commit. Publishers without it get `publish`.
    */
-  publishWithin?(trx: Executor, signal: Signal): Promise<void>;
+  notification?(signal: Signal): RawBuilder<unknown>;
 }
 
 /** The in-process publisher: listeners run after commit; a failing listener never fails the command. */
