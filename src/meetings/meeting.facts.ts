@@ -7,7 +7,8 @@ import type { Executor } from '../db/schema.ts';
 import type { MeetingRole } from '../db/schema-accounts.ts';
 import { AccessDenied, authorize, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { findPersonName, hasLiveSession } from '../accounts/accounts.repository.ts';
-import { findForCommand, findMeeting, findMembership, type CommandRead, type MeetingRow, type MemberRow } from './meetings.repository.ts';
+import { findMeeting, findMembership, type MeetingRow, type MemberRow } from './meetings.repository.ts';
+import { findForCommand, type CommandRead } from './command-read.repository.ts';
 
 /** The policy's view of a meeting, for an actor holding `actorRole` in it (null: not a member). */
 export function meetingFacts(meeting: MeetingRow, actorRole: MeetingRole | null): MeetingFacts {

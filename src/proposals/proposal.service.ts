@@ -1,14 +1,15 @@
 /** The proposal service: one transaction loads, authorises, decides, appends and projects; publish after commit. */
 import type { Kysely } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
-import { decide, isDomainError, type Command, type Event, type Proposal, type State } from '../consent/index.ts';
+import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
 import type { DB, Executor } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { behalfRefusal, loadCommandFacts, roundCandidates } from '../meetings/meeting.facts.ts';
 import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
-import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, appendWrite, claimKey, claimKeyWrite, findKey, isSequenceConflict, type NewLogEntry } from './events.repository.ts';
+import { canonicalJson } from '../ledger/hash.ts';
+import { chain } from './chain.ts';
+import { appendEntries, appendWrite, claimKey, claimKeyWrite, findKey, isSequenceConflict } from './events.repository.ts';
 import { canRunTogether, writeTogether } from '../db/together.ts';
 import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
 import { batchWrites, projectBatch } from './proposal.projection.ts';
@@ -271,27 +272,6 @@ export class ProposalService {
       // The command is committed; live views catch up on their next refresh.
     }
   }
-}
-
-/** The new events numbered and chained after the head. */
-function chain(
-  proposalId: string,
-  head: ProposalHead | null,
-  decided: readonly Event[],
-): { entries: NewLogEntry[]; events: SequencedEvent[]; lastSeq: number; lastHash: string } {
-  let seq = head?.lastSeq ?? 0;
-  let previous = head?.lastHash ?? GENESIS_HASH;
-  const entries: NewLogEntry[] = [];
-  const events: SequencedEvent[] = [];
-  for (const event of decided) {
-    seq += 1;
-    const data = event as unknown as Record<string, unknown>;
-    const hash = eventHash(previous, { streamId: proposalId, seq, event: data });
-    entries.push({ streamId: proposalId, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
-    events.push({ seq, event });
-    previous = hash;
-  }
-  return { entries, events, lastSeq: seq, lastHash: previous };
 }
 
 /** Thrown inside a transaction whose one-statement write found the submission key taken: rolled back, then retried step by step. */
