@@ -34,7 +34,9 @@ export interface ProposalsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;
+  /** The folded state after event `state_seq`: a snapshot, not always the latest (migration 0015). */
   state: JSONColumnType<object, string, string>;
+  state_seq: number;
   last_seq: number;
   last_hash: string;
   /** When the decision was published (/decisions-publiques); migration 0008. */

@@ -5,7 +5,7 @@
  * value, value the log gives.
  */
 import type { Kysely } from 'kysely';
-import type { Event, State } from '../consent/index.ts';
+import { fold, type Event, type State } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import { canonicalJson } from './hash.ts';
 import { listStreams, loadStream, type LogEntry } from '../proposals/events.repository.ts';
@@ -97,6 +97,7 @@ export async function verifyReadModels(db: Kysely<DB>): Promise<ReadModelReport>
           report.rows += rows.length;
           report.differences.push(...compareTable(table, rows, await readModelRows(scratch, table)));
         }
+        report.differences.push(...compareSnapshots(stored.get('proposals')!, logs));
         throw new Rollback(report);
       });
   } catch (error) {
@@ -104,6 +105,29 @@ export async function verifyReadModels(db: Kysely<DB>): Promise<ReadModelReport>
     throw error;
   }
   throw new Error('unreachable');
+}
+
+/** Each stored snapshot must be the fold of its proposal's log up to the event it stands at. */
+function compareSnapshots(proposals: readonly Row[], logs: ReadonlyMap<string, LogEntry[]>): ReadModelDifference[] {
+  const differences: ReadModelDifference[] = [];
+  for (const row of proposals) {
+    const entries = logs.get(row.id as string) ?? [];
+    const at = row.state_seq as number;
+    const key = keyOf('proposals', row);
+    if (!entries.some((e) => e.seq === at)) {
+      differences.push({ table: 'proposals', key, column: 'state_seq', stored: show(at), expected: `1…${entries.length}` });
+      continue;
+    }
+    let expected: string;
+    try {
+      expected = show(fold(entries.filter((e) => e.seq <= at).map((e) => e.data as unknown as Event)));
+    } catch {
+      continue; // the replay already names the event that does not fold
+    }
+    const actual = show(row.state);
+    if (actual !== expected) differences.push({ table: 'proposals', key, column: 'state', stored: actual, expected });
+  }
+  return differences;
 }
 
 /** A value as it is shown and compared. */

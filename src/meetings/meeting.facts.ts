@@ -8,6 +8,7 @@ import type { MeetingRole } from '../db/schema-accounts.ts';
 import { AccessDenied, authorize, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { findPersonName, hasLiveSession } from '../accounts/accounts.repository.ts';
 import { findMeeting, findMembership, type MeetingRow, type MemberRow } from './meetings.repository.ts';
+import { findForCommand, type CommandRead } from './command-read.repository.ts';
 
 /** The policy's view of a meeting, for an actor holding `actorRole` in it (null: not a member). */
 export function meetingFacts(meeting: MeetingRow, actorRole: MeetingRole | null): MeetingFacts {
@@ -37,6 +38,20 @@ export async function loadMeetingFacts(
   const facts = await readMeetingFacts(db, actor, meeting, options);
   authorize(actor, { type: 'meeting.view', meeting: facts });
   return { meeting, facts };
+}
+
+/**
+ * What a command on a proposal needs, in one locked read: the meeting and the actor's membership
+ * (locked as with loadMeetingFacts' `lock`), the facts the policy reads, and the proposal's head.
+ * Refuses as loadMeetingFacts does: the anonymous first, a missing meeting like a hidden one.
+ */
+export async function loadCommandFacts(db: Executor, actor: Actor, meetingId: string, proposalId: string): Promise<CommandRead & { facts: MeetingFacts }> {
+  if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
+  const read = await findForCommand(db, meetingId, actor.personId, proposalId);
+  if (!read) throw new AccessDenied('not_found');
+  const facts = meetingFacts(read.meeting, read.membership?.role ?? null);
+  authorize(actor, { type: 'meeting.view', meeting: facts });
+  return { ...read, facts };
 }
 
 /** Everyone present who takes turns, in arrival order: not observers, not whoever facilitates the proposal. */

@@ -49,7 +49,7 @@ export interface MeetingRow {
   closedAt: Date | null;
 }
 
-function meetingQuery(db: Executor) {
+export function meetingQuery(db: Executor) {
   return db
     .selectFrom('meetings')
     .innerJoin('circles', 'circles.id', 'meetings.circle_id')
@@ -71,9 +71,9 @@ function meetingQuery(db: Executor) {
     ]);
 }
 
-type MeetingSelect = Awaited<ReturnType<ReturnType<typeof meetingQuery>['executeTakeFirstOrThrow']>>;
+export type MeetingSelect = Awaited<ReturnType<ReturnType<typeof meetingQuery>['executeTakeFirstOrThrow']>>;
 
-function toMeeting(r: MeetingSelect): MeetingRow {
+export function toMeeting(r: MeetingSelect): MeetingRow {
   return {
     id: r.id,
     circleId: r.circle_id,

@@ -1,5 +1,6 @@
 /** The consent log: the only SQL that writes or reads the events table. */
 import type { Executor } from '../db/schema.ts';
+import type { Write } from '../db/together.ts';
 
 export interface NewLogEntry {
   streamId: string;
@@ -20,21 +21,23 @@ export interface LogEntry extends NewLogEntry {
 /** Appends entries; a (stream, seq) already taken raises the unique violation the service retries on. */
 export async function appendEntries(db: Executor, entries: readonly NewLogEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('events')
-    .values(
-      entries.map((e) => ({
-        stream_id: e.streamId,
-        seq: e.seq,
-        type: e.type,
-        data: JSON.stringify(e.data),
-        actor_id: e.actorId,
-        occurred_at: e.occurredAt,
-        prev_hash: e.prevHash,
-        hash: e.hash,
-      })),
-    )
-    .execute();
+  await appendWrite(db, entries).execute();
+}
+
+/** The INSERT of appendEntries, built but not run (at least one entry). */
+export function appendWrite(db: Executor, entries: readonly NewLogEntry[]): Write {
+  return db.insertInto('events').values(
+    entries.map((e) => ({
+      stream_id: e.streamId,
+      seq: e.seq,
+      type: e.type,
+      data: JSON.stringify(e.data),
+      actor_id: e.actorId,
+      occurred_at: e.occurredAt,
+      prev_hash: e.prevHash,
+      hash: e.hash,
+    })),
+  );
 }
 
 /** One stream's entries in sequence order. */
@@ -99,13 +102,17 @@ export async function findKey(db: Executor, key: string, proposalId: string, per
  * finds it taken). One statement for the usual case, a new key.
  */
 export async function claimKey(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string): Promise<boolean> {
-  const rows = await db
+  const rows = await claimKeyWrite(db, key, proposalId, personId, fingerprint).execute();
+  return rows.length > 0;
+}
+
+/** The INSERT of claimKey, built but not run: it returns one row when the key was free. */
+export function claimKeyWrite(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string) {
+  return db
     .insertInto('command_keys')
     .values({ key, proposal_id: proposalId, person_id: personId, fingerprint })
     .onConflict((oc) => oc.columns(['person_id', 'proposal_id', 'key']).doNothing())
-    .returning('key')
-    .execute();
-  return rows.length > 0;
+    .returning('key');
 }
 
 /** True when a database error is a concurrent append: the (stream, seq) or a new proposal id already taken. */

@@ -4,14 +4,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
 import type { DB, Executor } from '../db/schema.ts';
 import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
-import { behalfRefusal, loadMeetingFacts, roundCandidates } from '../meetings/meeting.facts.ts';
+import { behalfRefusal, loadCommandFacts, roundCandidates } from '../meetings/meeting.facts.ts';
 import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
-import { canonicalJson, eventHash, GENESIS_HASH } from '../ledger/hash.ts';
-import { appendEntries, claimKey, findKey, isSequenceConflict, type NewLogEntry } from './events.repository.ts';
+import { canonicalJson } from '../ledger/hash.ts';
+import { chain } from './chain.ts';
+import { appendEntries, appendWrite, claimKey, claimKeyWrite, findKey, isSequenceConflict } from './events.repository.ts';
+import { canRunTogether, writeTogether } from '../db/together.ts';
 import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
-import { projectBatch } from './proposal.projection.ts';
-import type { Publisher } from '../realtime/signals.ts';
+import { batchWrites, projectBatch } from './proposal.projection.ts';
+import type { ProposalChanged, Publisher } from '../realtime/signals.ts';
 
 /** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
 export class ConcurrencyError extends Error {
@@ -97,7 +99,8 @@ export interface ProposalServiceDeps {
   maxAttempts?: number;
 }
 
-type Prepare = (trx: Executor, head: ProposalHead | null) => Promise<{ command: Command; meetingId: string | null }>;
+/** Reads what the command needs (the proposal's head first of all) and builds it, in the command's transaction. */
+type Prepare = (trx: Executor) => Promise<{ head: ProposalHead | null; command: Command; meetingId: string | null }>;
 
 export class ProposalService {
   private readonly now: () => Date;
@@ -107,13 +110,13 @@ export class ProposalService {
 
   /**
    * Runs what a person asks, in one transaction: loads the proposal and the facts the policy needs
-   * (the meeting, the actor's membership, who is present), authorises, decides, appends and
-   * projects; publishes after commit. A permission changed by another transaction is either seen
-   * here or waits for this one (the memberships read are locked until commit).
+   * (the meeting, the actor's membership: one query), authorises, decides, appends, projects and
+   * signals (delivered at commit). A permission changed by another transaction is either seen
+   * here or waits for this one (the meeting and membership read are locked until commit).
    */
   handle(actor: Actor, target: Target, command: ProposalCommand): Promise<CommandResult> {
-    return this.transact(target.proposalId, target.key, async (trx, head) => {
-      const { meeting, facts } = await loadMeetingFacts(trx, actor, target.meetingId, { lock: true });
+    return this.transact(target.proposalId, target.key, async (trx) => {
+      const { meeting, facts, head } = await loadCommandFacts(trx, actor, target.meetingId, target.proposalId);
       if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
       // read under the same lock as the facts: a closing séance waits for this command, or this command sees it closed
       if (meeting.status === 'closed') throw new SeanceRefused('seance.errors.closed');
@@ -131,7 +134,7 @@ export class ProposalService {
       // within this person's keys on this proposal: two people sending the same key never collide.
       const newId = target.key ? scopedId(actor.personId, target.proposalId, target.key) : randomUUID();
       const at = this.now().toISOString();
-      return { command: command.toCommand({ actorId: actor.personId, at, newId, participants, meeting }), meetingId: meeting.id };
+      return { head, command: command.toCommand({ actorId: actor.personId, at, newId, participants, meeting }), meetingId: meeting.id };
     });
   }
 
@@ -149,7 +152,10 @@ export class ProposalService {
     return this.transact(
       proposalId,
       options.idempotencyKey,
-      async (_trx, head) => ({ command, meetingId: head?.meetingId ?? options.meetingId ?? null }),
+      async (trx) => {
+        const head = await loadHead(trx, proposalId);
+        return { head, command, meetingId: head?.meetingId ?? options.meetingId ?? null };
+      },
       options.alongside,
     );
   }
@@ -162,18 +168,23 @@ export class ProposalService {
     alongside?: (trx: Executor, result: CommandResult) => Promise<void>,
   ): Promise<CommandResult> {
     const maxAttempts = this.deps.maxAttempts ?? 60;
+    let together = true;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.deps.db.transaction().execute(async (trx) => {
-          const head = await loadHead(trx, proposalId);
-          const { command, meetingId } = await prepare(trx, head);
-          const recorded = await this.record(trx, proposalId, head, command, meetingId, key);
-          if (alongside) await alongside(trx, recorded);
+        const { result, signalled } = await this.deps.db.transaction().execute(async (trx) => {
+          const { head, command, meetingId } = await prepare(trx);
+          const recorded = await this.record(trx, proposalId, head, command, meetingId, key, together);
+          if (alongside) await alongside(trx, recorded.result);
           return recorded;
         });
-        await this.publish(result);
+        if (!signalled) await this.publish(result);
         return result;
       } catch (error) {
+        // the key was already used: this attempt stored nothing; the next takes the careful path
+        if (error instanceof KeyTaken && together) {
+          together = false;
+          continue;
+        }
         if (!isSequenceConflict(error)) throw error;
         if (attempt >= maxAttempts) throw new ConcurrencyError();
         // Jittered backoff so racing writers stop colliding in lockstep.
@@ -182,14 +193,51 @@ export class ProposalService {
     }
   }
 
-  /** Decides, appends and projects, in the caller's transaction. */
+  /**
+   * Decides, appends and projects, in the caller's transaction. The usual command (on an existing
+   * proposal, accepted, its writes on different tables) is written in one statement: the key, the
+   * events, the read models and the signal (pg_notify, delivered at commit, never on rollback).
+   * Anything else (a creation, a refusal, a key already used, writes that must see each other)
+   * goes one statement after the other, and its signal after commit.
+   */
   private async record(
     trx: Executor,
     proposalId: string,
     head: ProposalHead | null,
     command: Command,
     meetingId: string | null,
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    together: boolean,
+  ): Promise<{ result: CommandResult; signalled: boolean }> {
+    const before: State = head?.state ?? null;
+    if (together && head && before) {
+      const decided = decide(before, command);
+      if (!isDomainError(decided) && decided.length > 0) {
+        const { entries, events, lastSeq, lastHash } = chain(proposalId, head, decided);
+        const { after, writes } = batchWrites(trx, { before, events, meetingId, lastSeq, lastHash });
+        const claim = idempotencyKey ? [claimKeyWrite(trx, idempotencyKey, proposalId, command.actorId, commandFingerprint(command))] : [];
+        const all = [...claim, appendWrite(trx, entries), ...writes];
+        if (canRunTogether(all)) {
+          const result: CommandResult = { proposalId, meetingId, state: after, events };
+          const signal = changed(result);
+          const notify = signal && this.deps.publisher?.notification ? [this.deps.publisher.notification(signal)] : [];
+          const [claimed] = await writeTogether(trx, all, notify);
+          if (idempotencyKey && claimed === 0) throw new KeyTaken();
+          return { result, signalled: notify.length > 0 };
+        }
+      }
+    }
+    return { result: await this.recordStepByStep(trx, proposalId, head, command, meetingId, idempotencyKey), signalled: false };
+  }
+
+  /** record(), one statement after the other. */
+  private async recordStepByStep(
+    trx: Executor,
+    proposalId: string,
+    head: ProposalHead | null,
+    command: Command,
+    meetingId: string | null,
+    idempotencyKey: string | undefined,
   ): Promise<CommandResult> {
     const before: State = head?.state ?? null;
     // A key this person already used on this proposal means this very submission was stored (a
@@ -209,39 +257,38 @@ export class ProposalService {
     const decided = decide(before, command);
     if (isDomainError(decided)) throw decided;
 
-    let seq = head?.lastSeq ?? 0;
-    let previous = head?.lastHash ?? GENESIS_HASH;
-    const entries: NewLogEntry[] = [];
-    const events: SequencedEvent[] = [];
-    for (const event of decided) {
-      seq += 1;
-      const data = event as unknown as Record<string, unknown>;
-      const hash = eventHash(previous, { streamId: proposalId, seq, event: data });
-      entries.push({ streamId: proposalId, seq, type: event.type, data, actorId: event.actorId, occurredAt: event.at, prevHash: previous, hash });
-      events.push({ seq, event });
-      previous = hash;
-    }
+    const { entries, events, lastSeq, lastHash } = chain(proposalId, head, decided);
     await appendEntries(trx, entries);
-    const state = await projectBatch(trx, { before, events, meetingId, lastSeq: seq, lastHash: previous });
+    const state = await projectBatch(trx, { before, events, meetingId, lastSeq, lastHash });
     return { proposalId, meetingId, state, events };
   }
 
   private async publish(result: CommandResult): Promise<void> {
-    const last = result.events[result.events.length - 1];
-    if (!last || !this.deps.publisher) return;
+    const signal = changed(result);
+    if (!signal || !this.deps.publisher) return;
     try {
-      await this.deps.publisher.publish({
-        name: 'proposal-changed',
-        proposalId: result.proposalId,
-        meetingId: result.meetingId,
-        seq: last.seq,
-        stage: result.state.stage,
-        events: result.events.map((e) => e.event.type),
-      });
+      await this.deps.publisher.publish(signal);
     } catch {
       // The command is committed; live views catch up on their next refresh.
     }
   }
+}
+
+/** Thrown inside a transaction whose one-statement write found the submission key taken: rolled back, then retried step by step. */
+class KeyTaken extends Error {}
+
+/** The signal a command sends: none when it stored nothing (a resent form). */
+function changed(result: CommandResult): ProposalChanged | null {
+  const last = result.events[result.events.length - 1];
+  if (!last) return null;
+  return {
+    name: 'proposal-changed',
+    proposalId: result.proposalId,
+    meetingId: result.meetingId,
+    seq: last.seq,
+    stage: result.state.stage,
+    events: result.events.map((e) => e.event.type),
+  };
 }
 
 /** Throws AccessDenied unless one of the permissions is granted; the refusal is the first one's. */

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Event, Objection, Proposal, Round, State } from '../consent/index.ts';
 import { openRound } from '../consent/index.ts';
 import type { Executor } from '../db/schema.ts';
+import type { Write } from '../db/together.ts';
+import { foldTail, type Snapshot } from './snapshots.ts';
 
 export interface ProposalHead {
   state: Proposal;
@@ -11,11 +13,34 @@ export interface ProposalHead {
   lastHash: string;
 }
 
-/** The folded state and the head of the chain, read in one query. */
+/** The columns of a head: its snapshot, the events since (a JSON array, oldest first) and the head of the chain. */
+export function headColumns(db: Executor, proposalId: string) {
+  return db
+    .selectFrom('proposals')
+    .select((eb) => [
+      'proposals.state',
+      'proposals.meeting_id',
+      'proposals.last_seq',
+      'proposals.last_hash',
+      eb
+        .selectFrom('events')
+        .select(sql<Event[]>`coalesce(json_agg(events.data order by events.seq), '[]'::json)`.as('tail'))
+        .whereRef('events.stream_id', '=', 'proposals.id')
+        .whereRef('events.seq', '>', 'proposals.state_seq')
+        .as('tail'),
+    ])
+    .where('proposals.id', '=', proposalId);
+}
+
+/** A head as read by headColumns: the snapshot with its tail folded. */
+export function toHead(row: { state: object; meeting_id: string | null; last_seq: number; last_hash: string; tail: Event[] | null }): ProposalHead {
+  return { state: foldTail(row.state as Proposal, row.tail ?? []), meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
+}
+
+/** The current state (the snapshot and the events since, folded) and the head of the chain, read in one query. */
 export async function loadHead(db: Executor, proposalId: string): Promise<ProposalHead | null> {
-  const row = await db.selectFrom('proposals').select(['state', 'meeting_id', 'last_seq', 'last_hash']).where('id', '=', proposalId).executeTakeFirst();
-  if (!row) return null;
-  return { state: row.state as Proposal, meetingId: row.meeting_id, lastSeq: row.last_seq, lastHash: row.last_hash };
+  const row = await headColumns(db, proposalId).executeTakeFirst();
+  return row ? toHead(row) : null;
 }
 
 export interface AgendaRow {
@@ -55,7 +80,9 @@ export interface SequencedEvent {
   event: Event;
 }
 
-interface Projection {
+export interface Projection {
+  /** The state to store, when the batch reached a snapshot point; null leaves the stored one. */
+  snapshot: Snapshot | null;
   before: State;
   after: Proposal;
   events: readonly SequencedEvent[];
@@ -88,11 +115,14 @@ function allRounds(p: Proposal): Round[] {
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Brings the read models in line with the new state, in the caller's transaction. Versions,
- * rounds and objections are written from the state (what changed since `before`), so the
- * tables can never disagree with the fold; contributions are one row per speaking event.
+ * The writes that bring the read models in line with the new state, built but not run (the
+ * projection runs them one after the other, the proposal service may send them as one statement,
+ * src/db/together.ts). Versions, rounds and objections are written from the state (what changed
+ * since `before`), so the tables can never disagree with the fold; contributions are one row per
+ * speaking event.
  */
-export async function project(db: Executor, p: Projection): Promise<void> {
+export function projectionWrites(db: Executor, p: Projection): Write[] {
+  const writes: Write[] = [];
   const { after } = p;
   const before = p.before;
   const closedAt = after.stage === 'adopted' ? after.decision.adoptedAt : after.stage === 'withdrawn' || after.stage === 'postponed' ? after.closed.at : null;
@@ -111,27 +141,29 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     current_version: after.versions.length,
     updated_at: lastAt,
     closed_at: closedAt,
-    state: JSON.stringify(after),
     last_seq: p.lastSeq,
     last_hash: p.lastHash,
     published_at: 'publication' in after && after.publication ? after.publication.at : null,
     revises_id: after.revises ?? null,
   };
+  const snapshot = p.snapshot ? { state: JSON.stringify(p.snapshot.state), state_seq: p.snapshot.seq } : null;
   if (before === null) {
-    await db
-      .insertInto('proposals')
-      .values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row })
-      .execute();
+    if (!snapshot) throw new Error('a new proposal needs the snapshot of its first event');
+    writes.push(db.insertInto('proposals').values({ id: after.proposalId, meeting_id: p.meetingId, created_at: after.createdAt, ...row, ...snapshot }));
   } else {
-    await db.updateTable('proposals').set(row).where('id', '=', after.proposalId).execute();
+    writes.push(
+      db
+        .updateTable('proposals')
+        .set({ ...row, ...snapshot })
+        .where('id', '=', after.proposalId),
+    );
   }
 
   const knownVersions = before?.versions.length ?? 0;
   const newVersions = after.versions.slice(knownVersions);
   if (newVersions.length) {
-    await db
-      .insertInto('proposal_versions')
-      .values(
+    writes.push(
+      db.insertInto('proposal_versions').values(
         newVersions.map((v) => ({
           proposal_id: after.proposalId,
           number: v.number,
@@ -142,8 +174,8 @@ export async function project(db: Executor, p: Projection): Promise<void> {
           recorded_by: v.recordedBy ?? null,
           created_at: v.createdAt,
         })),
-      )
-      .execute();
+      ),
+    );
   }
 
   const previousRounds = before ? allRounds(before) : [];
@@ -153,9 +185,8 @@ export async function project(db: Executor, p: Projection): Promise<void> {
     const completed = !(nowOpen && nowOpen.kind === round.kind && nowOpen.number === round.number) || round.turns.length === round.order.length;
     const completedAt = completed ? (round.turns[round.turns.length - 1]?.at ?? lastAt) : null;
     if (!old) {
-      await db
-        .insertInto('rounds')
-        .values({
+      writes.push(
+        db.insertInto('rounds').values({
           proposal_id: after.proposalId,
           kind: round.kind,
           number: round.number,
@@ -164,21 +195,22 @@ export async function project(db: Executor, p: Projection): Promise<void> {
           started_at: round.startedAt,
           started_by: round.startedBy,
           completed_at: completedAt,
-        })
-        .execute();
+        }),
+      );
     } else if (completedAt && !same(old.turns, round.turns)) {
-      await db
-        .updateTable('rounds')
-        .set({ completed_at: completedAt })
-        .where('proposal_id', '=', after.proposalId)
-        .where('kind', '=', round.kind)
-        .where('number', '=', round.number)
-        .where('completed_at', 'is', null)
-        .execute();
+      writes.push(
+        db
+          .updateTable('rounds')
+          .set({ completed_at: completedAt })
+          .where('proposal_id', '=', after.proposalId)
+          .where('kind', '=', round.kind)
+          .where('number', '=', round.number)
+          .where('completed_at', 'is', null),
+      );
     }
   }
 
-  await projectObjections(db, after.proposalId, before?.objections ?? [], after.objections);
+  writes.push(...objectionWrites(db, after.proposalId, before?.objections ?? [], after.objections));
 
   // Contributions: the round each one belongs to is the round open when it was said.
   const rows = [];
@@ -212,18 +244,21 @@ export async function project(db: Executor, p: Projection): Promise<void> {
       });
     }
     if (event.type === 'ObjectionTested') {
-      await db
-        .updateTable('objections')
-        .set({ ruled_by: event.actorId, ruled_at: event.at, ruling_reason: event.rulingReason ?? null })
-        .where('proposal_id', '=', after.proposalId)
-        .where('id', '=', event.objectionId)
-        .execute();
+      writes.push(
+        db
+          .updateTable('objections')
+          .set({ ruled_by: event.actorId, ruled_at: event.at, ruling_reason: event.rulingReason ?? null })
+          .where('proposal_id', '=', after.proposalId)
+          .where('id', '=', event.objectionId),
+      );
     }
   }
-  if (rows.length) await db.insertInto('contributions').values(rows).execute();
+  if (rows.length) writes.push(db.insertInto('contributions').values(rows));
+  return writes;
 }
 
-async function projectObjections(db: Executor, proposalId: string, before: readonly Objection[], after: readonly Objection[]): Promise<void> {
+function objectionWrites(db: Executor, proposalId: string, before: readonly Objection[], after: readonly Objection[]): Write[] {
+  const writes: Write[] = [];
   for (const o of after) {
     const old = before.find((b) => b.id === o.id);
     if (old && same(old, o)) continue;
@@ -236,9 +271,8 @@ async function projectObjections(db: Executor, proposalId: string, before: reado
       follow_up_date: o.followUpDate,
     };
     if (!old) {
-      await db
-        .insertInto('objections')
-        .values({
+      writes.push(
+        db.insertInto('objections').values({
           id: o.id,
           proposal_id: proposalId,
           round_number: o.round,
@@ -250,12 +284,13 @@ async function projectObjections(db: Executor, proposalId: string, before: reado
           ruled_by: null,
           ruled_at: null,
           ...values,
-        })
-        .execute();
+        }),
+      );
     } else {
-      await db.updateTable('objections').set(values).where('proposal_id', '=', proposalId).where('id', '=', o.id).execute();
+      writes.push(db.updateTable('objections').set(values).where('proposal_id', '=', proposalId).where('id', '=', o.id));
     }
   }
+  return writes;
 }
 
 /** Who ruled each tested objection of a proposal, and when (the folded state keeps the ruling, not its author). */

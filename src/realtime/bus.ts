@@ -4,7 +4,7 @@
  * signal, including its own. Nothing of a meeting is kept here: a signal only says "look again".
  */
 import pg from 'pg';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../http/logger.ts';
 import type { Publisher, Signal } from './signals.ts';
@@ -98,7 +98,12 @@ export class SignalBus implements Publisher {
   /** Sends a signal to every instance (called after commit). */
   async publish(signal: Signal): Promise<void> {
     if (this.closed) return;
-    await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(signal)})`.execute(this.database.db);
+    await sql`select ${this.notification(signal)}`.execute(this.database.db);
+  }
+
+  /** The signal as an SQL expression: evaluated inside a transaction, PostgreSQL delivers it when (and only if) it commits. */
+  notification(signal: Signal): RawBuilder<unknown> {
+    return sql`pg_notify(${CHANNEL}, ${JSON.stringify(signal)})`;
   }
 
   async close(): Promise<void> {

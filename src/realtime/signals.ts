@@ -1,5 +1,6 @@
 /** Signals published after a commit, for the live views (the realtime bridge subscribes). */
 import type { EventType } from '../consent/index.ts';
+import type { RawBuilder } from 'kysely';
 
 export interface ProposalChanged {
   name: 'proposal-changed';
@@ -30,6 +31,12 @@ export type Signal = ProposalChanged | MeetingChanged | SessionsEnded;
 
 export interface Publisher {
   publish(signal: Signal): void | Promise<void>;
+  /**
+   * An SQL expression that sends the signal when a transaction evaluates it, delivered only if and
+   * when that transaction commits (pg_notify): the writer folds it into a statement it sends
+   * anyway, instead of a round trip after commit. Publishers without it get `publish`.
+   */
+  notification?(signal: Signal): RawBuilder<unknown>;
 }
 
 /** The in-process publisher: listeners run after commit; a failing listener never fails the command. */

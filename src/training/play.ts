@@ -11,6 +11,7 @@ import type { DB, Executor } from '../db/schema.ts';
 import type { CommandResult, ProposalService } from '../proposals/proposal.service.ts';
 import type { ActionName } from '../proposals/actions.ts';
 import { allowedActions } from '../proposals/allowed.ts';
+import { loadHead } from '../proposals/proposals.repository.ts';
 import { scriptedCommand, type ScriptInput } from './commands.ts';
 import { nextStep, type PlayedPersona, type Step } from './script.ts';
 import type { Scenario } from './scenarios.ts';
@@ -51,8 +52,7 @@ const at = (deps: PlayDeps) => (deps.now ?? (() => new Date()))().toISOString();
 
 export async function loadProposal(db: Kysely<DB>, proposalId: string | null): Promise<Proposal | null> {
   if (!proposalId) return null;
-  const row = await db.selectFrom('proposals').select('state').where('id', '=', proposalId).executeTakeFirst();
-  return row ? (row.state as Proposal) : null;
+  return (await loadHead(db, proposalId))?.state ?? null;
 }
 
 /** The personas with the person that speaks for each, in the scenario's order (the proposer first). */

@@ -24,14 +24,62 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A throwaway PostgreSQL 15, unless DATABASE_URL names one. */
-export async function startPostgres(): Promise<{ url: string; stop: () => void; own: boolean }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {}, own: false };
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, …]; null when the process is gone. */
+function procStat(pid: number): string[] | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU time (user + system) each process has used so far, in milliseconds. */
+export function cpuMs(pids: readonly number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    const f = procStat(pid);
+    if (f) used.set(pid, ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND);
+  }
+  return used;
+}
+
+/**
+ * CPU milliseconds used between two readings: a process that appeared in between (a pool's new
+ * connection, a backend) counts whole; one that ended in between is lost (idle ones, mostly).
+ */
+export function cpuSince(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** A process and its children (a PostgreSQL postmaster and its backends). */
+function processFamily(pid: number): number[] {
+  const family = [pid];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    if (Number(procStat(Number(name))?.[1]) === pid) family.push(Number(name));
+  }
+  return family;
+}
+
+/** A throwaway PostgreSQL 15, unless DATABASE_URL names one; `pids` lists its processes (none for DATABASE_URL). */
+export async function startPostgres(): Promise<{ url: string; stop: () => void; own: boolean; pids: () => number[] }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => {}, own: false, pids: () => [] };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'so-bench-pg-'));
   const out = execFileSync('bash', [path.join(ROOT, '.ci/postgres.sh'), 'start', dir], { encoding: 'utf8' });
   const url = /DATABASE_URL=(\S+)/.exec(out)?.[1];
   if (!url) throw new Error(`bench: PostgreSQL did not start: ${out}`);
-  return { url, own: true, stop: () => execFileSync('bash', [path.join(ROOT, '.ci/postgres.sh'), 'stop', dir]) };
+  const postmaster = Number(fs.readFileSync(path.join(dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
+  return {
+    url,
+    own: true,
+    stop: () => execFileSync('bash', [path.join(ROOT, '.ci/postgres.sh'), 'stop', dir]),
+    pids: () => processFamily(postmaster),
+  };
 }
 
 export interface Running {

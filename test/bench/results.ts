@@ -105,12 +105,22 @@ export const section = {
           met: r >= 0.5,
         });
       }
+      const total = (key: string) => g[`${key}.appCpu`]!.median + g[`${key}.dbCpu`]!.median;
+      const cpu = (key: string) => `${show(g[`${key}.appCpu`]!, 2)} + ${Number.isNaN(g[`${key}.dbCpu`]!.median) ? '?' : show(g[`${key}.dbCpu`]!, 2)} ms`;
+      rows.push({
+        figure: `CPU per request, ${clients} clients: app + PostgreSQL; « passer » / reactions`,
+        value: `${cpu('pass')} / ${cpu('react')}`,
+        baseline: `bare Express + pg one INSERT: ${cpu('bare')}`,
+        ratio: Number.isFinite(total('pass') / total('bare')) ? `${(total('pass') / total('bare')).toFixed(1)}× (passer)` : '—',
+        goal: '—',
+        met: null,
+      });
     }
     return {
       part: 'write',
       title: 'Write path: a contribution through the whole stack',
       rows,
-      how: `Each client is one séance of ${turns} guests, each holding a session, who take their turns in order: a real form POST (\`_csrf\`, \`cle\`) answered 303 through session, CSRF, validation, decide, append, project and notify. The baseline posts the same 200-character form to bare Express, which runs one INSERT (test/bench/bare-server.mjs). Throughput counts every request of the phase over its duration.`,
+      how: `Each client is one séance of ${turns} guests, each holding a session, who take their turns in order: a real form POST (\`_csrf\`, \`cle\`) answered 303 through session, CSRF, validation, decide, append, project and notify. The baseline posts the same 200-character form to bare Express, which runs one INSERT (test/bench/bare-server.mjs). Throughput counts every request of the phase over its duration. CPU per request: user + system time of the server process and of every PostgreSQL process over the phase (/proc), divided by its requests; less at the mercy of the other work on the machine than throughput.`,
     };
   },
 };

@@ -33,6 +33,7 @@ const TURNS = Number(process.env.BENCH_TURNS ?? 30);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '20,50').split(',').map(Number);
 
 const pg = await startPostgres();
+const cpu = (r: Record<string, number>, key: string) => `${r[`${key}.appCpu`]!.toFixed(2)} + ${r[`${key}.dbCpu`]!.toFixed(2)}`;
 const database: Database = await openDatabase({ databaseUrl: pg.url, pgliteDir: '' });
 const sections: Section[] = [];
 let postgresVersion = '';
@@ -54,14 +55,14 @@ try {
     const bare = await startBare(pg.url);
     apps.push(app, bare);
     // warm-up, not counted: JIT, the pools' connections, prepared caches
-    await writeRepetition(database, world, app, bare, 10, 20);
+    await writeRepetition(database, world, app, bare, 10, 20, pg.pids);
     const runs: Record<number, Record<string, number>[]> = Object.fromEntries(CLIENTS.map((c) => [c, []]));
     for (let rep = 0; rep < REPS; rep++)
       for (const clients of CLIENTS) {
-        const r = await writeRepetition(database, world, app, bare, clients, TURNS);
+        const r = await writeRepetition(database, world, app, bare, clients, TURNS, pg.pids);
         runs[clients]!.push(r);
         console.log(
-          `write rep ${rep + 1}, ${clients} clients: passer ${r['pass.rps']!.toFixed(0)}/s, reactions ${r['react.rps']!.toFixed(0)}/s, bare INSERT ${r['bare.rps']!.toFixed(0)}/s`,
+          `write rep ${rep + 1}, ${clients} clients: passer ${r['pass.rps']!.toFixed(0)}/s, reactions ${r['react.rps']!.toFixed(0)}/s, bare INSERT ${r['bare.rps']!.toFixed(0)}/s; CPU ms per request (app + PostgreSQL): passer ${cpu(r, 'pass')}, reactions ${cpu(r, 'react')}, bare ${cpu(r, 'bare')}`,
         );
       }
     await app.stop();

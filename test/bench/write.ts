@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
 import { agent, form, request } from './client.ts';
-import type { Running } from './processes.ts';
+import { cpuMs, cpuSince, type Running } from './processes.ts';
 import { meetingInRound, openReactions, type BenchMeeting, type World } from './setup.ts';
 import { stats } from './stats.ts';
 
@@ -24,14 +24,28 @@ interface Load {
   p95: number;
   p99: number;
   failed: number;
+  /** CPU milliseconds per request used by the server process and by PostgreSQL (NaN when its processes are not ours). */
+  appCpu: number;
+  dbCpu: number;
 }
 
-/** Runs `clients` loops of requests at once; each loop's requests go one after the other on its own keep-alive connection. */
-async function load(clients: number, requestsOf: (client: number) => (() => Promise<number>)[]): Promise<Load> {
+/** The processes whose CPU time a phase counts: the server answering, and PostgreSQL's. */
+export interface CpuProbe {
+  server: number;
+  postgres: () => number[];
+}
+
+/**
+ * Runs `clients` loops of requests at once; each loop's requests go one after the other on its own
+ * keep-alive connection. CPU time per request is less at the mercy of other work on the machine
+ * than throughput is: it says what a request costs, the others what it waited for.
+ */
+async function load(clients: number, requestsOf: (client: number) => (() => Promise<number>)[], probe: CpuProbe): Promise<Load> {
   const latencies: number[] = [];
   let failed = 0;
   let firstFailure = '';
   const plans = Array.from({ length: clients }, (_, i) => requestsOf(i));
+  const cpuBefore = { app: cpuMs([probe.server]), db: cpuMs(probe.postgres()) };
   const started = performance.now();
   await Promise.all(
     plans.map(async (plan) => {
@@ -47,9 +61,12 @@ async function load(clients: number, requestsOf: (client: number) => (() => Prom
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const appCpu = cpuSince(cpuBefore.app, cpuMs([probe.server])) / latencies.length;
+  const pgPids = probe.postgres();
+  const dbCpu = pgPids.length ? cpuSince(cpuBefore.db, cpuMs(pgPids)) / latencies.length : NaN;
   if (failed) console.warn(`  ${failed} requests failed (first: ${firstFailure})`);
   const s = stats(latencies);
-  return { rps: latencies.length / seconds, p50: s.p50, p95: s.p95, p99: s.p99, failed };
+  return { rps: latencies.length / seconds, p50: s.p50, p95: s.p95, p99: s.p99, failed, appCpu, dbCpu };
 }
 
 function turns(port: number, meeting: BenchMeeting, action: 'passer' | 'reaction'): (() => Promise<number>)[] {
@@ -78,25 +95,31 @@ export async function writeRepetition(
   bare: Running,
   clients: number,
   perMeeting: number,
+  postgres: () => number[],
 ): Promise<Record<string, number>> {
   const meetings: BenchMeeting[] = [];
   for (let i = 0; i < clients; i++) meetings.push(await meetingInRound(database, world, perMeeting));
-  const pass = await load(clients, (i) => turns(app.port, meetings[i]!, 'passer'));
+  const onApp = { server: app.pid, postgres };
+  const pass = await load(clients, (i) => turns(app.port, meetings[i]!, 'passer'), onApp);
   const reacting: BenchMeeting[] = [];
   for (const m of meetings) reacting.push(await openReactions(database, world, m));
-  const react = await load(clients, (i) => turns(app.port, reacting[i]!, 'reaction'));
-  const bareLoad = await load(clients, () => {
-    const http = agent(1);
-    return Array.from({ length: perMeeting }, () => async () => {
-      const r = await request(bare.port, {
-        method: 'POST',
-        path: '/insert',
-        body: form({ _csrf: 'x'.repeat(43), cle: randomUUID(), texte: REACTION }),
-        agent: http,
+  const react = await load(clients, (i) => turns(app.port, reacting[i]!, 'reaction'), onApp);
+  const bareLoad = await load(
+    clients,
+    () => {
+      const http = agent(1);
+      return Array.from({ length: perMeeting }, () => async () => {
+        const r = await request(bare.port, {
+          method: 'POST',
+          path: '/insert',
+          body: form({ _csrf: 'x'.repeat(43), cle: randomUUID(), texte: REACTION }),
+          agent: http,
+        });
+        return r.status;
       });
-      return r.status;
-    });
-  });
+    },
+    { server: bare.pid, postgres },
+  );
   const out: Record<string, number> = {};
   for (const [prefix, l] of [
     ['pass', pass],

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { fold, isDomainError, type Event, type Proposal } from '../../src/consent/index.ts';
 import { loadStream } from '../../src/proposals/events.repository.ts';
+import { loadHead } from '../../src/proposals/proposals.repository.ts';
 import { verifyLog } from '../../src/ledger/verify.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/database.ts';
@@ -62,10 +63,10 @@ async function assertLogMatchesState(id: string): Promise<{ events: Event[]; sta
   expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
   const events = entries.map((e) => e.data as unknown as Event);
   const state = fold(events) as Proposal;
-  const stored = await database.db.selectFrom('proposals').select(['state', 'last_seq', 'last_hash']).where('id', '=', id).executeTakeFirstOrThrow();
+  const stored = (await loadHead(database.db, id))!;
   expect(stored.state).toEqual(JSON.parse(JSON.stringify(state)));
-  expect(stored.last_seq).toBe(entries.length);
-  expect(stored.last_hash).toBe(entries.at(-1)!.hash);
+  expect(stored.lastSeq).toBe(entries.length);
+  expect(stored.lastHash).toBe(entries.at(-1)!.hash);
   expect((await verifyLog(database.db, [id])).breaks).toEqual([]);
   return { events, state };
 }

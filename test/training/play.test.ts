@@ -12,6 +12,7 @@ import { buildApp } from '../helpers/app.ts';
 import { csrfOf, fingerprint, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
 import type { Proposal } from '../../src/consent/index.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
+import { loadHead } from '../../src/proposals/proposals.repository.ts';
 import { scenarios } from '../../src/training/scenarios.ts';
 import { TrainingError, TrainingService } from '../../src/training/training.service.ts';
 
@@ -57,7 +58,7 @@ async function session(id: string) {
 }
 async function proposalOf(id: string): Promise<Proposal> {
   const { proposal_id } = await session(id);
-  return (await database.db.selectFrom('proposals').select('state').where('id', '=', proposal_id!).executeTakeFirstOrThrow()).state as Proposal;
+  return (await loadHead(database.db, proposal_id!))!.state;
 }
 async function personOf(id: string, personaId: string): Promise<string> {
   return (

@@ -1,0 +1,64 @@
+/**
+ * The one read a command on a proposal starts with: the meeting and the person's membership,
+ * locked, and the proposal's head, in one query (src/proposals/proposal.service.ts).
+ */
+import type { Executor } from '../db/schema.ts';
+import type { MeetingRole } from '../db/schema-accounts.ts';
+import { headColumns, toHead, type ProposalHead } from '../proposals/proposals.repository.ts';
+import { meetingQuery, toMeeting, type MeetingRow } from './meetings.repository.ts';
+
+/** What a command on a proposal reads before anything else. */
+export interface CommandRead {
+  meeting: MeetingRow;
+  /** The actor's membership (null: not a member, or removed). */
+  membership: { role: MeetingRole; isGuest: boolean; hasDevice: boolean } | null;
+  /** The proposal's current state and the head of its chain (null: no such proposal yet). */
+  head: ProposalHead | null;
+}
+
+/**
+ * Everything a command on a proposal reads first, in one query: the meeting and the person's
+ * membership, both locked (FOR SHARE) until the caller's transaction ends, and the proposal's head
+ * (not locked: a concurrent append loses the race for the next sequence number instead).
+ */
+export async function findForCommand(db: Executor, meetingId: string, personId: string, proposalId: string): Promise<CommandRead | null> {
+  const r = await meetingQuery(db)
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('meeting_members')
+          .select(['role', 'is_guest', 'has_device'])
+          .where('meeting_id', '=', meetingId)
+          .where('person_id', '=', personId)
+          .where('removed_at', 'is', null)
+          .forShare()
+          .as('mm'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      () => headColumns(db, proposalId).as('head'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'mm.role as member_role',
+      'mm.is_guest as member_is_guest',
+      'mm.has_device as member_has_device',
+      'head.state as head_state',
+      'head.meeting_id as head_meeting_id',
+      'head.last_seq as head_last_seq',
+      'head.last_hash as head_last_hash',
+      'head.tail as head_tail',
+    ])
+    .where('meetings.id', '=', meetingId)
+    .forShare('meetings')
+    .executeTakeFirst();
+  if (!r) return null;
+  return {
+    meeting: toMeeting(r),
+    membership: r.member_role ? { role: r.member_role, isGuest: r.member_is_guest!, hasDevice: r.member_has_device! } : null,
+    head:
+      r.head_state && r.head_last_seq !== null && r.head_last_hash !== null
+        ? toHead({ state: r.head_state, meeting_id: r.head_meeting_id, last_seq: r.head_last_seq, last_hash: r.head_last_hash, tail: r.head_tail })
+        : null,
+  };
+}
