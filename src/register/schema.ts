@@ -8,6 +8,15 @@ export interface RegisterDocumentsTable {
   /** generated from title and body with the french_unaccent configuration */
   search: ColumnType<string, never, never>;
   updated_at: Generated<Date>;
+  /** Copied from the proposal and its séance by the same trigger (migration 0014): what the filters and the order read. */
+  closed_at: ColumnType<Date, never, never>;
+  stage: ColumnType<string, never, never>;
+  is_training: ColumnType<boolean, never, never>;
+  meeting_id: ColumnType<string | null, never, never>;
+  circle_id: ColumnType<string | null, never, never>;
+  published_at: ColumnType<Date | null, never, never>;
+  review_date: ColumnType<string | null, never, never>;
+  objection_count: ColumnType<number, never, never>;
 }
 
 /** One verification of the whole log (migration 0012). */

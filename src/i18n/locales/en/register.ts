@@ -29,6 +29,8 @@ export const registerEn: Shape<typeof registerFr> = {
   outcomes: { adopted: 'Adopted', withdrawn: 'Withdrawn', postponed: 'Postponed' },
   results: 'Decisions',
   empty: 'No decision matches these criteria. Widen the period or clear some filters.',
+  more_matches:
+    'More than {{count}} decisions match this search: the {{count}} most recent are ranked by relevance. To search the older ones, choose a period or a circle.',
   next: 'Next decisions',
   first: 'Back to the most recent',
   decided_on: 'Decided on {{date}}',

@@ -25,6 +25,8 @@ export const registerFr = {
   outcomes: { adopted: 'Adoptée', withdrawn: 'Retirée', postponed: 'Reportée' },
   results: 'Décisions',
   empty: 'Aucune décision ne correspond à ces critères. Élargissez la période ou effacez des filtres.',
+  more_matches:
+    'Plus de {{count}}\u00a0décisions correspondent à cette recherche\u00a0: les {{count}} plus récentes sont classées par pertinence. Pour chercher parmi les plus anciennes, choisissez une période ou un cercle.',
   next: 'Décisions suivantes',
   first: 'Revenir aux plus récentes',
   decided_on: 'Décidée le {{date}}',
