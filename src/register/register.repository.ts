@@ -52,6 +52,8 @@ export interface ListOptions {
   publishedOnly?: boolean;
   /** false: every match newest first, without rank or highlighted excerpts (the exports). */
   ranked?: boolean;
+  /** how many of the newest matches a search ranks (RANKED_MATCHES) */
+  rankedMatches?: number;
 }
 
 /**
@@ -141,10 +143,11 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   // newest RANKED_MATCHES of them are ranked, and the list says when there were more (a period or a
   // circle then narrows it). Only the rows shown get their excerpt highlighted: ts_headline reads and
   // parses a whole document.
+  const cap = options.rankedMatches ?? RANKED_MATCHES;
   const candidates = matches
     .select(['d.proposal_id as id', 'd.closed_at', 'd.objection_count'])
     .orderBy(sql`d.closed_at desc, d.proposal_id desc`)
-    .limit(RANKED_MATCHES + 1);
+    .limit(cap + 1);
   const rankedMatches = withRegister(db)
     .with('candidates', () => candidates)
     .selectFrom((eb) =>
@@ -152,7 +155,7 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
         .selectFrom('candidates')
         .selectAll()
         .orderBy(sql`closed_at desc, id desc`)
-        .limit(RANKED_MATCHES)
+        .limit(cap)
         .as('c'),
     )
     .innerJoin('register_documents as r', 'r.proposal_id', 'c.id')
@@ -161,7 +164,7 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
       'c.closed_at',
       'c.objection_count',
       sql<number>`ts_rank(r.search, ${query})`.as('rank'),
-      sql<boolean>`(select count(*) from candidates) > ${RANKED_MATCHES}`.as('more'),
+      sql<boolean>`(select count(*) from candidates) > ${cap}`.as('more'),
     ]);
   let ranked = withRegister(db).selectFrom(rankedMatches.as('m')).selectAll('m');
   if (after?.rank) ranked = ranked.where(sql<SqlBool>`(m.rank, m.closed_at, m.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);

@@ -93,14 +93,15 @@ export async function registerPage(
   db: Kysely<DB>,
   actor: Actor,
   filters: RegisterFilters,
-  options: { now?: Date; pageSize?: number } & Scope = {},
+  options: { now?: Date; pageSize?: number; rankedMatches?: number } & Scope = {},
 ): Promise<RegisterPage> {
   authorizeScope(actor, options);
   const today = parisToday(options.now ?? new Date());
   const size = options.pageSize ?? PAGE_SIZE;
-  const rows = await listDecisions(db, filters, { today, limit: size + 1, publishedOnly: options.publishedOnly ?? false });
+  const rankedMatches = options.rankedMatches ?? RANKED_MATCHES;
+  const rows = await listDecisions(db, filters, { today, limit: size + 1, publishedOnly: options.publishedOnly ?? false, rankedMatches });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   const next = rows.length > size && last ? encodeCursor({ closedAt: last.closed_key, id: last.id, ...(last.rank_key ? { rank: last.rank_key } : {}) }) : null;
-  return { decisions: page.map((r) => toSummary(r, today)), circles: await listCircles(db), next, moreMatches: rows[0]?.more ? RANKED_MATCHES : null };
+  return { decisions: page.map((r) => toSummary(r, today)), circles: await listCircles(db), next, moreMatches: rows[0]?.more ? rankedMatches : null };
 }

@@ -144,6 +144,21 @@ describe('the register on its documents alone, against the query it replaces', (
     expect(await listedIds({ ...EMPTY_FILTERS, q: 'collecte' }, true)).toEqual(await formerIds({ ...EMPTY_FILTERS, q: 'collecte' }, true));
   });
 
+  it('when a search matches more decisions than it ranks, then it ranks the newest ones and says there are more', async () => {
+    const filters = { ...EMPTY_FILTERS, q: 'service' };
+    const matches = await formerIds({ ...filters, q: '' });
+    const all = await formerIds(filters);
+    expect(all.length).toBeGreaterThan(5);
+    const page = await registerPage(database.db, reader, filters, { now: NOW, pageSize: 25, rankedMatches: 5 });
+    expect(page.moreMatches).toBe(5);
+    // the five newest matches, best first
+    const newest = matches.filter((id) => all.includes(id)).slice(0, 5);
+    expect(page.decisions.map((d) => d.id)).toEqual(all.filter((id) => newest.includes(id)));
+    expect(page.next).toBeNull();
+    // with every match ranked, nothing is said
+    expect((await registerPage(database.db, reader, filters, { now: NOW, pageSize: 25 })).moreMatches).toBeNull();
+  });
+
   it('when a page is shown, then each decision counts its objections as the objections table does', async () => {
     const page = await registerPage(database.db, reader, { ...EMPTY_FILTERS, withObjections: true }, { now: NOW, pageSize: 50 });
     const { rows } = await sql<{ id: string; n: number }>`select proposal_id as id, count(*)::int as n from objections group by proposal_id`.execute(
