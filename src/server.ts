@@ -9,6 +9,7 @@ import { createLogger } from './http/logger.ts';
 import { DEMO_PASSWORD, seedDemo } from './accounts/demo.ts';
 import { schedulePruning } from './accounts/sessions.ts';
 import { SIGN_IN_THROTTLE } from './accounts/throttle.ts';
+import { failInterruptedVerifications } from './register/verification.service.ts';
 
 let config;
 try {
@@ -26,6 +27,8 @@ const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir
 try {
   const applied = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // a verification of the register whose process stopped mid-way is marked en échec
+  if (await failInterruptedVerifications(database.db)) logger.warn('an interrupted verification of the register was marked as failed');
   if (config.seedDemo && (await seedDemo(database.db)))
     logger.warn(`demo accounts created (admin@demo.local…, password ${DEMO_PASSWORD}): never use them in production`);
 } catch (error) {

@@ -7,7 +7,7 @@
 import { eventHash, GENESIS_HASH } from './hash.ts';
 import type { ChainHead } from './head.ts';
 import type { Executor } from '../db/schema.ts';
-import { listStreams, loadStream, type LogEntry } from '../proposals/events.repository.ts';
+import { listStreams, loadStream, loadStreams, type LogEntry } from '../proposals/events.repository.ts';
 import { listRecordedHeads } from '../proposals/proposals.repository.ts';
 
 export type BreakReason =
@@ -116,8 +116,10 @@ export async function verifyLog(db: Executor, streamIds?: readonly string[], opt
   const check = (found: ChainBreak | null): void => {
     if (found) report.breaks.push(found);
   };
+  // some chains (a batch of the register's verification): their events in one query
+  const preloaded = streamIds && streamIds.length > 1 ? await loadStreams(db, streamIds) : null;
   for (const streamId of streams) {
-    const entries = await loadStream(db, streamId);
+    const entries = preloaded ? (preloaded.get(streamId) ?? []) : await loadStream(db, streamId);
     report.events += entries.length;
     check(verifyEntries(entries));
     check(compareRecorded(streamId, entries, recorded.get(streamId)));

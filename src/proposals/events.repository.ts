@@ -46,6 +46,26 @@ export async function loadStream(db: Executor, streamId: string): Promise<LogEnt
   return rows.map(toEntry);
 }
 
+/** Several streams' entries in one query, each in sequence order (a stream with no event is absent). */
+export async function loadStreams(db: Executor, streamIds: readonly string[]): Promise<Map<string, LogEntry[]>> {
+  const streams = new Map<string, LogEntry[]>();
+  if (streamIds.length === 0) return streams;
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('stream_id', 'in', [...streamIds])
+    .orderBy('stream_id')
+    .orderBy('seq')
+    .execute();
+  for (const row of rows) {
+    const entry = toEntry(row);
+    const list = streams.get(entry.streamId);
+    if (list) list.push(entry);
+    else streams.set(entry.streamId, [entry]);
+  }
+  return streams;
+}
+
 /** Every stream id, for verification of the whole log. */
 export async function listStreams(db: Executor): Promise<string[]> {
   const rows = await db.selectFrom('events').select('stream_id').distinct().orderBy('stream_id').execute();

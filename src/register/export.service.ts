@@ -45,7 +45,7 @@ export type CsvDialect = 'comma' | 'semicolon';
 
 async function* pages(db: Kysely<DB>, actor: Actor, filters: RegisterFilters): AsyncGenerator<DecisionRow[]> {
   authorize(actor, { type: 'register.read' });
-  yield* decisionPages(db, { ...filters, after: null }, { today: parisToday(new Date()), limit: EXPORT_PAGE, snippets: false });
+  yield* decisionPages(db, { ...filters, after: null }, { today: parisToday(new Date()), limit: EXPORT_PAGE, ranked: false });
 }
 
 function toExport(row: DecisionRow, text: string): DecisionExport {

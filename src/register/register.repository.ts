@@ -1,5 +1,5 @@
 /** The decision register's SQL: the list with its filters and full-text search, one decision, the exports. */
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { sql, type AliasedSelectQueryBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { RegisterTables } from './schema.ts';
 import { EMPTY_FILTERS, toPrefixQuery, type Cursor, type RegisterFilters } from './search.ts';
@@ -8,6 +8,9 @@ type RegisterDB = Kysely<DB & RegisterTables>;
 const withRegister = (db: Kysely<DB>): RegisterDB => db.withTables<RegisterTables>();
 
 export const TERMINAL_STAGES = ['adopted', 'withdrawn', 'postponed'] as const;
+
+/** How many matches of a search are ranked by relevance: the newest ones; the list says when there are more. */
+export const RANKED_MATCHES = 1000;
 
 /** Marks around the words ts_headline found; private-use characters, turned into <mark> after escaping. */
 export const HIT_START = '\uE000';
@@ -37,6 +40,8 @@ export interface DecisionRow {
   rank_key: string | null;
   snippet: string | null;
   published_at: Date | null;
+  /** searching: more matches than RANKED_MATCHES, the oldest ones are not ranked */
+  more?: boolean;
 }
 
 export interface ListOptions {
@@ -45,19 +50,38 @@ export interface ListOptions {
   limit: number;
   /** Only published decisions (/decisions-publiques). */
   publishedOnly?: boolean;
-  /** false: no highlighted excerpts (the exports do not show them). */
-  snippets?: boolean;
+  /** false: every match newest first, without rank or highlighted excerpts (the exports). */
+  ranked?: boolean;
+  /** how many of the newest matches a search ranks (RANKED_MATCHES) */
+  rankedMatches?: number;
 }
 
-/** Decided proposals with their meeting and circle, filtered (everything but the search words and the page). */
-function filteredDecisions(db: Kysely<DB>, filters: RegisterFilters, options: Pick<ListOptions, 'today' | 'publishedOnly'>) {
-  let qb = withRegister(db)
-    .selectFrom('proposals as p')
+/**
+ * The register's documents matching the filters (everything but the search words and the page),
+ * read from the documents alone: each carries what the filters and the order need (migration 0014),
+ * so a page walks one index and a search ranks its matches without joining anything.
+ */
+function matchingDocuments(db: Kysely<DB>, filters: RegisterFilters, options: Pick<ListOptions, 'today' | 'publishedOnly'>) {
+  // a training session's outcomes are exercises, not decisions
+  let qb = withRegister(db).selectFrom('register_documents as d').where('d.is_training', '=', false);
+  if (options.publishedOnly) qb = qb.where('d.published_at', 'is not', null);
+  if (filters.circleId) qb = qb.where('d.circle_id', '=', filters.circleId);
+  if (filters.outcome) qb = qb.where('d.stage', '=', filters.outcome);
+  if (filters.from) qb = qb.where(sql<SqlBool>`d.closed_at >= (${filters.from}::date)::timestamp at time zone 'Europe/Paris'`);
+  if (filters.to) qb = qb.where(sql<SqlBool>`d.closed_at < (${filters.to}::date + 1)::timestamp at time zone 'Europe/Paris'`);
+  if (filters.withObjections) qb = qb.where('d.objection_count', '>', 0);
+  if (filters.review === 'upcoming') qb = qb.where('d.stage', '=', 'adopted').where(sql<SqlBool>`d.review_date >= ${options.today}::date`);
+  if (filters.review === 'overdue') qb = qb.where('d.stage', '=', 'adopted').where(sql<SqlBool>`d.review_date < ${options.today}::date`);
+  return qb;
+}
+
+/** The chosen page of documents (`page`: id, closed_at, rank, objection_count, snippet) with what the list shows of each decision. */
+function withDecisions(db: Kysely<DB>, page: AliasedSelectQueryBuilder<PageRow, 'page'>) {
+  return withRegister(db)
+    .selectFrom(page)
+    .innerJoin('proposals as p', 'p.id', 'page.id')
     .leftJoin('meetings as m', 'm.id', 'p.meeting_id')
     .leftJoin('circles as c', 'c.id', 'm.circle_id')
-    .where('p.stage', 'in', [...TERMINAL_STAGES])
-    // a training session's outcomes are exercises, not decisions
-    .where(sql<SqlBool>`coalesce(m.is_training, false) = false`)
     .select([
       'p.id',
       'p.title',
@@ -75,61 +99,86 @@ function filteredDecisions(db: Kysely<DB>, filters: RegisterFilters, options: Pi
       'm.id as meeting_id',
       'm.title as meeting_title',
       'm.scheduled_for as meeting_at',
-      sql<Date>`p.closed_at`.as('closed_at'),
-      sql<string>`p.closed_at::text`.as('closed_key'),
+      sql<Date>`page.closed_at`.as('closed_at'),
+      sql<string>`page.closed_at::text`.as('closed_key'),
+      sql<number>`page.objection_count`.as('objection_count'),
+      sql<string | null>`page.rank_key`.as('rank_key'),
+      sql<string | null>`page.snippet`.as('snippet'),
     ]);
-  if (options.publishedOnly) qb = qb.where('p.published_at', 'is not', null);
-  if (filters.circleId) qb = qb.where('m.circle_id', '=', filters.circleId);
-  if (filters.outcome) qb = qb.where('p.stage', '=', filters.outcome);
-  if (filters.from) qb = qb.where(sql<SqlBool>`p.closed_at >= (${filters.from}::date)::timestamp at time zone 'Europe/Paris'`);
-  if (filters.to) qb = qb.where(sql<SqlBool>`p.closed_at < (${filters.to}::date + 1)::timestamp at time zone 'Europe/Paris'`);
-  if (filters.withObjections) qb = qb.where(sql<SqlBool>`exists (select 1 from objections o where o.proposal_id = p.id)`);
-  if (filters.review === 'upcoming') qb = qb.where('p.stage', '=', 'adopted').where(sql<SqlBool>`p.review_date >= ${options.today}::date`);
-  if (filters.review === 'overdue') qb = qb.where('p.stage', '=', 'adopted').where(sql<SqlBool>`p.review_date < ${options.today}::date`);
-  return qb;
 }
 
-const objectionCount = (id: string) => sql<number>`(select count(*)::int from objections o where o.proposal_id = ${sql.ref(id)})`;
+interface PageRow {
+  id: string;
+  closed_at: Date;
+  objection_count: number;
+  rank_key: string | null;
+  snippet: string | null;
+}
+
+const PAGE_COLUMNS = ['d.proposal_id as id', 'd.closed_at', 'd.objection_count'] as const;
 
 function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions) {
   const tsquery = toPrefixQuery(filters.q);
-  const qb = filteredDecisions(db, filters, options);
+  const qb = matchingDocuments(db, filters, options);
   const after = filters.after;
   if (!tsquery) {
-    return (after ? qb.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`) : qb)
-      .select([objectionCount('p.id').as('objection_count'), sql<string | null>`null`.as('rank_key'), sql<string | null>`null`.as('snippet')])
-      .orderBy(sql`p.closed_at desc, p.id desc`)
+    const page = (after ? qb.where(sql<SqlBool>`(d.closed_at, d.proposal_id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`) : qb)
+      .select([...PAGE_COLUMNS, sql<string | null>`null::text`.as('rank_key'), sql<string | null>`null::text`.as('snippet')])
+      .orderBy(sql`d.closed_at desc, d.proposal_id desc`)
       .limit(options.limit);
+    return withDecisions(db, page.as('page')).orderBy(sql`page.closed_at desc, page.id desc`);
+  }
+  const query = sql`to_tsquery('french_unaccent', ${tsquery})`;
+  const matches = qb.where(sql<SqlBool>`d.search @@ ${query}`);
+  if (options.ranked === false) {
+    // the exports: every match, newest first
+    const page = (after ? matches.where(sql<SqlBool>`(d.closed_at, d.proposal_id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`) : matches)
+      .select([...PAGE_COLUMNS, sql<string | null>`null::text`.as('rank_key'), sql<string | null>`null::text`.as('snippet')])
+      .orderBy(sql`d.closed_at desc, d.proposal_id desc`)
+      .limit(options.limit);
+    return withDecisions(db, page.as('page')).orderBy(sql`page.closed_at desc, page.id desc`);
   }
   // Searching: best match first, then newest; the rank travels in the cursor as text so it compares exactly.
-  // The page is chosen first (rank of each match, joined to its decision, sorted, limited); only then are
-  // its rows counted and their excerpts highlighted: ts_headline reads and parses a whole document, so it
-  // runs for the rows shown, never for every match.
-  const query = sql`to_tsquery('french_unaccent', ${tsquery})`;
-  let page = qb
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom('register_documents as d')
-          .select(['d.proposal_id', sql<number>`ts_rank(d.search, ${query})`.as('rank')])
-          .where(sql<SqlBool>`d.search @@ ${query}`)
-          .as('h'),
-      (join) => join.onRef('h.proposal_id', '=', 'p.id'),
+  // Ranking reads each match's whole vector, so it is bounded: the matches are found by the index, the
+  // newest RANKED_MATCHES of them are ranked, and the list says when there were more (a period or a
+  // circle then narrows it). Only the rows shown get their excerpt highlighted: ts_headline reads and
+  // parses a whole document.
+  const cap = options.rankedMatches ?? RANKED_MATCHES;
+  const candidates = matches
+    .select(['d.proposal_id as id', 'd.closed_at', 'd.objection_count'])
+    .orderBy(sql`d.closed_at desc, d.proposal_id desc`)
+    .limit(cap + 1);
+  const rankedMatches = withRegister(db)
+    .with('candidates', () => candidates)
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('candidates')
+        .selectAll()
+        .orderBy(sql`closed_at desc, id desc`)
+        .limit(cap)
+        .as('c'),
     )
-    .select(['h.rank', sql<string>`h.rank::text`.as('rank_key')]);
-  if (after?.rank) page = page.where(sql<SqlBool>`(h.rank, p.closed_at, p.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
-  else if (after) page = page.where(sql<SqlBool>`(p.closed_at, p.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
-  const limited = page.orderBy(sql`h.rank desc, p.closed_at desc, p.id desc`).limit(options.limit);
-  const snippet =
-    options.snippets === false
-      ? sql<string | null>`null`
-      : sql<
-          string | null
-        >`ts_headline('french_unaccent', (select d.body from register_documents d where d.proposal_id = page.id), ${query}, ${HEADLINE_OPTIONS})`;
-  return withRegister(db)
-    .selectFrom(limited.as('page'))
-    .selectAll('page')
-    .select([objectionCount('page.id').as('objection_count'), snippet.as('snippet')])
+    .innerJoin('register_documents as r', 'r.proposal_id', 'c.id')
+    .select([
+      'c.id',
+      'c.closed_at',
+      'c.objection_count',
+      sql<number>`ts_rank(r.search, ${query})`.as('rank'),
+      sql<boolean>`(select count(*) from candidates) > ${cap}`.as('more'),
+    ]);
+  let ranked = withRegister(db).selectFrom(rankedMatches.as('m')).selectAll('m');
+  if (after?.rank) ranked = ranked.where(sql<SqlBool>`(m.rank, m.closed_at, m.id) < (${after.rank}::real, ${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  else if (after) ranked = ranked.where(sql<SqlBool>`(m.closed_at, m.id) < (${after.closedAt}::timestamptz, ${after.id}::uuid)`);
+  const limited = ranked.orderBy(sql`m.rank desc, m.closed_at desc, m.id desc`).limit(options.limit);
+  const snippet = sql<
+    string | null
+  >`ts_headline('french_unaccent', (select d.body from register_documents d where d.proposal_id = ranked.id), ${query}, ${HEADLINE_OPTIONS})`;
+  const page = withRegister(db)
+    .selectFrom(limited.as('ranked'))
+    .selectAll('ranked')
+    .select([sql<string>`ranked.rank::text`.as('rank_key'), snippet.as('snippet')]);
+  return withDecisions(db, page.as('page'))
+    .select(sql<boolean>`page.more`.as('more'))
     .orderBy(sql`page.rank desc, page.closed_at desc, page.id desc`);
 }
 
@@ -149,10 +198,10 @@ export async function listCircles(db: Kysely<DB>): Promise<{ id: string; name: s
 
 /** A decided proposal with its meeting and circle; null for an unknown or undecided one. */
 export async function findDecision(db: Kysely<DB>, id: string, options: { publishedOnly?: boolean } = {}): Promise<DecisionRow | null> {
-  const rows = await filteredDecisions(db, EMPTY_FILTERS, { today: '1970-01-01', ...options })
-    .select([objectionCount('p.id').as('objection_count'), sql<string | null>`null`.as('rank_key'), sql<string | null>`null`.as('snippet')])
-    .where('p.id', '=', id)
-    .execute();
+  const one = matchingDocuments(db, EMPTY_FILTERS, { today: '1970-01-01', ...options })
+    .where('d.proposal_id', '=', id)
+    .select([...PAGE_COLUMNS, sql<string | null>`null::text`.as('rank_key'), sql<string | null>`null::text`.as('snippet')]);
+  const rows = await withDecisions(db, one.as('page')).execute();
   return (rows[0] as DecisionRow | undefined) ?? null;
 }
 

@@ -8,6 +8,7 @@ import { formatDay, formatMoment } from '../i18n/dates.ts';
 import { can } from '../accounts/policy.ts';
 import { breakSentence } from './integrity.ts';
 import { registerVerification, verifyRegister } from './verification.service.ts';
+import type { VerificationScope } from './verification.repository.ts';
 import { curationRouter, renderRecord, type RecordView } from './curation.routes.ts';
 import type { CurationService } from './curation.service.ts';
 import type { LiveMeetingService } from '../meetings/live.service.ts';
@@ -19,6 +20,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 
 export const RESULTS_ID = 'registre-resultats';
+
+/** The form's « etendue »: the whole log (the default), or only what changed since the last run. */
+const SCOPES: Record<string, VerificationScope | undefined> = { '': 'full', complete: 'full', nouveaux: 'new' };
 
 /** htmx asks for the result list alone when it targets it (the form updates it as one types). */
 const wantsResults = (req: Request): boolean => req.get('HX-Request') === 'true' && req.get('HX-Target') === RESULTS_ID;
@@ -39,7 +43,8 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
     res.status(parsed.ok ? 200 : 400);
     const isPublic = place.scope.publishedOnly === true;
     // « Registre vérifié »: the latest verification of the whole log, on the register's own page (not in the list htmx refreshes)
-    const verification = isPublic || wantsResults(req) ? null : await registerVerification(db, req.actor);
+    const state = isPublic || wantsResults(req) ? null : await registerVerification(db, req.actor);
+    const verification = state?.latest ?? null;
     const locals = {
       title: res.locals.t(isPublic ? 'register.public.title' : 'register.title'),
       page,
@@ -54,15 +59,18 @@ export function registerRouter(db: Kysely<DB>, deps: RegisterRouterDeps): Router
       exportQuery: new URLSearchParams(Object.entries(parsed.values).filter(([, v]) => v)).toString(),
       verification,
       verificationBreak: verification?.firstBreak ? breakSentence(verification.firstBreak, res.locals.t) : null,
+      verificationRun: state?.run ?? null,
       canVerify: !isPublic && can(req.actor, { type: 'register.verify' }),
       formatMoment,
     };
     res.render(wantsResults(req) ? 'register/_results' : 'register/index', locals);
   };
   router.get('/registre', list(PRIVATE));
-  // « Vérifier maintenant » for the whole register (admins): verifies every chain, keeps the result, shows it
+  // « Vérifier maintenant » for the whole register (admins): starts a run in the background and answers at once;
+  // the register shows its progress, then its result. etendue=nouveaux: only what changed since the last run.
   router.post('/registre/verification', async (req, res) => {
-    await verifyRegister(db, req.actor);
+    const scope = SCOPES[String((req.body as Record<string, unknown> | undefined)?.etendue ?? '')];
+    await verifyRegister(db, req.actor, scope, { onError: (error) => req.log?.error({ err: error }, 'register verification failed') });
     res.redirect(303, '/registre#verification');
   });
   // transparency: the published decisions, for anyone, signed in or not

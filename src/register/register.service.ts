@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../accounts/policy.ts';
-import { HIT_END, HIT_START, listCircles, listDecisions, type DecisionRow } from './register.repository.ts';
+import { HIT_END, HIT_START, listCircles, listDecisions, RANKED_MATCHES, type DecisionRow } from './register.repository.ts';
 import { encodeCursor, type RegisterFilters } from './search.ts';
 import { parisToday } from '../i18n/dates.ts';
 
@@ -36,6 +36,8 @@ export interface RegisterPage {
   circles: { id: string; name: string }[];
   /** the cursor of the next page, or null on the last one */
   next: string | null;
+  /** searching: more matches than the RANKED_MATCHES newest, which alone are ranked and listed */
+  moreMatches: number | null;
 }
 
 /** Splits ts_headline's output on its private marks; the text itself is escaped by the view. */
@@ -91,14 +93,15 @@ export async function registerPage(
   db: Kysely<DB>,
   actor: Actor,
   filters: RegisterFilters,
-  options: { now?: Date; pageSize?: number } & Scope = {},
+  options: { now?: Date; pageSize?: number; rankedMatches?: number } & Scope = {},
 ): Promise<RegisterPage> {
   authorizeScope(actor, options);
   const today = parisToday(options.now ?? new Date());
   const size = options.pageSize ?? PAGE_SIZE;
-  const rows = await listDecisions(db, filters, { today, limit: size + 1, publishedOnly: options.publishedOnly ?? false });
+  const rankedMatches = options.rankedMatches ?? RANKED_MATCHES;
+  const rows = await listDecisions(db, filters, { today, limit: size + 1, publishedOnly: options.publishedOnly ?? false, rankedMatches });
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   const next = rows.length > size && last ? encodeCursor({ closedAt: last.closed_key, id: last.id, ...(last.rank_key ? { rank: last.rank_key } : {}) }) : null;
-  return { decisions: page.map((r) => toSummary(r, today)), circles: await listCircles(db), next };
+  return { decisions: page.map((r) => toSummary(r, today)), circles: await listCircles(db), next, moreMatches: rows[0]?.more ? rankedMatches : null };
 }

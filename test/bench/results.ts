@@ -57,7 +57,7 @@ function render(s: Section, env: { postgres: string; cpus: string }): string {
   return lines.join('\n');
 }
 
-const ORDER = ['write', 'fanout', 'memory', 'start', 'bytes'];
+const ORDER = ['write', 'fanout', 'memory', 'start', 'bytes', 'register'];
 
 export async function writeResults(sections: Section[], env: { postgres: string; cpus: string }): Promise<void> {
   const previous = fs.existsSync(FILE) ? fs.readFileSync(FILE, 'utf8') : '';

@@ -86,7 +86,7 @@ try {
   }
   if (parts.includes('register')) {
     const { benchRegister } = await import('./register.ts');
-    await benchRegister(database, 'PostgreSQL server');
+    await record(await benchRegister(database, 'PostgreSQL server', REPS));
   }
   if (sections.length) console.log(`bench: ${sections.map((s) => s.part).join(', ')} written to bench/results.md`);
 } finally {

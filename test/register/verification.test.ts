@@ -9,6 +9,7 @@ import { verifyLogCommand } from '../../src/cli/verify-log.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { formatMoment } from '../../src/i18n/dates.ts';
 import { latestVerification } from '../../src/register/verification.repository.ts';
+import { settleVerifications } from '../../src/register/verification.service.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -53,6 +54,8 @@ describe('« Registre vérifié » on the register home', () => {
   it('when an admin verifies, then the register shows « Registre vérifié » with the event count, the date in words and who ran it', async () => {
     const res = await verify(admin).expect(303);
     expect(res.headers.location).toBe('/registre#verification');
+    // the verification runs in the background: the answer does not wait for it
+    await settleVerifications();
     const page = await observer.agent.get('/registre').expect(200);
     const count = await events();
     expect(page.text).toContain('Registre vérifié');
@@ -93,6 +96,7 @@ describe('« Registre vérifié » on the register home', () => {
     // what the register shows changes only with a verification
     expect((await observer.agent.get('/registre').expect(200)).text).toContain('Registre vérifié');
     await verify(admin).expect(303);
+    await settleVerifications();
     const page = await observer.agent.get('/registre').expect(200);
     expect(page.text).toContain('Registre altéré');
     expect(page.text).not.toContain('Registre vérifié');

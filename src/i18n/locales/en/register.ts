@@ -29,6 +29,8 @@ export const registerEn: Shape<typeof registerFr> = {
   outcomes: { adopted: 'Adopted', withdrawn: 'Withdrawn', postponed: 'Postponed' },
   results: 'Decisions',
   empty: 'No decision matches these criteria. Widen the period or clear some filters.',
+  more_matches:
+    'More than {{count}} decisions match this search: the {{count}} most recent are ranked by relevance. To search the older ones, choose a period or a circle.',
   next: 'Next decisions',
   first: 'Back to the most recent',
   decided_on: 'Decided on {{date}}',
@@ -107,7 +109,20 @@ export const registerEn: Shape<typeof registerFr> = {
     by_cli: 'from the command line',
     by: 'by {{name}}',
     verify_now: 'Verify the whole register now',
-    verify_hint: 'Reads every event of the log again and recomputes its hash. On a large register, this may take a few minutes.',
+    verify_hint:
+      'Reads every event of the log again and recomputes its hash, in the background: on a large register this takes a few minutes, and this page shows the progress.',
+    verify_new: 'Verify the new events',
+    verify_new_hint:
+      'Reads again only the chains that changed since the last verification, and makes sure the others still end on the hash already verified. Only the full verification reads every event.',
+    scope_new: 'Verification of the new events: the events already verified were not read again.',
+    running:
+      'Verification under way, started on {{date}} {{by}}: {{done}} chains verified out of {{total}}. You may leave this page, the verification goes on.',
+    running_new: 'Verification of the new events under way, started on {{date}} {{by}}: {{done}} chains verified out of {{total}}.',
+    progress: 'Progress of the verification',
+    stale: 'The verification started on {{date}} gives no sign of life: the application probably stopped while it ran. Start it again.',
+    failed_interrupted: 'The verification started on {{date}} did not finish: the application stopped while it ran. Start it again.',
+    failed_error:
+      'The verification started on {{date}} did not finish because of an error (the details are in the application log). Start it again; if the error comes back, tell the technical team.',
   },
   reviews: {
     title: 'Reviews due and overdue',

@@ -25,6 +25,8 @@ export const registerFr = {
   outcomes: { adopted: 'Adoptée', withdrawn: 'Retirée', postponed: 'Reportée' },
   results: 'Décisions',
   empty: 'Aucune décision ne correspond à ces critères. Élargissez la période ou effacez des filtres.',
+  more_matches:
+    'Plus de {{count}}\u00a0décisions correspondent à cette recherche\u00a0: les {{count}} plus récentes sont classées par pertinence. Pour chercher parmi les plus anciennes, choisissez une période ou un cercle.',
   next: 'Décisions suivantes',
   first: 'Revenir aux plus récentes',
   decided_on: 'Décidée le {{date}}',
@@ -108,7 +110,20 @@ export const registerFr = {
     by_cli: 'par la ligne de commande',
     by: 'par {{name}}',
     verify_now: 'Vérifier tout le registre maintenant',
-    verify_hint: 'Relit chaque événement du journal et recalcule son empreinte. Sur un grand registre, cela peut prendre quelques minutes.',
+    verify_hint:
+      'Relit chaque événement du journal et recalcule son empreinte, en arrière-plan\u00a0: sur un grand registre, cela prend quelques minutes, et cette page en montre l’avancement.',
+    verify_new: 'Vérifier les nouveaux événements',
+    verify_new_hint:
+      'Relit seulement les chaînes qui ont changé depuis la dernière vérification, et s’assure que les autres se terminent toujours sur l’empreinte déjà vérifiée. Seule la vérification complète relit chaque événement.',
+    scope_new: 'Vérification des nouveaux événements\u00a0: les événements déjà vérifiés n’ont pas été relus.',
+    running:
+      'Vérification en cours, lancée le {{date}} {{by}}\u00a0: {{done}}\u00a0chaînes vérifiées sur {{total}}. Vous pouvez quitter cette page, la vérification continue.',
+    running_new: 'Vérification des nouveaux événements en cours, lancée le {{date}} {{by}}\u00a0: {{done}}\u00a0chaînes vérifiées sur {{total}}.',
+    progress: 'Avancement de la vérification',
+    stale: 'La vérification lancée le {{date}} ne donne plus signe de vie\u00a0: l’application s’est sans doute arrêtée pendant qu’elle tournait. Relancez-la.',
+    failed_interrupted: 'La vérification lancée le {{date}} n’a pas abouti\u00a0: l’application s’est arrêtée pendant qu’elle tournait. Relancez-la.',
+    failed_error:
+      'La vérification lancée le {{date}} n’a pas abouti à cause d’une erreur (le détail est dans le journal de l’application). Relancez-la\u00a0; si l’erreur revient, prévenez l’équipe technique.',
   },
   reviews: {
     title: 'Révisions à venir et dépassées',
