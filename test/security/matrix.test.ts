@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { buildApp } from '../helpers/app.ts';
+import { buildApp, testConfig } from '../helpers/app.ts';
 import {
   anonymous,
   fingerprint,
@@ -19,6 +19,7 @@ import {
   type Session,
 } from '../helpers/auth.ts';
 import { issuePasswordReset } from '../../src/accounts/account.service.ts';
+import { resolveSession } from '../../src/accounts/sessions.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
@@ -58,24 +59,57 @@ afterAll(async () => {
   await database.dispose();
 });
 
-/** A fresh session for the actor, so that routes that change the session do not leak into the next cell. */
-async function sessionOf(actor: ActorName): Promise<Session> {
+/** A new session for the actor: a visitor, a guest who joins over HTTP, or an account that signs in. */
+async function newSession(actor: ActorName): Promise<Session & { personId: string | null }> {
   switch (actor) {
     case 'anonymous':
-      return anonymous(app);
+      return { ...(await anonymous(app)), personId: null };
     case 'guest':
       return joinAsGuest(app, database.db, meeting.code);
     case 'other_guest':
       return joinAsGuest(app, database.db, otherMeeting.code);
     case 'member':
-      return signIn(app, member.email);
+      return { ...(await signIn(app, member.email)), personId: member.personId };
     case 'observer':
-      return signIn(app, observer.email);
+      return { ...(await signIn(app, observer.email)), personId: observer.personId };
     case 'facilitator':
-      return signIn(app, facilitator.email);
+      return { ...(await signIn(app, facilitator.email)), personId: facilitator.personId };
     case 'admin':
-      return signIn(app, admin.email);
+      return { ...(await signIn(app, admin.email)), personId: admin.personId };
   }
+}
+
+/**
+ * One session per actor, reused from cell to cell: signing in afresh for each of the 500 cells was
+ * most of this file's time. A session is dropped when a response set a cookie (sign-in, sign-out,
+ * joining…), and checked before each reuse: it must still speak, in the database, for that actor.
+ */
+const sessions = new Map<ActorName, Session & { personId: string | null }>();
+
+async function speaksFor(actor: ActorName, session: Session & { personId: string | null }): Promise<boolean> {
+  if (actor === 'anonymous') return true; // a visitor's cookie is all there is, and no response changed it
+  const token = session.cookie.replace(/^so_session=/, '');
+  const resolved = await resolveSession(database.db, token, testConfig().sessionIdleMinutes);
+  const expected = actor === 'guest' || actor === 'other_guest' ? 'guest' : 'account';
+  return (
+    resolved !== null &&
+    resolved.actor.kind === expected &&
+    resolved.actor.personId === session.personId &&
+    (resolved.actor.kind === 'guest' || resolved.actor.role === actor)
+  );
+}
+
+async function sessionOf(actor: ActorName): Promise<Session> {
+  const kept = sessions.get(actor);
+  if (kept && (await speaksFor(actor, kept))) return kept;
+  const fresh = await newSession(actor);
+  sessions.set(actor, fresh);
+  return fresh;
+}
+
+/** After a response that set a cookie, the actor's agent may be someone else now: the next cell starts anew. */
+function forgetIfCookieSet(actor: ActorName, res: { headers: Record<string, unknown> }): void {
+  if (res.headers['set-cookie']) sessions.delete(actor);
 }
 
 interface RouteCase {
@@ -508,6 +542,7 @@ describe.each(CASES)('$method $route', (c) => {
         .post(path)
         .type('form')
         .send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
+      forgetIfCookieSet(actor, refused);
       expect(refused.status).toBe(422);
       expect(await fingerprint(database.db)).toEqual(before);
       return;
@@ -519,6 +554,7 @@ describe.each(CASES)('$method $route', (c) => {
             .post(path)
             .type('form')
             .send({ _csrf: session.csrf, ...(c.body?.() ?? {}) });
+    forgetIfCookieSet(actor, res);
     const toSignIn = res.status === 303 && String(res.headers.location).startsWith('/connexion?next=');
     if (c.allowed.includes(actor)) {
       expect(res.status, `${actor} ${c.method} ${path}: ${res.text.slice(0, 300)}`).toBeLessThan(400);
@@ -554,5 +590,18 @@ describe('what a guest may know', () => {
     const before = await fingerprint(database.db);
     await session.agent.post(`/seances/${meeting.id}/invites/${guest.personId}/retirer`).type('form').send({ _csrf: session.csrf }).expect(403);
     expect(await fingerprint(database.db)).toEqual(before);
+  });
+});
+
+describe('the fingerprint the refusals are checked with', () => {
+  it('when a row of any table changes, then the digest changes; a session seen again later does not change it', async () => {
+    const before = await fingerprint(database.db);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['events', 'persons', 'sessions']));
+    await database.db.updateTable('sessions').set({ last_seen_at: new Date() }).execute();
+    expect(await fingerprint(database.db)).toEqual(before);
+    await seedCircle(database.db, admin.actor);
+    const after = await fingerprint(database.db);
+    expect(after).not.toEqual(before);
+    expect(Object.keys(after).filter((table) => after[table] !== before[table])).toContain('circles');
   });
 });
