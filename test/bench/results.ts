@@ -59,26 +59,36 @@ function render(s: Section, env: { postgres: string; cpus: string }): string {
 
 const ORDER = ['write', 'fanout', 'memory', 'start', 'bytes', 'register'];
 
+/**
+ * Writes each measured part into bench/results.md in place: its block between its markers is
+ * replaced (or added before the notes), and everything else in the file (notes, hand-written
+ * sections between parts) is kept as it is.
+ */
 export async function writeResults(sections: Section[], env: { postgres: string; cpus: string }): Promise<void> {
-  const previous = fs.existsSync(FILE) ? fs.readFileSync(FILE, 'utf8') : '';
-  const blocks = new Map<string, string>();
-  for (const m of previous.matchAll(/<!-- part:(\w+) -->[\s\S]*?<!-- \/part:\1 -->/g)) blocks.set(m[1]!, m[0]);
-  for (const s of sections) blocks.set(s.part, render(s, env));
-  const notes =
-    /<!-- notes -->[\s\S]*?<!-- \/notes -->/.exec(previous)?.[0] ??
-    '<!-- notes -->\n## Where a goal is missed, and why\n\n(written by hand after a run)\n<!-- /notes -->';
-  const text = [
-    '# Benchmark results',
-    '',
-    'Written by `npm run bench` (test/bench/run.ts): the app measured from outside, as production runs it',
-    '(`node dist/server.js`, NODE_ENV=production, logs at info), on a throwaway PostgreSQL 15 started by',
-    '`.ci/postgres.sh` (fsync off, as in CI), every figure next to its baseline measured in the same run.',
-    'Each part says when and at which commit it was measured; `npm run bench -- <part>` rewrites only its own.',
-    '',
-    ...[...blocks.entries()].sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b)).flatMap(([, block]) => [block, '']),
-    notes,
-    '',
-  ].join('\n');
+  let text = fs.existsSync(FILE) ? fs.readFileSync(FILE, 'utf8') : '';
+  if (!text.trim())
+    text = [
+      '# Benchmark results',
+      '',
+      'Written by `npm run bench` (test/bench/run.ts): the app measured from outside, as production runs it',
+      '(`node dist/server.js`, NODE_ENV=production, logs at info), on a throwaway PostgreSQL 15 started by',
+      '`.ci/postgres.sh` (fsync off, as in CI), every figure next to its baseline measured in the same run.',
+      'Each part says when and at which commit it was measured; `npm run bench -- <part>` rewrites only its own.',
+      '',
+      '<!-- notes -->\n## Where a goal is missed, and why\n\n(written by hand after a run)\n<!-- /notes -->',
+      '',
+    ].join('\n');
+  for (const s of sections) {
+    const block = render(s, env);
+    const existing = new RegExp(`<!-- part:${s.part} -->[\\s\\S]*?<!-- /part:${s.part} -->`);
+    if (existing.test(text)) text = text.replace(existing, () => block);
+    else {
+      // a part measured for the first time goes before the next part in ORDER that is there, or before the notes
+      const after = ORDER.slice(ORDER.indexOf(s.part) + 1).find((p) => text.includes(`<!-- part:${p} -->`));
+      const marker = after ? `<!-- part:${after} -->` : text.includes('<!-- notes -->') ? '<!-- notes -->' : null;
+      text = marker ? text.replace(marker, () => `${block}\n\n${marker}`) : `${text.trimEnd()}\n\n${block}\n`;
+    }
+  }
   fs.mkdirSync(path.dirname(FILE), { recursive: true });
   fs.writeFileSync(FILE, text);
   console.log(`bench: results written to ${path.relative(process.cwd(), FILE)}`);
