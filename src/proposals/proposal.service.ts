@@ -185,7 +185,7 @@ export class ProposalService {
           together = false;
           continue;
         }
-        if (!isSequenceConflict(error)) throw error;
+        if (!isSequenceConflict(error) && !(error instanceof LostRace)) throw error;
         if (attempt >= maxAttempts) throw new ConcurrencyError();
         // Jittered backoff so racing writers stop colliding in lockstep.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 5)));
@@ -221,7 +221,12 @@ export class ProposalService {
           const result: CommandResult = { proposalId, meetingId, state: after, events };
           const signal = changed(result);
           const notify = signal && this.deps.publisher?.notification ? [this.deps.publisher.notification(signal)] : [];
-          const [claimed] = await writeTogether(trx, all, notify);
+          // Its parts run side by side on one snapshot: a racing writer may be met on any of the
+          // tables (a round's or an objection's key, not only the event's seq), or in a deadlock.
+          // Either way this attempt lost the race: the next one reads the new state.
+          const [claimed] = await writeTogether(trx, all, notify).catch((error: unknown) => {
+            throw isWriteRace(error) ? new LostRace() : error;
+          });
           if (idempotencyKey && claimed === 0) throw new KeyTaken();
           return { result, signalled: notify.length > 0 };
         }
@@ -276,6 +281,15 @@ export class ProposalService {
 
 /** Thrown inside a transaction whose one-statement write found the submission key taken: rolled back, then retried step by step. */
 class KeyTaken extends Error {}
+
+/** The one-statement write met a concurrent writer: retried like a taken sequence number. */
+class LostRace extends Error {}
+
+/** A unique key taken meanwhile (23505) or a deadlock between two writers (40P01). */
+function isWriteRace(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === '23505' || code === '40P01';
+}
 
 /** The signal a command sends: none when it stored nothing (a resent form). */
 function changed(result: CommandResult): ProposalChanged | null {
