@@ -30,7 +30,7 @@ import { TrainingService } from './training/training.service.ts';
 import { SignalBus } from './realtime/bus.ts';
 import { SSE_HUB, SseHub } from './realtime/sse.ts';
 import { SESSION_END_PUBLISHER } from './http/session-end.ts';
-import { liveSessionIds } from './accounts/accounts.repository.ts';
+import { liveSessionIds } from './accounts/sessions.repository.ts';
 import { ProposalService } from './proposals/proposal.service.ts';
 import { LiveMeetingService } from './meetings/live.service.ts';
 import { LiveRenderer, type RenderFn } from './meetings/live.render.ts';

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { AccountRole } from '../db/schema-accounts.ts';
 import * as repo from './accounts.repository.ts';
+import * as sessionsRepo from './sessions.repository.ts';
+import * as throttleRepo from './throttle.repository.ts';
 import * as circles from '../meetings/meetings.repository.ts';
 import { hashPassword, newToken, sha256, verifyPassword } from './crypto.ts';
 import { authorize, type Actor } from './policy.ts';
@@ -23,13 +25,13 @@ export async function signIn(db: Kysely<DB>, input: { email: string; password: s
   const account = await repo.findAccountByEmail(db, email);
   const matches = await verifyPassword(account && !account.disabled ? account.passwordHash : null, input.password);
   if (!account || account.disabled || !matches) {
-    await repo.recordSignInFailure(db, email, input.address);
-    await repo.countFailedSignIn(db, email);
+    await throttleRepo.recordSignInFailure(db, email, input.address);
+    await throttleRepo.countFailedSignIn(db, email);
     return { ok: false, reason: 'invalid' };
   }
   // failures from elsewhere still count against their own addresses
-  await repo.clearFailures(db, email, input.address);
-  return { ok: true, personId: account.personId, failedSinceLast: await repo.takeFailedSignIns(db, account.personId) };
+  await throttleRepo.clearFailures(db, email, input.address);
+  return { ok: true, personId: account.personId, failedSinceLast: await throttleRepo.takeFailedSignIns(db, account.personId) };
 }
 
 export async function listAccounts(db: Kysely<DB>, actor: Actor): Promise<repo.AccountRow[]> {
@@ -72,27 +74,27 @@ export async function issuePasswordReset(db: Kysely<DB>, actor: Actor, personId:
   if (!account) return null;
   const token = newToken();
   await db.transaction().execute(async (tx) => {
-    await repo.invalidateResetsOf(tx, personId);
-    await repo.insertPasswordReset(tx, { tokenHash: sha256(token), personId, createdBy: actor.personId, validHours: RESET_VALID_HOURS });
+    await throttleRepo.invalidateResetsOf(tx, personId);
+    await throttleRepo.insertPasswordReset(tx, { tokenHash: sha256(token), personId, createdBy: actor.personId, validHours: RESET_VALID_HOURS });
   });
   return { token, account };
 }
 
 export async function findReset(db: Kysely<DB>, token: string): Promise<repo.AccountRow | null> {
-  const reset = await repo.findValidReset(db, sha256(token));
+  const reset = await throttleRepo.findValidReset(db, sha256(token));
   return reset ? repo.findAccount(db, reset.personId) : null;
 }
 
 /** Sets the new password, burns the token and closes every session of the account. */
 export async function resetPassword(db: Kysely<DB>, token: string, password: string): Promise<boolean> {
-  const reset = await repo.findValidReset(db, sha256(token));
+  const reset = await throttleRepo.findValidReset(db, sha256(token));
   if (!reset) return false;
   const passwordHash = await hashPassword(password);
   return db.transaction().execute(async (tx) => {
-    if (!(await repo.consumeReset(tx, sha256(token)))) return false;
+    if (!(await throttleRepo.consumeReset(tx, sha256(token)))) return false;
     await repo.updateAccount(tx, reset.personId, { passwordHash });
-    await repo.deleteSessionsOf(tx, reset.personId);
-    await repo.clearFailures(tx, (await repo.findAccount(tx, reset.personId))!.email);
+    await sessionsRepo.deleteSessionsOf(tx, reset.personId);
+    await throttleRepo.clearFailures(tx, (await repo.findAccount(tx, reset.personId))!.email);
     return true;
   });
 }

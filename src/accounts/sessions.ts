@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SessionKind, SessionNotice } from '../db/schema-accounts.ts';
 import * as repo from './accounts.repository.ts';
+import * as sessionsRepo from './sessions.repository.ts';
+import * as throttleRepo from './throttle.repository.ts';
 import { newToken, sha256, signToken } from './crypto.ts';
 import { ANONYMOUS, type Actor } from './policy.ts';
 
@@ -21,12 +23,19 @@ export async function openSession(
 ): Promise<OpenSession> {
   const token = newToken();
   const csrfToken = newToken();
-  await repo.insertSession(db, { idHash: sha256(token), kind: s.kind, personId: s.personId, meetingId: s.meetingId, csrfToken, notice: s.notice ?? null });
+  await sessionsRepo.insertSession(db, {
+    idHash: sha256(token),
+    kind: s.kind,
+    personId: s.personId,
+    meetingId: s.meetingId,
+    csrfToken,
+    notice: s.notice ?? null,
+  });
   return { token, kind: s.kind, csrfToken };
 }
 
 export async function clearNotice(db: Kysely<DB>, token: string): Promise<void> {
-  await repo.clearSessionNotice(db, sha256(token));
+  await sessionsRepo.clearSessionNotice(db, sha256(token));
 }
 
 // --- visitors -------------------------------------------------------------------------
@@ -52,14 +61,14 @@ export async function visitorCsrfToken(db: Kysely<DB>, visitorId: string): Promi
 }
 
 export async function closeSession(db: Kysely<DB>, token: string): Promise<void> {
-  await repo.deleteSession(db, sha256(token));
+  await sessionsRepo.deleteSession(db, sha256(token));
 }
 
 /** The live session behind a cookie and who it speaks for; a session whose account was disabled or whose guest was removed is closed. */
 export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes: number): Promise<{ session: OpenSession; actor: Actor } | null> {
   const idHash = sha256(token);
   // one query for the session, its account or its guest membership, and the name: it runs on every request
-  const row = await repo.findLiveSessionActor(db, idHash, idleMinutes);
+  const row = await sessionsRepo.findLiveSessionActor(db, idHash, idleMinutes);
   if (!row) return null;
   let actor: Actor | null = null;
   if (row.kind === 'anonymous') actor = ANONYMOUS;
@@ -70,18 +79,18 @@ export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes:
     if (row.guestMember && row.displayName !== null) actor = { kind: 'guest', personId: row.personId, meetingId: row.meetingId, displayName: row.displayName };
   }
   if (!actor) {
-    await repo.deleteSession(db, idHash);
+    await sessionsRepo.deleteSession(db, idHash);
     return null;
   }
   // one write a minute at most per session, not one per request
-  if (Date.now() - new Date(row.lastSeenAt).getTime() > 60_000) await repo.touchSession(db, idHash);
+  if (Date.now() - new Date(row.lastSeenAt).getTime() > 60_000) await sessionsRepo.touchSession(db, idHash);
   return { session: { token, kind: row.kind, csrfToken: row.csrfToken, notice: row.notice }, actor };
 }
 
 /** Housekeeping: idle sessions and failures older than the throttle window go. */
 export async function pruneExpired(db: Kysely<DB>, idleMinutes: number, failureWindowMinutes: number): Promise<void> {
-  await repo.deleteIdleSessions(db, idleMinutes);
-  await repo.deleteOldFailures(db, failureWindowMinutes);
+  await sessionsRepo.deleteIdleSessions(db, idleMinutes);
+  await throttleRepo.deleteOldFailures(db, failureWindowMinutes);
 }
 
 /**

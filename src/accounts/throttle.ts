@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { recentFailures } from './accounts.repository.ts';
+import { recentFailures } from './throttle.repository.ts';
 
 /** Sign-in throttle: failures counted over a sliding window, per (account, address) and per address, then a doubling wait. */
 export const SIGN_IN_THROTTLE = {

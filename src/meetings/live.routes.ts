@@ -20,7 +20,7 @@ import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
 import { sha256 } from '../accounts/crypto.ts';
-import { ConcurrencyError, KeyReusedError } from '../proposals/proposal.service.ts';
+import { ConcurrencyError, KeyReusedError } from '../proposals/errors.ts';
 import { errorKey, translateError } from '../i18n/index.ts';
 
 const optional = (max: number) =>

@@ -6,7 +6,8 @@
 import type { Executor } from '../db/schema.ts';
 import type { MeetingRole } from '../db/schema-accounts.ts';
 import { AccessDenied, authorize, type Actor, type MeetingFacts } from '../accounts/policy.ts';
-import { findPersonName, hasLiveSession } from '../accounts/accounts.repository.ts';
+import { findPersonName } from '../accounts/accounts.repository.ts';
+import { hasLiveSession } from '../accounts/sessions.repository.ts';
 import { findMeeting, findMembership, type MeetingRow, type MemberRow } from './meetings.repository.ts';
 import { findForCommand, type CommandRead } from './command-read.repository.ts';
 

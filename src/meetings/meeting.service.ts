@@ -6,7 +6,9 @@ import { newJoinCode, normaliseJoinCode } from '../accounts/crypto.ts';
 import * as repo from './meetings.repository.ts';
 import { readMeetingFacts } from './meeting.facts.ts';
 import { mergedInto } from './merge.repository.ts';
-import { deleteSessionsOf, insertPerson, listAccounts, recordSignInFailure } from '../accounts/accounts.repository.ts';
+import { insertPerson, listAccounts } from '../accounts/accounts.repository.ts';
+import { recordSignInFailure } from '../accounts/throttle.repository.ts';
+import { deleteSessionsOf } from '../accounts/sessions.repository.ts';
 import { addressThrottled } from '../accounts/throttle.ts';
 
 /** Loads a meeting the actor may see; a missing meeting and a hidden one look the same (404). */

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import type { DB, Executor } from '../db/schema.ts';
 import { openRound } from '../consent/index.ts';
 import { AccessDenied, authorize, type Actor } from '../accounts/policy.ts';
-import { deleteSessionsOf } from '../accounts/accounts.repository.ts';
+import { deleteSessionsOf } from '../accounts/sessions.repository.ts';
 import { HttpError } from '../http/errors.ts';
 import { loadHead } from '../proposals/proposals.repository.ts';
 import type { Publisher } from '../realtime/signals.ts';

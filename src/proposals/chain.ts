@@ -2,7 +2,8 @@
 import type { Event } from '../consent/index.ts';
 import { eventHash, GENESIS_HASH } from '../ledger/hash.ts';
 import type { NewLogEntry } from './events.repository.ts';
-import type { ProposalHead, SequencedEvent } from './proposals.repository.ts';
+import type { ProposalHead } from './proposals.repository.ts';
+import type { SequencedEvent } from './projection.repository.ts';
 
 /** The new events numbered and chained after the head. */
 export function chain(

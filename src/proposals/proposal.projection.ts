@@ -6,7 +6,7 @@
  */
 import { fold, openRound, type Proposal, type Round, type State } from '../consent/index.ts';
 import type { Executor } from '../db/schema.ts';
-import { projectionWrites, type SequencedEvent } from './proposals.repository.ts';
+import { projectionWrites, type SequencedEvent } from './projection.repository.ts';
 import type { Write } from '../db/together.ts';
 import { isSnapshotPoint, type Snapshot } from './snapshots.ts';
 

@@ -9,31 +9,13 @@ import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers, type MeetingRow } from '../meetings/meetings.repository.ts';
 import { canonicalJson } from '../ledger/hash.ts';
 import { chain } from './chain.ts';
+import { ConcurrencyError, KeyReusedError } from './errors.ts';
 import { appendEntries, appendWrite, claimKey, claimKeyWrite, findKey, isSequenceConflict } from './events.repository.ts';
 import { canRunTogether, writeTogether } from '../db/together.ts';
-import { loadHead, type ProposalHead, type SequencedEvent } from './proposals.repository.ts';
+import { loadHead, type ProposalHead } from './proposals.repository.ts';
+import type { SequencedEvent } from './projection.repository.ts';
 import { batchWrites, projectBatch } from './proposal.projection.ts';
 import type { ProposalChanged, Publisher } from '../realtime/signals.ts';
-
-/** Raised when a command kept losing the race for the next sequence number; its text is errors.concurrent_change. */
-export class ConcurrencyError extends Error {
-  readonly code = 'CONCURRENT_CHANGE';
-  readonly params = {};
-  constructor() {
-    super('concurrent change: retries exhausted');
-    this.name = 'ConcurrencyError';
-  }
-}
-
-/** Raised when a submission key this person already used on this proposal comes back with another content. */
-export class KeyReusedError extends Error {
-  readonly code = 'KEY_REUSED';
-  readonly params = {};
-  constructor() {
-    super('submission key reused with a different command');
-    this.name = 'KeyReusedError';
-  }
-}
 
 /**
  * What a submission said, without when it was sent nor the round order computed at that moment:

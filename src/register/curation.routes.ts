@@ -13,7 +13,7 @@ import { notFound } from '../http/errors.ts';
 import { uuidParam } from '../http/forms.ts';
 import { parseForm, text, type FieldError } from '../http/validate.ts';
 import { translateError } from '../i18n/index.ts';
-import { ConcurrencyError } from '../proposals/proposal.service.ts';
+import { ConcurrencyError } from '../proposals/errors.ts';
 import type { CurationService } from './curation.service.ts';
 import { formatDay, formatMinutes, formatMoment } from '../i18n/dates.ts';
 import { PRIVATE, PUBLIC, type Place } from './places.ts';

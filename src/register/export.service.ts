@@ -9,7 +9,8 @@ import { stringify } from 'csv-stringify';
 import { z } from 'zod';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../accounts/policy.ts';
-import { decisionPages, finalTexts, objectionsOf, personNames, pseudonymNumbers, type DecisionRow } from './register.repository.ts';
+import { decisionPages, personNames, type DecisionRow } from './register.repository.ts';
+import { finalTexts, objectionsOf, pseudonymNumbers } from './export.repository.ts';
 import type { RegisterFilters } from './search.ts';
 import { parisToday } from '../i18n/dates.ts';
 

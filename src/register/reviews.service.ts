@@ -9,7 +9,8 @@ import { authorize, type Actor } from '../accounts/policy.ts';
 import type { LiveMeetingService } from '../meetings/live.service.ts';
 import { notFound } from '../http/errors.ts';
 import { parisToday } from '../i18n/dates.ts';
-import { decisionContributions, decisionObjections, findDecision, finalTexts } from './register.repository.ts';
+import { decisionContributions, decisionObjections, findDecision } from './register.repository.ts';
+import { finalTexts } from './export.repository.ts';
 import { meetingsForDraft, reviewsDue, type ReviewRow } from './reviews.repository.ts';
 
 /** How far ahead « révision à venir » looks, in days. */

@@ -9,7 +9,7 @@ import { joinUrl, uuidParam } from '../http/forms.ts';
 import { POSITION_LABELS, POSITIONS, type Position } from '../consent/rules.ts';
 import { isDomainError } from '../consent/index.ts';
 import { translateError } from '../i18n/index.ts';
-import { ConcurrencyError } from '../proposals/proposal.service.ts';
+import { ConcurrencyError } from '../proposals/errors.ts';
 import { PERSONA_ACTIONS } from './play.ts';
 import { AUTOPLAY_SPEEDS, type TrainingCommand, type TrainingService } from './training.service.ts';
 import { TrainingError } from './training.errors.ts';

@@ -5,7 +5,7 @@ import { DomainError, ERROR_CODES, decide, initialState, isDomainError } from '.
 import { errorKey, translateError, translator } from '../../src/i18n/index.ts';
 import { errorsEn } from '../../src/i18n/locales/en/errors.ts';
 import { errorsFr } from '../../src/i18n/locales/fr/errors.ts';
-import { ConcurrencyError, KeyReusedError } from '../../src/proposals/proposal.service.ts';
+import { ConcurrencyError, KeyReusedError } from '../../src/proposals/errors.ts';
 
 const fr = translator('fr');
 const en = translator('en');
