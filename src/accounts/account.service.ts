@@ -5,7 +5,7 @@ import type { AccountRole } from '../db/schema-accounts.ts';
 import * as repo from './accounts.repository.ts';
 import * as sessionsRepo from './sessions.repository.ts';
 import * as throttleRepo from './throttle.repository.ts';
-import * as circles from '../meetings/meetings.repository.ts';
+import * as circles from '../meetings/circles.repository.ts';
 import { hashPassword, newToken, sha256, verifyPassword } from './crypto.ts';
 import { authorize, type Actor } from './policy.ts';
 import { signInThrottled } from './throttle.ts';

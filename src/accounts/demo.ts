@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { AccountRole } from '../db/schema-accounts.ts';
 import { countAccounts } from './accounts.repository.ts';
-import { findCircleByName, insertCircle } from '../meetings/meetings.repository.ts';
+import { findCircleByName, insertCircle } from '../meetings/circles.repository.ts';
 import { createAccount } from './account.service.ts';
 import { seedDemoHistory } from './demo-history.ts';
 

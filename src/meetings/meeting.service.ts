@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, AccessDenied, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import { newJoinCode, normaliseJoinCode } from '../accounts/crypto.ts';
 import * as repo from './meetings.repository.ts';
+import * as circles from './circles.repository.ts';
 import { readMeetingFacts } from './meeting.facts.ts';
 import { mergedInto } from './merge.repository.ts';
 import { insertPerson, listAccounts } from '../accounts/accounts.repository.ts';
@@ -27,9 +28,9 @@ export async function listMeetings(db: Kysely<DB>, actor: Actor): Promise<repo.M
   return repo.listMeetings(db);
 }
 
-export async function circlesForNewMeeting(db: Kysely<DB>, actor: Actor): Promise<repo.Circle[]> {
+export async function circlesForNewMeeting(db: Kysely<DB>, actor: Actor): Promise<circles.Circle[]> {
   authorize(actor, { type: 'meeting.create' });
-  return repo.listCircles(db);
+  return circles.listCircles(db);
 }
 
 /** Accounts that may keep the record of a meeting (secrétaire de séance): anyone but observers and disabled accounts. */
@@ -51,7 +52,7 @@ export async function createMeeting(
 ): Promise<CreateMeetingResult> {
   authorize(actor, { type: 'meeting.create' });
   if (actor.kind !== 'account') throw new AccessDenied('forbidden');
-  if (!(await repo.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choose_circle' };
+  if (!(await circles.findCircle(db, input.circleId))) return { ok: false, field: 'circleId', key: 'validation.choose_circle' };
   const secretary = input.secretaryPersonId ?? null;
   if (secretary && !(await secretaryCandidates(db, actor)).some((c) => c.personId === secretary))
     return { ok: false, field: 'secretaryId', key: 'validation.choose_person' };

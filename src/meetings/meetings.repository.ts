@@ -3,35 +3,6 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/schema.ts';
 import type { MeetingRole, MeetingStatus } from '../db/schema-accounts.ts';
 
-export interface Circle {
-  id: string;
-  name: string;
-  description: string;
-}
-
-export async function listCircles(db: Executor): Promise<Circle[]> {
-  return db.selectFrom('circles').select(['id', 'name', 'description']).orderBy('name').execute();
-}
-
-export async function findCircle(db: Executor, id: string): Promise<Circle | null> {
-  return (await db.selectFrom('circles').select(['id', 'name', 'description']).where('id', '=', id).executeTakeFirst()) ?? null;
-}
-
-export async function findCircleByName(db: Executor, name: string): Promise<Circle | null> {
-  return (
-    (await db
-      .selectFrom('circles')
-      .select(['id', 'name', 'description'])
-      .where(sql`lower(name)`, '=', name.toLowerCase())
-      .executeTakeFirst()) ?? null
-  );
-}
-
-export async function insertCircle(db: Executor, c: { name: string; description: string }): Promise<string> {
-  const r = await db.insertInto('circles').values(c).returning('id').executeTakeFirstOrThrow();
-  return r.id;
-}
-
 export interface MeetingRow {
   id: string;
   circleId: string;
@@ -150,8 +121,9 @@ export interface MemberRow {
   hasDevice: boolean;
 }
 
-export async function listMembers(db: Executor, meetingId: string): Promise<MemberRow[]> {
-  const rows = await db
+/** The séance's current (not removed) entries with their names: listMembers' and the merge's query. */
+export function currentMembers(db: Executor, meetingId: string) {
+  return db
     .selectFrom('meeting_members')
     .innerJoin('persons', 'persons.id', 'meeting_members.person_id')
     .select([
@@ -163,19 +135,27 @@ export async function listMembers(db: Executor, meetingId: string): Promise<Memb
       'meeting_members.has_device',
     ])
     .where('meeting_members.meeting_id', '=', meetingId)
-    .where('meeting_members.removed_at', 'is', null)
+    .where('meeting_members.removed_at', 'is', null);
+}
+
+export function toMember(r: {
+  person_id: string;
+  display_name: string;
+  role: MeetingRole;
+  is_guest: boolean;
+  present: boolean;
+  has_device: boolean;
+}): MemberRow {
+  return { personId: r.person_id, displayName: r.display_name, role: r.role, isGuest: r.is_guest, present: r.present, hasDevice: r.has_device };
+}
+
+export async function listMembers(db: Executor, meetingId: string): Promise<MemberRow[]> {
+  const rows = await currentMembers(db, meetingId)
     // arrival order is the order of the next round: ties must not depend on the query plan
     .orderBy('meeting_members.joined_at')
     .orderBy('meeting_members.person_id')
     .execute();
-  return rows.map((r) => ({
-    personId: r.person_id,
-    displayName: r.display_name,
-    role: r.role,
-    isGuest: r.is_guest,
-    present: r.present,
-    hasDevice: r.has_device,
-  }));
+  return rows.map(toMember);
 }
 
 /**

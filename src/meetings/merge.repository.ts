@@ -1,16 +1,9 @@
 /** Merging two entries of a séance that are one person (migration 0016): the only SQL about it. */
 import { sql } from 'kysely';
 import type { Executor } from '../db/schema.ts';
-import type { MeetingRole } from '../db/schema-accounts.ts';
+import { currentMembers, toMember, type MemberRow } from './meetings.repository.ts';
 
-export interface EntryRow {
-  personId: string;
-  displayName: string;
-  role: MeetingRole;
-  isGuest: boolean;
-  present: boolean;
-  hasDevice: boolean;
-}
+export type EntryRow = MemberRow;
 
 /**
  * The current (not removed) entries of the séance among `ids`, locked until the transaction ends
@@ -18,30 +11,11 @@ export interface EntryRow {
  * the merge and then sees the removed entry gone.
  */
 export async function lockEntries(db: Executor, meetingId: string, ids: readonly string[]): Promise<EntryRow[]> {
-  const rows = await db
-    .selectFrom('meeting_members')
-    .innerJoin('persons', 'persons.id', 'meeting_members.person_id')
-    .select([
-      'meeting_members.person_id',
-      'persons.display_name',
-      'meeting_members.role',
-      'meeting_members.is_guest',
-      'meeting_members.present',
-      'meeting_members.has_device',
-    ])
-    .where('meeting_members.meeting_id', '=', meetingId)
+  const rows = await currentMembers(db, meetingId)
     .where('meeting_members.person_id', 'in', [...ids])
-    .where('meeting_members.removed_at', 'is', null)
     .forUpdate('meeting_members')
     .execute();
-  return rows.map((r) => ({
-    personId: r.person_id,
-    displayName: r.display_name,
-    role: r.role,
-    isGuest: r.is_guest,
-    present: r.present,
-    hasDevice: r.has_device,
-  }));
+  return rows.map(toMember);
 }
 
 /** The audited row: `merged` is from now on an alias of `kept` (names and presence are read through it). */
