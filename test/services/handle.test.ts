@@ -60,6 +60,8 @@ async function clarification(): Promise<{ meetingId: string; proposalId: string;
   const people = await createPeople(database, { alice: 'Aline Depernet', bob: 'Patrice Solier' });
   for (const personId of [people.alice, people.bob])
     await insertMember(database.db, { meetingId: meeting.id, personId, role: 'participant', isGuest: true, present: true });
+  // Alice arrived first: two inserts may share a timestamp, and a tie falls back to the ids' order
+  await sql`update meeting_members set joined_at = joined_at - interval '1 second' where person_id = ${people.alice}`.execute(database.db);
   const proposalId = randomUUID();
   await service.handle(
     facilitator.actor,
