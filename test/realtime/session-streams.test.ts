@@ -5,8 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import { SignalBus } from '../../src/realtime/bus.ts';
@@ -14,11 +12,12 @@ import { SSE_HUB, STREAMS_PER_SESSION, type SseHub } from '../../src/realtime/ss
 import { sha256 } from '../../src/accounts/crypto.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
+import { listen as listenOn, type Listening } from '../helpers/server.ts';
 import { joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session, type SeededAccount } from '../helpers/auth.ts';
 
 let database: TestDatabase;
 const buses: SignalBus[] = [];
-const servers: Server[] = [];
+const servers: Listening[] = [];
 let appA: Express;
 let appB: Express;
 let portB: number;
@@ -27,11 +26,11 @@ let code: string;
 let fac: SeededAccount;
 let admin: SeededAccount;
 
+/** Listens on a free port, closed after the file; returns the port. */
 async function listen(app: Express): Promise<number> {
-  const server = app.listen(0, '127.0.0.1');
+  const server = await listenOn(app);
   servers.push(server);
-  await new Promise((r) => server.once('listening', r));
-  return (server.address() as AddressInfo).port;
+  return server.port;
 }
 
 async function instance(config: Record<string, number> = {}): Promise<Express> {
@@ -87,10 +86,7 @@ beforeAll(async () => {
   ({ id: meetingId, code } = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor)));
 });
 afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  for (const server of servers) await server.close();
   for (const bus of buses) await bus.close();
   await database.dispose();
 });

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { SignalBus } from '../../src/realtime/bus.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
+import { listen, type Listening } from '../helpers/server.ts';
 import { seedAccount, seedCircle, seedMeeting, signIn } from '../helpers/auth.ts';
 
 let database: TestDatabase;
 let bus: SignalBus;
-let server: Server;
+let server: Listening;
 let port: number;
 let cookie: string;
 let meetingId: string;
@@ -23,13 +22,11 @@ beforeAll(async () => {
   const fac = await seedAccount(database.db, 'facilitator');
   ({ id: meetingId } = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor)));
   cookie = (await signIn(app, fac.email)).cookie;
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  port = (server.address() as AddressInfo).port;
+  server = await listen(app);
+  port = server.port;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
   await bus.close();
   await database.dispose();
 });
