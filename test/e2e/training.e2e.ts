@@ -262,6 +262,8 @@ describe('trainer mode in real browsers, on PostgreSQL', () => {
           [project, before],
         );
       }
+      // the projector follows each dot as it comes: wait for the last one to reach it, then read the order
+      await projector.waitForSelector('.dot-bar[data-project="eau-besoins-agents"][data-dots="1"]');
       await waitForText(projector, '.dot-bar:first-child', '3 voix');
       expect((await bars(projector)).slice(0, 3)).toEqual(['dechets-usagers:3', 'plan-climat:2', 'eau-besoins-agents:1']);
       expect(await text(phones.elue, '.dots .saved')).toBe('Il vous reste 0 voix sur 2.');
