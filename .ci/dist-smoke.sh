@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The production build runs: `node dist/server.js` (no tsx, no npm in between) starts, answers
-# /healthz 200, and stops cleanly on SIGTERM, the signal a container runtime sends.
+# The production build runs as package.json's `serve` script runs it (node itself, no tsx, no npm in
+# between): it starts, answers /healthz 200, and stops cleanly on SIGTERM, the signal a container runtime sends.
 # Usage: bash .ci/dist-smoke.sh   (after `npm run build`; uses DATABASE_URL when set, else a throwaway embedded database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d /tmp/so-dist-smoke.XXXXXX)
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-NODE_ENV=production PORT=$port HOST=127.0.0.1 PGLITE_DIR="$dir/pglite" LOG_LEVEL=info node dist/server.js >"$dir/server.log" 2>&1 &
+NODE_ENV=production PORT=$port HOST=127.0.0.1 PGLITE_DIR="$dir/pglite" LOG_LEVEL=info node --max-old-space-size=192 --max-semi-space-size=2 dist/server.js >"$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 

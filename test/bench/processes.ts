@@ -1,6 +1,6 @@
 /**
  * The processes a benchmark measures from outside: a throwaway PostgreSQL 15 (.ci/postgres.sh),
- * the compiled app (`node dist/server.js`, as in production) and the bare Express baseline
+ * the compiled app (as production runs it: package.json's `serve` script) and the bare Express baseline
  * (bare-server.mjs), each started on a free port, timed to its first /healthz 200, and read for
  * its memory in /proc/<pid>/status.
  */
@@ -131,15 +131,33 @@ async function waitHealthy(port: number, child: ChildProcess, started: number, t
 }
 
 /**
+ * The production command, package.json's `serve` script (`node <flags> dist/server.js`): its Node
+ * flags (the heap's sizes) and its script. The compose file, the README and the CI smoke test run
+ * the same (test/production.test.ts).
+ */
+export function productionCommand(): { flags: string[]; script: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts.serve!.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.length < 2) throw new Error('package.json: the serve script must be `node [flags] <script>`');
+  return { flags: words.slice(1, -1), script: words[words.length - 1]! };
+}
+
+/**
  * Spawns `node <script>` with the environment given and waits for its first /healthz 200.
  * BENCH_CPU_PROF=<dir> profiles the app processes (node --cpu-prof), written when they stop.
  * BENCH_NODE_FLAGS='--flag …' starts the app processes with these Node flags.
  */
-export async function spawnNode(name: string, script: string, env: Record<string, string>, options: { profile?: boolean } = {}): Promise<Running> {
+export async function spawnNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  options: { profile?: boolean; nodeFlags?: string[] } = {},
+): Promise<Running> {
   const port = await freePort();
   const args: string[] = [];
   if (options.profile && process.env.BENCH_CPU_PROF) args.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`);
-  // BENCH_NODE_FLAGS: V8/Node flags for the app processes, to compare a setting with the default
+  if (options.nodeFlags) args.push(...options.nodeFlags);
+  // BENCH_NODE_FLAGS comes after: a flag given again there overrides production's
   if (options.profile && process.env.BENCH_NODE_FLAGS) args.push(...process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean));
   const logFile = path.join(os.tmpdir(), `so-bench-${name}-${port}.log`);
   const log = fs.openSync(logFile, 'w');
@@ -176,11 +194,17 @@ export async function spawnNode(name: string, script: string, env: Record<string
   };
 }
 
-/** The compiled app, as production runs it. */
+/** The compiled app, as production runs it (package.json's `serve` script). */
 export function startApp(env: Record<string, string>, name = 'app'): Promise<Running> {
-  const script = path.join(ROOT, 'dist/server.js');
-  if (!fs.existsSync(script)) throw new Error('bench: dist/server.js is missing: run npm run build (npm run bench does)');
-  return spawnNode(name, script, { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env }, { profile: true });
+  const serve = productionCommand();
+  const script = path.join(ROOT, serve.script);
+  if (!fs.existsSync(script)) throw new Error(`bench: ${serve.script} is missing: run npm run build (npm run bench does)`);
+  return spawnNode(
+    name,
+    script,
+    { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
+    { profile: true, nodeFlags: serve.flags },
+  );
 }
 
 /** The baseline: bare Express, one pg pool, one INSERT route, /healthz and a bare event stream. */
