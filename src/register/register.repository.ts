@@ -142,7 +142,7 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   // Ranking reads each match's whole vector, so it is bounded: the matches are found by the index, the
   // newest RANKED_MATCHES of them are ranked, and the list says when there were more (a period or a
   // circle then narrows it). Only the rows shown get their excerpt highlighted: ts_headline reads and
-  // parses a whole document.
+  // parses a whole text (register_texts, migration 0017).
   const cap = options.rankedMatches ?? RANKED_MATCHES;
   const candidates = matches
     .select(['d.proposal_id as id', 'd.closed_at', 'd.objection_count'])
@@ -172,7 +172,7 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   const limited = ranked.orderBy(sql`m.rank desc, m.closed_at desc, m.id desc`).limit(options.limit);
   const snippet = sql<
     string | null
-  >`ts_headline('french_unaccent', (select d.body from register_documents d where d.proposal_id = ranked.id), ${query}, ${HEADLINE_OPTIONS})`;
+  >`ts_headline('french_unaccent', (select t.body from register_texts t where t.proposal_id = ranked.id), ${query}, ${HEADLINE_OPTIONS})`;
   const page = withRegister(db)
     .selectFrom(limited.as('ranked'))
     .selectAll('ranked')
