@@ -141,11 +141,13 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   // Searching: best match first, then newest; the rank travels in the cursor as text so it compares exactly.
   // Ranking reads each match's whole vector, so it is bounded: the matches are found by the index, the
   // newest RANKED_MATCHES of them are ranked, and the list says when there were more (a period or a
-  // circle then narrows it). Only the rows shown get their excerpt highlighted: ts_headline reads and
-  // parses a whole document.
+  // circle then narrows it). Each candidate brings its row's address (ctid, stable within the statement)
+  // from the scan that found it, so its vector is read back with one page access instead of a walk down
+  // the primary key. Only the rows shown get their excerpt highlighted: ts_headline reads and parses a
+  // whole text (register_texts, migration 0017).
   const cap = options.rankedMatches ?? RANKED_MATCHES;
   const candidates = matches
-    .select(['d.proposal_id as id', 'd.closed_at', 'd.objection_count'])
+    .select(['d.proposal_id as id', 'd.closed_at', 'd.objection_count', sql<string>`d.ctid`.as('row')])
     .orderBy(sql`d.closed_at desc, d.proposal_id desc`)
     .limit(cap + 1);
   const rankedMatches = withRegister(db)
@@ -158,12 +160,11 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
         .limit(cap)
         .as('c'),
     )
-    .innerJoin('register_documents as r', 'r.proposal_id', 'c.id')
     .select([
       'c.id',
       'c.closed_at',
       'c.objection_count',
-      sql<number>`ts_rank(r.search, ${query})`.as('rank'),
+      sql<number>`ts_rank((select r.search from register_documents r where r.ctid = c.row), ${query})`.as('rank'),
       sql<boolean>`(select count(*) from candidates) > ${cap}`.as('more'),
     ]);
   let ranked = withRegister(db).selectFrom(rankedMatches.as('m')).selectAll('m');
@@ -172,7 +173,7 @@ function decisionsQuery(db: Kysely<DB>, filters: RegisterFilters, options: ListO
   const limited = ranked.orderBy(sql`m.rank desc, m.closed_at desc, m.id desc`).limit(options.limit);
   const snippet = sql<
     string | null
-  >`ts_headline('french_unaccent', (select d.body from register_documents d where d.proposal_id = ranked.id), ${query}, ${HEADLINE_OPTIONS})`;
+  >`ts_headline('french_unaccent', (select t.body from register_texts t where t.proposal_id = ranked.id), ${query}, ${HEADLINE_OPTIONS})`;
   const page = withRegister(db)
     .selectFrom(limited.as('ranked'))
     .selectAll('ranked')

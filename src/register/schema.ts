@@ -1,11 +1,13 @@
 /** Row type of the register's search documents (migration 0005), kept apart from the shared schema files. */
 import type { ColumnType, Generated } from 'kysely';
 
+/**
+ * What a search walks: the vector and what the filters and the order read, one narrow row per decision.
+ * Written only by register_refresh_document (migrations 0006, 0014, 0017).
+ */
 export interface RegisterDocumentsTable {
   proposal_id: string;
-  title: string;
-  body: string;
-  /** generated from title and body with the french_unaccent configuration */
+  /** title (weight A) and body (weight B) of register_texts with the french_unaccent configuration */
   search: ColumnType<string, never, never>;
   updated_at: Generated<Date>;
   /** Copied from the proposal and its séance by the same trigger (migration 0014): what the filters and the order read. */
@@ -17,6 +19,13 @@ export interface RegisterDocumentsTable {
   published_at: ColumnType<Date | null, never, never>;
   review_date: ColumnType<string | null, never, never>;
   objection_count: ColumnType<number, never, never>;
+}
+
+/** The text a document's vector was made of (migration 0017): only the excerpts read it. */
+export interface RegisterTextsTable {
+  proposal_id: string;
+  title: ColumnType<string, never, never>;
+  body: ColumnType<string, never, never>;
 }
 
 /** One verification of the whole log (migration 0012), a background run since migration 0014. */
@@ -49,6 +58,7 @@ export interface RegisterChainCheckpointsTable {
 
 export type RegisterTables = {
   register_documents: RegisterDocumentsTable;
+  register_texts: RegisterTextsTable;
   register_verifications: RegisterVerificationsTable;
   register_chain_checkpoints: RegisterChainCheckpointsTable;
 };

@@ -172,9 +172,9 @@ describe('the register on its documents alone, against the query it replaces', (
   it('when the seeder wrote the documents in bulk, then they are exactly what the decision trigger writes', async () => {
     const snapshot = () =>
       sql<Record<string, unknown>>`
-        select proposal_id, title, body, search::text as search, closed_at, stage, is_training, meeting_id, circle_id, published_at,
-               review_date, objection_count
-        from register_documents order by proposal_id`.execute(database.db);
+        select d.proposal_id, t.title, t.body, d.search::text as search, d.closed_at, d.stage, d.is_training, d.meeting_id, d.circle_id,
+               d.published_at, d.review_date, d.objection_count
+        from register_documents d join register_texts t using (proposal_id) order by d.proposal_id`.execute(database.db);
     const before = (await snapshot()).rows;
     // touching every decided proposal runs the deferred trigger of migration 0006 for each, at commit
     await database.db
@@ -182,5 +182,26 @@ describe('the register on its documents alone, against the query it replaces', (
       .execute((trx) => sql`update proposals set updated_at = updated_at where stage in ('adopted', 'withdrawn', 'postponed')`.execute(trx));
     expect((await snapshot()).rows).toEqual(before);
     expect(before.length).toBe(125);
+  });
+
+  it('when a decision is recorded, then its text goes to the side table and its searched vector is made of that very text', async () => {
+    // migration 0017: the documents keep the vector, register_texts the title and body the excerpts read
+    const { rows } = await sql<{ documents: number; texts: number; out_of_step: number }>`
+      select (select count(*)::int from register_documents) as documents,
+             (select count(*)::int from register_texts) as texts,
+             (select count(*)::int from register_documents d join register_texts t using (proposal_id)
+               where d.search <> setweight(to_tsvector('french_unaccent', t.title), 'A') || setweight(to_tsvector('french_unaccent', t.body), 'B'))
+               as out_of_step`.execute(database.db);
+    expect(rows[0]).toEqual({ documents: 125, texts: 125, out_of_step: 0 });
+    const waste = await sql<{ title: string; body: string }>`
+      select t.title, t.body from register_texts t join proposals p on p.id = t.proposal_id where p.title = 'Collecte des déchets le samedi'`.execute(
+      database.db,
+    );
+    expect(waste.rows[0]!.title).toBe('Collecte des déchets le samedi');
+    expect(waste.rows[0]!.body).toContain('Ma préoccupation porte sur le bruit de la collecte.');
+    // an excerpt is highlighted from that text
+    const page = await registerPage(database.db, reader, { ...EMPTY_FILTERS, q: 'preoccupation bruit' }, { now: NOW });
+    expect(page.decisions.map((d) => d.title)).toEqual(['Collecte des déchets le samedi']);
+    expect(page.decisions[0]!.snippet).toContainEqual({ text: 'bruit', hit: true });
   });
 });
