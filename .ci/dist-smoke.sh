@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d /tmp/so-dist-smoke.XXXXXX)
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-NODE_ENV=production PORT=$port HOST=127.0.0.1 PGLITE_DIR="$dir/pglite" LOG_LEVEL=info node --max-old-space-size=192 --max-semi-space-size=2 dist/server.js >"$dir/server.log" 2>&1 &
+NODE_ENV=production PORT=$port HOST=127.0.0.1 PGLITE_DIR="$dir/pglite" LOG_LEVEL=info node --max-old-space-size=192 --max-semi-space-size=8 dist/server.js >"$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 
