@@ -71,7 +71,7 @@ export async function writeResults(sections: Section[], env: { postgres: string;
       '# Benchmark results',
       '',
       'Written by `npm run bench` (test/bench/run.ts): the app measured from outside, as production runs it',
-      '(`node dist/server.js`, NODE_ENV=production, logs at info), on a throwaway PostgreSQL 15 started by',
+      "(package.json's `serve` script, NODE_ENV=production, logs at info), on a throwaway PostgreSQL 15 started by",
       '`.ci/postgres.sh` (fsync off, as in CI), every figure next to its baseline measured in the same run.',
       'Each part says when and at which commit it was measured; `npm run bench -- <part>` rewrites only its own.',
       '',

@@ -60,6 +60,6 @@ export async function startPart(env: Record<string, string>, databaseUrl: string
         met: null,
       },
     ],
-    how: '`node dist/server.js` spawned by the bench, timed to its first /healthz 200; memory read 1.5 s after that (VmRSS, and VmHWM as the peak).',
+    how: "The app started as package.json's `serve` script starts it, by the bench, timed to its first /healthz 200; memory read 1.5 s after that (VmRSS, and VmHWM as the peak).",
   };
 }
