@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { eventReader, type ServerEvent } from '../helpers/event-stream.ts';
 
 export interface Reply {
   status: number;
@@ -47,12 +48,7 @@ export function request(
 
 export const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 
-/** A server-sent event as the browser's EventSource hands it over. */
-export interface ServerEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
+export type { ServerEvent } from '../helpers/event-stream.ts';
 
 /** An open event stream; `onEvent` runs for each event as it arrives. */
 export interface Stream {
@@ -71,29 +67,7 @@ export function openStream(port: number, path: string, headers: Record<string, s
       }
       open = true;
       res.setEncoding('utf8');
-      let buffer = '';
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const e: ServerEvent = { event: 'message', data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'event') e.event = value;
-            else if (field === 'data') data.push(value);
-            else if (field === 'id') e.id = value;
-          }
-          if (data.length === 0) continue;
-          e.data = data.join('\n');
-          onEvent(e);
-        }
-      });
+      res.on('data', eventReader(onEvent));
       res.on('close', () => (open = false));
       resolve({
         close: () => req.destroy(),

@@ -15,6 +15,7 @@ import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { actionCommand } from '../../src/proposals/actions.ts';
 import { DotVoteService } from '../../src/meetings/dot-vote.service.ts';
 import type { Actor } from '../../src/accounts/policy.ts';
+import { eventReader, type ServerEvent } from '../helpers/event-stream.ts';
 
 let database: TestDatabase;
 let bus: SignalBus;
@@ -64,38 +65,22 @@ afterAll(async () => {
   await database.dispose();
 });
 
-interface Message {
-  event: string;
-  data: string;
-}
-
 /** An open stream that collects its messages; `next(event)` waits for the next one of that name. */
 function open(path: string, cookie: string, headers: Record<string, string> = {}) {
-  const messages: Message[] = [];
+  const messages: ServerEvent[] = [];
   let wake: (() => void) | null = null;
-  let buffer = '';
   let req!: http.ClientRequest;
   const ready = new Promise<void>((resolve, reject) => {
     req = http.get({ host: '127.0.0.1', port, path, headers: { cookie, ...headers } }, (res) => {
       expect(res.statusCode).toBe(200);
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const raw = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(raw)?.[1];
-          if (!event) continue;
-          const data = raw
-            .split('\n')
-            .filter((l) => l.startsWith('data: '))
-            .map((l) => l.slice(6))
-            .join('\n');
-          messages.push({ event, data });
+      res.on(
+        'data',
+        eventReader((e) => {
+          messages.push(e);
           wake?.();
-        }
-      });
+        }),
+      );
       resolve();
     });
     req.on('error', reject);
@@ -105,7 +90,7 @@ function open(path: string, cookie: string, headers: Record<string, string> = {}
     ready,
     messages,
     /** Resolves with the messages received up to and including the next `event`. */
-    async until(event: string): Promise<Message[]> {
+    async until(event: string): Promise<ServerEvent[]> {
       for (;;) {
         const at = messages.findIndex((m, i) => i >= read && m.event === event);
         if (at >= 0) {
