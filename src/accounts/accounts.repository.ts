@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/schema.ts';
 import type { AccountRole } from '../db/schema-accounts.ts';
+import { keptPersons } from '../meetings/merge.repository.ts';
 
 export interface AccountRow {
   personId: string;
@@ -113,16 +114,16 @@ export async function findPersonName(db: Executor, personId: string): Promise<st
   return r?.display_name ?? null;
 }
 
-/** Display names of these persons, by id (unknown ids are left out). */
-export async function findPersonNames(db: Executor, ids: readonly string[]): Promise<Record<string, string>> {
-  if (ids.length === 0) return {};
+/** Display names of the given people; an entry merged into another person (migration 0016) is named as the person kept. */
+export async function personNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const kept = await keptPersons(db, ids);
+  const final = (id: string) => kept.get(id) ?? id;
   const rows = await db
     .selectFrom('persons')
-    // an entry merged into another person (migration 0016) is named as that person
-    .leftJoin('meeting_merges', 'meeting_merges.merged_person_id', 'persons.id')
-    .leftJoin('persons as kept', 'kept.id', 'meeting_merges.kept_person_id')
-    .select(['persons.id', sql<string>`coalesce(kept.display_name, persons.display_name)`.as('display_name')])
-    .where('persons.id', 'in', [...ids])
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...new Set(ids.map(final))])
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.id, r.display_name]));
+  const names = new Map(rows.map((r) => [r.id, r.display_name]));
+  return new Map(ids.filter((id) => names.has(final(id))).map((id) => [id, names.get(final(id))!]));
 }

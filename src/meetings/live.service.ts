@@ -10,7 +10,7 @@ import { openRound } from '../consent/index.ts';
 import type { DB } from '../db/schema.ts';
 import { AccessDenied, authorize, type Actor } from '../accounts/policy.ts';
 import * as meetings from './meetings.repository.ts';
-import { findPersonNames, insertPerson } from '../accounts/accounts.repository.ts';
+import { insertPerson, personNames } from '../accounts/accounts.repository.ts';
 import { listAgenda, listRulings, loadHead } from '../proposals/proposals.repository.ts';
 import type { ProposalCommand, ProposalService } from '../proposals/proposal.service.ts';
 import type { Publisher } from '../realtime/signals.ts';
@@ -90,7 +90,7 @@ export class LiveMeetingService {
       ])
         if (id && !names[id]) missing.add(id);
     }
-    if (missing.size) Object.assign(names, await findPersonNames(this.deps.db, [...missing]));
+    if (missing.size) Object.assign(names, Object.fromEntries(await personNames(this.deps.db, [...missing])));
     const active = round && round.turnIndex < round.order.length;
     const pending = proposal?.stage === 'clarification' ? proposal.questions.find((q) => q.id === proposal.pendingQuestionId) : undefined;
     const answering = proposal && pending ? { proposerId: proposal.proposerId, askerId: pending.askerId, questionId: pending.id } : null;

@@ -6,7 +6,7 @@ import { newJoinCode, normaliseJoinCode } from '../accounts/crypto.ts';
 import * as repo from './meetings.repository.ts';
 import * as circles from './circles.repository.ts';
 import { readMeetingFacts } from './meeting.facts.ts';
-import { mergedInto } from './merge.repository.ts';
+import { keptPersons } from './merge.repository.ts';
 import { insertPerson, listAccounts } from '../accounts/accounts.repository.ts';
 import { recordSignInFailure } from '../accounts/throttle.repository.ts';
 import { deleteSessionsOf } from '../accounts/sessions.repository.ts';
@@ -138,9 +138,9 @@ export async function joinMeeting(
   }
   if (actor.kind === 'guest' && actor.meetingId === meeting.id) return { ok: true, meetingId: meeting.id, personId: null };
   // the same device, signed out and back: the same person, as long as it is still a guest of this meeting (not removed)
-  // (or, when that entry was merged into a guest since, the person kept)
+  // (or, when that entry was merged into another since, and that one maybe into a third, the person finally kept)
   const remembered = input.rejoin ? await input.rejoin(meeting.id) : null;
-  const person = remembered ? ((await mergedInto(db, meeting.id, remembered)) ?? remembered) : null;
+  const person = remembered ? ((await keptPersons(db, [remembered])).get(remembered) ?? remembered) : null;
   if (person && (await repo.findMembership(db, meeting.id, person))?.isGuest) return { ok: true, meetingId: meeting.id, personId: person };
   const displayName = input.displayName ?? '';
   const personId = await db.transaction().execute(async (tx) => {

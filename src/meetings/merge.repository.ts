@@ -61,15 +61,24 @@ export async function takeDots(db: Executor, meetingId: string, personId: string
   return rows.map((r) => ({ proposalId: r.proposal_id, dots: r.dots }));
 }
 
-/** The person kept in place of a removed entry of this séance, if it was merged. */
-export async function mergedInto(db: Executor, meetingId: string, personId: string): Promise<string | null> {
-  const r = await db
-    .selectFrom('meeting_merges')
-    .select('kept_person_id')
-    .where('meeting_id', '=', meetingId)
-    .where('merged_person_id', '=', personId)
-    .executeTakeFirst();
-  return r?.kept_person_id ?? null;
+/**
+ * The person each merged entry finally is: an entry merged into another, and that one into a
+ * third, is the third (the chain is followed to its end). Only merged entries are in the map;
+ * `ids` limits it to those people (every merged entry without).
+ */
+export async function keptPersons(db: Executor, ids?: readonly string[]): Promise<Map<string, string>> {
+  if (ids && ids.length === 0) return new Map();
+  const start = ids ? sql`where merged_person_id = any(${[...new Set(ids)]}::uuid[])` : sql``;
+  const { rows } = await sql<{ merged: string; kept: string }>`
+    with recursive chain(merged, kept, depth) as (
+      select merged_person_id, kept_person_id, 1 from meeting_merges ${start}
+      union all
+      select chain.merged, m.kept_person_id, chain.depth + 1
+        from chain join meeting_merges m on m.merged_person_id = chain.kept
+       where chain.depth < 100
+    )
+    select distinct on (merged) merged, kept from chain order by merged, depth desc`.execute(db);
+  return new Map(rows.map((r) => [r.merged, r.kept]));
 }
 
 export interface MergeRow {

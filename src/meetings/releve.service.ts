@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../accounts/policy.ts';
 import { buildDecisionRecord, type DecisionRecord } from '../register/record.service.ts';
-import { personNames } from '../register/register.repository.ts';
+import { personNames } from '../accounts/accounts.repository.ts';
 import { chainHead, type ChainHead } from '../ledger/head.ts';
 import * as meetings from './meetings.repository.ts';
 import { listMerges, type MergeRow } from './merge.repository.ts';

@@ -1,6 +1,7 @@
 /** What the exports read besides the register's pages: each decision's objections, final texts and pseudonyms. */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { keptPersons } from '../meetings/merge.repository.ts';
 
 export interface ObjectionExportRow {
   proposal_id: string;
@@ -63,11 +64,19 @@ export async function finalTexts(db: Kysely<DB>, ids: readonly string[]): Promis
   return new Map(rows.map((r) => [r.proposal_id, r.text]));
 }
 
-/** A stable number for every person, in the order they were created: the open data's pseudonyms. */
+/**
+ * A stable number for every person, in the order they were created: the open data's pseudonyms.
+ * An entry merged into another person (migration 0016) is that person: it has the kept one's number.
+ */
 export async function pseudonymNumbers(db: Kysely<DB>): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('persons')
     .select(['id', sql<number>`row_number() over (order by created_at, id)::int`.as('n')])
     .execute();
-  return new Map(rows.map((r) => [r.id, r.n]));
+  const numbers = new Map(rows.map((r) => [r.id, r.n]));
+  for (const [merged, kept] of await keptPersons(db)) {
+    const n = numbers.get(kept);
+    if (n !== undefined) numbers.set(merged, n);
+  }
+  return numbers;
 }

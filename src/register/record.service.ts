@@ -4,7 +4,8 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../accounts/policy.ts';
 import { VALIDITY_SETS } from '../consent/index.ts';
 import { diffWords, type DiffPart } from '../proposals/diff.ts';
-import { decisionContributions, decisionEvents, decisionObjections, decisionVersions, findDecision, personNames } from './register.repository.ts';
+import { decisionContributions, decisionEvents, decisionObjections, decisionVersions, findDecision } from './register.repository.ts';
+import { personNames } from '../accounts/accounts.repository.ts';
 import { authorizeScope, toSummary, type DecisionSummary, type Scope } from './register.service.ts';
 import { parisToday } from '../i18n/dates.ts';
 

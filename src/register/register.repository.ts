@@ -228,20 +228,6 @@ export async function decisionEvents(db: Kysely<DB>, id: string) {
     .execute();
 }
 
-/** Display names of the given people. */
-export async function personNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('persons')
-    // an entry merged into another person (migration 0016) is named as that person
-    .leftJoin('meeting_merges', 'meeting_merges.merged_person_id', 'persons.id')
-    .leftJoin('persons as kept', 'kept.id', 'meeting_merges.kept_person_id')
-    .select(['persons.id', sql<string>`coalesce(kept.display_name, persons.display_name)`.as('display_name')])
-    .where('persons.id', 'in', [...new Set(ids)])
-    .execute();
-  return new Map(rows.map((r) => [r.id, r.display_name]));
-}
-
 /** Decisions matching the filters, one keyset page at a time (for the exports). */
 export async function* decisionPages(db: Kysely<DB>, filters: RegisterFilters, options: ListOptions): AsyncGenerator<DecisionRow[]> {
   let after: Cursor | null = null;

@@ -13,6 +13,8 @@ import { csrfOf, fingerprint, seedAccount, seedCircle, seedMeeting, signIn, type
 import { MergeRefused, MergeService } from '../../src/meetings/merge.service.ts';
 import { DotVoteService } from '../../src/meetings/dot-vote.service.ts';
 import { SeanceService } from '../../src/meetings/seance.service.ts';
+import { personNames } from '../../src/accounts/accounts.repository.ts';
+import { pseudonymNumbers } from '../../src/register/export.repository.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -188,6 +190,31 @@ describe('merging two entries that are one person, from the console', () => {
     const present = releve.slice(releve.indexOf('id="present"'), releve.indexOf('id="absent"'));
     expect(present).toContain('Marie Membre');
     expect(present).not.toContain('Marie M.');
+  });
+});
+
+describe('an entry merged into one that is merged in turn', () => {
+  it('when A is merged into B, then B into C, then A and B are read as C everywhere: names, the open data’s pseudonym, and a later join from A’s device', async () => {
+    const s = await seance();
+    const a = await join(s.code, 'Léa R.');
+    const b = await join(s.code, 'Léa Roux');
+    const c = await join(s.code, 'Léa Roux-Martin');
+    await post(s.facilitator, `/seances/${s.id}/fusion`, { personne: a.personId, garder: b.personId }).expect(303);
+    await post(s.facilitator, `/seances/${s.id}/fusion`, { personne: b.personId, garder: c.personId }).expect(303);
+    expect((await current(s.id)).map((m) => m.name).filter((n) => n.startsWith('Léa'))).toEqual(['Léa Roux-Martin']);
+
+    // the log keeps each entry's own id: every reader names them as the person finally kept
+    const names = await personNames(database.db, [a.personId, b.personId, c.personId]);
+    expect([...names.values()]).toEqual(['Léa Roux-Martin', 'Léa Roux-Martin', 'Léa Roux-Martin']);
+    const numbers = await pseudonymNumbers(database.db);
+    expect(numbers.get(a.personId)).toBe(numbers.get(c.personId));
+    expect(numbers.get(b.personId)).toBe(numbers.get(c.personId));
+    expect(new Set([...numbers.values()]).size).toBeLessThan(numbers.size);
+
+    // A's device (signed in as C since the merges) signs out and joins again: it is C, not a new entry
+    await post(a, '/deconnexion', {}).expect(303);
+    await join(s.code, 'Léa R.', a.agent);
+    expect((await current(s.id)).filter((m) => m.name.startsWith('Léa'))).toEqual([{ id: c.personId, name: 'Léa Roux-Martin', present: true }]);
   });
 });
 
