@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/schema.ts';
 import type { AccountRole, SessionKind, SessionNotice } from '../db/schema-accounts.ts';
+import { PREPARED } from '../db/prepared.ts';
 
 export interface SessionRow {
   idHash: string;
@@ -70,6 +71,7 @@ export async function findLiveSessionActor(db: Executor, idHash: string, idleMin
     ])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .modifyEnd(PREPARED)
     .executeTakeFirst();
   if (!r) return null;
   return {

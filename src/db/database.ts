@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { DB } from './schema.ts';
+import { PreparingClient } from './prepared.ts';
 
 // Timestamps are exchanged as ISO strings and bigint ids as JS numbers on both databases,
 // so the embedded and the server paths return identical rows.
@@ -58,6 +59,7 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
+      Client: PreparingClient,
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       // A server that does not answer (stopped, failing over, cut off) is an error after these
@@ -73,7 +75,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!inMemory) await fs.mkdir(options.pgliteDir, { recursive: true });
   // unaccent: the decision register searches French without regard to accents (migration 0005)
   const pglite = await PGlite.create(options.pgliteDir, { extensions: { unaccent } });
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const pool = new pg.Pool({ ...createPgConfig(pglite), Client: PreparingClient, max: 1 });
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return wrap(kysely, 'pglite', pglite, null);
 }

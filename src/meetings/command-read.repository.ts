@@ -6,6 +6,7 @@ import type { Executor } from '../db/schema.ts';
 import type { MeetingRole } from '../db/schema-accounts.ts';
 import { headColumns, toHead, type ProposalHead } from '../proposals/proposals.repository.ts';
 import { meetingQuery, toMeeting, type MeetingRow } from './meetings.repository.ts';
+import { PREPARED } from '../db/prepared.ts';
 
 /** What a command on a proposal reads before anything else. */
 export interface CommandRead {
@@ -51,6 +52,7 @@ export async function findForCommand(db: Executor, meetingId: string, personId: 
     ])
     .where('meetings.id', '=', meetingId)
     .forShare('meetings')
+    .modifyEnd(PREPARED)
     .executeTakeFirst();
   if (!r) return null;
   return {

@@ -1,0 +1,46 @@
+/**
+ * The queries that run on every request are prepared once per connection (src/db/prepared.ts):
+ * marked ones become named statements PostgreSQL keeps, anything else stays unnamed. On the
+ * embedded database and on a server alike (the same pg client class).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { PREPARED } from '../../src/db/prepared.ts';
+import type { Executor } from '../../src/db/schema.ts';
+import { findLiveSessionActor } from '../../src/accounts/sessions.repository.ts';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.dispose();
+});
+
+/** The statements prepared on this connection, with their text. */
+const prepared = async (trx: Executor) =>
+  (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows;
+
+describe('prepared statements', () => {
+  it('when a marked query runs twice and an unmarked one runs, then only the marked one is kept, once, and both answer as before', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      const before = (await prepared(trx)).length;
+      const marked = () => trx.selectFrom('persons').select('id').where('display_name', '=', 'Alix').modifyEnd(PREPARED).execute();
+      expect(await marked()).toEqual([]);
+      await trx.insertInto('persons').values({ display_name: 'Alix' }).execute();
+      expect(await marked()).toHaveLength(1);
+      await trx.selectFrom('persons').select('id').where('display_name', '=', 'Bastien').execute();
+      const kept = await prepared(trx);
+      expect(kept).toHaveLength(before + 1);
+      expect(kept.filter((s) => s.statement.includes('/* prepared */'))).toHaveLength(1);
+    });
+  });
+
+  it('when a session is looked up, then its query is one of them', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      expect(await findLiveSessionActor(trx, 'no-such-session', 120)).toBeNull();
+      expect((await prepared(trx)).some((s) => s.statement.includes('from "sessions"'))).toBe(true);
+    });
+  });
+});
