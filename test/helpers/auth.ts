@@ -93,6 +93,16 @@ export async function joinAsGuest(app: Express, db: Kysely<DB>, code: string, di
   return { agent, csrf: csrfOf(page.text), cookie: cookieOf(res), personId: person.id };
 }
 
+/** A signed-in account joins a meeting with its code (the join form, as a member or an observer would). */
+export async function joinWithAccount(session: Session, code: string): Promise<void> {
+  const page = await session.agent.get(`/rejoindre/${code}`);
+  await session.agent
+    .post('/rejoindre')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), code })
+    .expect(303);
+}
+
 /** What stands for a row of a table in its digest: the whole row, but a session without its last-seen time. */
 function rowText(table: string) {
   return table === 'sessions' ? sql`t.id_hash || t.kind || coalesce(t.person_id::text, '') || coalesce(t.meeting_id::text, '') || t.csrf_token` : sql`t::text`;

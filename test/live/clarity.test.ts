@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session, joinWithAccount } from '../helpers/auth.ts';
+import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -20,18 +21,6 @@ interface Seance {
   observer: Session;
   alice: Session & { personId: string };
   bob: Session & { personId: string };
-}
-
-/** The page's text as a reader sees it (EJS escapes quotes). */
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
-
-async function joinWithAccount(session: Session, code: string): Promise<void> {
-  const page = await session.agent.get(`/rejoindre/${code}`);
-  await session.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), code })
-    .expect(303);
 }
 
 /** A séance of its own: Farid facilitates, Marie proposes, Élise observes, Alice and Bob join as guests (in that order). */

@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
 import { createMeeting } from '../../src/meetings/meeting.service.ts';
+import { readableSpaced as readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -21,12 +22,6 @@ let bob: Session;
 let carole: Session;
 const items: Record<'budget' | 'horaires' | 'teletravail', string> = { budget: '', horaires: '', teletravail: '' };
 
-const readable = (html: string): string =>
-  html
-    .replace(/&#39;/g, "'")
-    .replace(/&#34;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u00a0\u202f]/g, ' ');
 const post = (who: Session, path: string, fields: Record<string, string> = {}) =>
   who.agent
     .post(`/seances/${meetingId}/vote-a-points/${path}`)

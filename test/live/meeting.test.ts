@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
 import request from 'supertest';
+import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -56,9 +57,6 @@ async function seedLiveMeeting(): Promise<LiveMeeting> {
   const bob = await join(meetingId, code, 'Bob Habitant');
   return { meetingId, code, facilitator, proposer, alice, bob };
 }
-
-/** The page's text as a reader sees it (EJS escapes quotes). */
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 
 function proposalIdOf(html: string): string {
   const match = /\/propositions\/([0-9a-f-]{36})\//.exec(html) ?? /proposition=([0-9a-f-]{36})/.exec(html);

@@ -9,21 +9,19 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, fingerprint, seedAccount, seedCircle, seedMeeting, signIn, type SeededAccount, type Session } from '../helpers/auth.ts';
+import { csrfOf, fingerprint, seedAccount, seedCircle, seedMeeting, signIn, type SeededAccount, type Session, joinWithAccount } from '../helpers/auth.ts';
 import { MergeRefused, MergeService } from '../../src/meetings/merge.service.ts';
 import { DotVoteService } from '../../src/meetings/dot-vote.service.ts';
 import { SeanceService } from '../../src/meetings/seance.service.ts';
 import { personNames } from '../../src/accounts/accounts.repository.ts';
 import { pseudonymNumbers } from '../../src/register/export.repository.ts';
+import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
 let admin: SeededAccount;
 let fac: SeededAccount;
 let circleId: string;
-
-/** The page's text as a reader sees it (EJS escapes quotes and apostrophes). */
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -57,15 +55,6 @@ async function join(code: string, displayName: string, agent = request.agent(app
     .orderBy('meeting_members.joined_at', 'desc')
     .executeTakeFirstOrThrow();
   return { agent, csrf: csrfOf(page.text), cookie: '', personId: row.id };
-}
-
-async function joinWithAccount(session: Session, code: string): Promise<void> {
-  const page = await session.agent.get(`/rejoindre/${code}`);
-  await session.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), code })
-    .expect(303);
 }
 
 async function seance() {

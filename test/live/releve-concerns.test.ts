@@ -9,11 +9,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
 import { SeanceService } from '../../src/meetings/seance.service.ts';
+import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
-
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 
 beforeAll(async () => {
   database = await createTestDatabase();

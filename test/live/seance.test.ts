@@ -8,8 +8,9 @@ import type { Express } from 'express';
 import { readFile } from 'node:fs/promises';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
+import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, signIn, type Session, joinWithAccount } from '../helpers/auth.ts';
 import { createMeeting } from '../../src/meetings/meeting.service.ts';
+import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -25,18 +26,6 @@ let bob: Session & { personId: string };
 let nadiaId: string;
 let first: string;
 let second: string;
-
-/** The page's text as a reader sees it (EJS escapes quotes and apostrophes). */
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
-
-async function joinWithAccount(session: Session): Promise<void> {
-  const page = await session.agent.get(`/rejoindre/${code}`);
-  await session.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), code })
-    .expect(303);
-}
 
 function act(who: Session, proposalId: string, action: string, fields: Record<string, string> = {}, back = 'participant') {
   return who.agent
@@ -91,8 +80,8 @@ beforeAll(async () => {
   proposer = await signIn(app, member.email);
   observer = await signIn(app, elue.email);
   outsider = await signIn(app, other.email);
-  await joinWithAccount(proposer);
-  await joinWithAccount(observer);
+  await joinWithAccount(proposer, code);
+  await joinWithAccount(observer, code);
   alice = await joinAsGuest(app, database.db, code, 'Alice Agente');
   bob = await joinAsGuest(app, database.db, code, 'Bob Habitant');
   const nadia = await joinAsGuest(app, database.db, code, 'Nadia Absente');

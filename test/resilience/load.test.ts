@@ -12,6 +12,7 @@ import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+import { readable } from '../helpers/html.ts';
 
 const CROWD = Number(process.env.LOAD_CROWD ?? 200);
 
@@ -21,7 +22,6 @@ let app: Express;
 let admin: Awaited<ReturnType<typeof seedAccount>>;
 let fac: Awaited<ReturnType<typeof seedAccount>>;
 
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 /** The text of the page's alert (the refusal), tags removed. */
 const alertOf = (html: string): string =>
   (readable(html).match(/role="alert"[^>]*>([\s\S]*?)<\/div>/)?.[1] ?? '')

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
@@ -19,8 +20,6 @@ let proposer: Session;
 let alice: Session & { personId: string };
 let chloeId: string;
 let proposalId: string;
-
-const readable = (html: string): string => html.replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 
 async function act(who: Session, action: string, fields: Record<string, string> = {}, back = 'participant') {
   return who.agent

@@ -15,18 +15,13 @@ import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { loadHead } from '../../src/proposals/proposals.repository.ts';
 import { scenarios } from '../../src/training/scenarios.ts';
 import { TrainingError, TrainingService } from '../../src/training/training.service.ts';
+import { readableSpaced as readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
 let trainer: Session;
 let circleId: string;
 
-const readable = (html: string): string =>
-  html
-    .replace(/&#39;/g, "'")
-    .replace(/&#34;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u00a0\u202f]/g, ' ');
 const post = (who: Session, path: string, fields: Record<string, string> = {}) =>
   who.agent
     .post(path)

@@ -4,19 +4,12 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
 import request from 'supertest';
 import { csrfOf, fingerprint, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
+import { readableSpaced as readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
 let app: Express;
 let trainer: Session;
 let circleId: string;
-
-/** The page's text as a reader sees it (EJS escapes quotes), non-breaking spaces read as spaces. */
-const readable = (html: string): string =>
-  html
-    .replace(/&#39;/g, "'")
-    .replace(/&#34;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u00a0\u202f]/g, ' ');
 
 async function startSession(scenario = 'atelier-3-consentement'): Promise<{ id: string; code: string }> {
   const res = await trainer.agent.post('/formation').type('form').send({ _csrf: trainer.csrf, scenario, cercle: circleId });
