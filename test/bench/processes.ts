@@ -145,7 +145,7 @@ export function productionCommand(): { flags: string[]; script: string } {
 /**
  * Spawns `node <script>` with the environment given and waits for its first /healthz 200.
  * BENCH_CPU_PROF=<dir> profiles the app processes (node --cpu-prof), written when they stop.
- * BENCH_NODE_FLAGS='--flag …' starts the app processes with these Node flags.
+ * BENCH_NODE_FLAGS='--flag …' adds Node flags after production's (`nodeFlags`): a flag given again overrides it.
  */
 export async function spawnNode(
   name: string,
@@ -157,7 +157,6 @@ export async function spawnNode(
   const args: string[] = [];
   if (options.profile && process.env.BENCH_CPU_PROF) args.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`);
   if (options.nodeFlags) args.push(...options.nodeFlags);
-  // BENCH_NODE_FLAGS comes after: a flag given again there overrides production's
   if (options.profile && process.env.BENCH_NODE_FLAGS) args.push(...process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean));
   const logFile = path.join(os.tmpdir(), `so-bench-${name}-${port}.log`);
   const log = fs.openSync(logFile, 'w');

@@ -8,7 +8,8 @@
  *   npm run bench -- fanout          only the live fan-out (its section of results.md is rewritten, the others kept)
  *   npx tsx test/bench/run.ts fanout the same without rebuilding dist/
  * Settings: BENCH_REPS (3), BENCH_TURNS (30 turns per séance in the write path), BENCH_CLIENTS (20,50), BENCH_CHANGES
- * (10 per repetition), BENCH_LOG_LEVEL (info, as production), BENCH_CPU_PROF=<dir> (profiles the app).
+ * (10 per repetition), BENCH_LOG_LEVEL (info, as production), BENCH_CPU_PROF=<dir> (profiles the app),
+ * BENCH_NODE_FLAGS='--flag …' (Node flags after production's, to compare a setting).
  */
 import os from 'node:os';
 import { openDatabase, type Database } from '../../src/db/database.ts';
