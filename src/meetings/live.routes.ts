@@ -36,6 +36,12 @@ const ACTION_ENVELOPE = {
   cle: z.uuid().optional().or(z.literal('')),
 };
 
+/** Each action's form (its own fields and the envelope), built once: zod compiles a schema at its first parse. */
+const ACTION_FORMS = Object.fromEntries(Object.entries(ACTION_TABLE).map(([name, entry]) => [name, entry.schema.extend(ACTION_ENVELOPE)])) as Record<
+  string,
+  z.ZodObject
+>;
+
 const draftForm = z.object({
   title: text(LIMITS.proposalTitle),
   tension: longText(LIMITS.tension),
@@ -105,7 +111,7 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
     const body = (req.body ?? {}) as Record<string, unknown>;
     const back: ViewName = (VIEWS as readonly unknown[]).includes(body.retour) ? (body.retour as ViewName) : 'participant';
     const entry = ACTION_TABLE[action];
-    const parsed = parseForm(entry.schema.extend(ACTION_ENVELOPE), body);
+    const parsed = parseForm(ACTION_FORMS[action]!, body);
     const values: Record<string, string> = {};
     const typed = parsed.ok ? body : parsed.values;
     for (const key of TYPED_FIELDS) if (typeof typed[key] === 'string') values[`${action}.${key}`] = typed[key] as string;
