@@ -2,6 +2,7 @@
  * The one read a command on a proposal starts with: the meeting and the person's membership,
  * locked, and the proposal's head, in one query (src/proposals/proposal.service.ts).
  */
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/schema.ts';
 import type { MeetingRole } from '../db/schema-accounts.ts';
 import { headColumns, toHead, type ProposalHead } from '../proposals/proposals.repository.ts';
@@ -21,8 +22,15 @@ export interface CommandRead {
  * Everything a command on a proposal reads first, in one query: the meeting and the person's
  * membership, both locked (FOR SHARE) until the caller's transaction ends, and the proposal's head
  * (not locked: a concurrent append loses the race for the next sequence number instead).
+ * With `lock: false` nothing is locked: the write that follows must check `factsHold`.
  */
-export async function findForCommand(db: Executor, meetingId: string, personId: string, proposalId: string): Promise<CommandRead | null> {
+export async function findForCommand(
+  db: Executor,
+  meetingId: string,
+  personId: string,
+  proposalId: string,
+  { lock = true }: { lock?: boolean } = {},
+): Promise<CommandRead | null> {
   const r = await meetingQuery(db)
     .leftJoinLateral(
       (eb) =>
@@ -32,7 +40,7 @@ export async function findForCommand(db: Executor, meetingId: string, personId: 
           .where('meeting_id', '=', meetingId)
           .where('person_id', '=', personId)
           .where('removed_at', 'is', null)
-          .forShare()
+          .$if(lock, (q) => q.forShare())
           .as('mm'),
       (join) => join.onTrue(),
     )
@@ -51,7 +59,7 @@ export async function findForCommand(db: Executor, meetingId: string, personId: 
       'head.tail as head_tail',
     ])
     .where('meetings.id', '=', meetingId)
-    .forShare('meetings')
+    .$if(lock, (q) => q.forShare('meetings'))
     .modifyEnd(PREPARED)
     .executeTakeFirst();
   if (!r) return null;
@@ -63,4 +71,14 @@ export async function findForCommand(db: Executor, meetingId: string, personId: 
         ? toHead({ state: r.head_state, meeting_id: r.head_meeting_id, last_seq: r.head_last_seq, last_hash: r.head_last_hash, tail: r.head_tail })
         : null,
   };
+}
+
+/**
+ * For a write made in one statement from facts read without a lock: true when the meeting and the
+ * person's membership are still what `read` says, locking them until the statement commits; else
+ * the statement fails with serialization_failure (40001) and writes nothing (migration 0018).
+ */
+export function factsHold(read: CommandRead, personId: string): RawBuilder<boolean> {
+  const { meeting, membership } = read;
+  return sql<boolean>`command_facts_hold(${meeting.id}::uuid, ${personId}::uuid, ${meeting.status}, ${meeting.facilitatorPersonId}::uuid, ${meeting.secretaryPersonId}::uuid, ${membership?.role ?? null})`;
 }

@@ -43,12 +43,19 @@ export async function loadMeetingFacts(
 
 /**
  * What a command on a proposal needs, in one locked read: the meeting and the actor's membership
- * (locked as with loadMeetingFacts' `lock`), the facts the policy reads, and the proposal's head.
+ * (locked as with loadMeetingFacts' `lock`, unless `lock: false`), the facts the policy reads, and
+ * the proposal's head.
  * Refuses as loadMeetingFacts does: the anonymous first, a missing meeting like a hidden one.
  */
-export async function loadCommandFacts(db: Executor, actor: Actor, meetingId: string, proposalId: string): Promise<CommandRead & { facts: MeetingFacts }> {
+export async function loadCommandFacts(
+  db: Executor,
+  actor: Actor,
+  meetingId: string,
+  proposalId: string,
+  options: { lock?: boolean } = {},
+): Promise<CommandRead & { facts: MeetingFacts }> {
   if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-  const read = await findForCommand(db, meetingId, actor.personId, proposalId);
+  const read = await findForCommand(db, meetingId, actor.personId, proposalId, options);
   if (!read) throw new AccessDenied('not_found');
   const facts = meetingFacts(read.meeting, read.membership?.role ?? null);
   authorize(actor, { type: 'meeting.view', meeting: facts });

@@ -5,7 +5,7 @@
  * becomes. Form names are mapped here once; everything after speaks the core's names.
  */
 import { z } from 'zod';
-import type { CommandContext, Permission, ProposalCommand } from './proposal.service.ts';
+import type { CommandContext, Permission, ProposalCommand } from './proposal.command.ts';
 import type { Command, CommandOf, CommandType, Motivation } from '../consent/index.ts';
 import { LIMITS } from '../http/limits.ts';
 

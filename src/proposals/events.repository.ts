@@ -126,12 +126,16 @@ export async function claimKey(db: Executor, key: string, proposalId: string, pe
   return rows.length > 0;
 }
 
-/** The INSERT of claimKey, built but not run: it returns one row when the key was free. */
-export function claimKeyWrite(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string) {
+/**
+ * The INSERT of claimKey, built but not run: it returns one row when the key was free, and none
+ * when it was taken; with `orFail`, a taken key fails the statement instead (unique violation on
+ * command_keys_pkey), for a statement that must write all or nothing.
+ */
+export function claimKeyWrite(db: Executor, key: string, proposalId: string, personId: string, fingerprint: string, { orFail = false } = {}) {
   return db
     .insertInto('command_keys')
     .values({ key, proposal_id: proposalId, person_id: personId, fingerprint })
-    .onConflict((oc) => oc.columns(['person_id', 'proposal_id', 'key']).doNothing())
+    .$if(!orFail, (q) => q.onConflict((oc) => oc.columns(['person_id', 'proposal_id', 'key']).doNothing()))
     .returning('key');
 }
 

@@ -88,24 +88,24 @@ async function meetingInClarification() {
 }
 
 describe('a contribution through the whole stack', () => {
-  it('when a guest passes their turn, then five statements do it: the session, BEGIN, one read of the meeting, membership and proposal, one write of the key, the event, the read models and the signal, COMMIT', async () => {
+  it('when a guest passes their turn, then three statements do it, with no transaction: the session, one read of the meeting, membership and proposal, one write of the key, the event, the read models and the signal that checks the facts it was decided on', async () => {
     const s = await meetingInClarification();
     const statements = await statementsDuring(async () => {
       const res = await s.pass(s.inOrder[0]!, randomUUID());
       expect(res.status).toBe(303);
     });
-    // 11 before: the proposal, the meeting and the membership were three reads, each write one
-    // statement, and the signal a round trip after COMMIT
+    // 11 at first: the proposal, the meeting and the membership were three reads, each write one
+    // statement, and the signal a round trip after COMMIT; then 5, in a transaction (BEGIN, COMMIT)
     expect(
       statements.map((t) => t.split(' ')[0]!.toLowerCase()),
       statements.join('\n'),
     ).toEqual([
       'select', // the session and who it speaks for
-      'begin',
-      'select', // the meeting and the membership (locked), the proposal's snapshot and the events since
-      'with', // the submission key, the event, the proposal, the contribution; pg_notify, delivered at commit
-      'commit',
+      'select', // the meeting and the membership, the proposal's snapshot and the events since (no lock)
+      'with', // the submission key, the event, the proposal, the contribution; the facts locked and checked; pg_notify
     ]);
+    expect(statements[1]).not.toContain('for share');
+    expect(lastWith).toContain('command_facts_hold(');
     expect(written()).toEqual(['command_keys', 'events', 'proposals', 'contributions']);
     expect(lastWith).toContain('pg_notify');
   });

@@ -1,6 +1,8 @@
 /**
- * ProposalService.handle: the facts the policy needs are read inside the command's transaction,
- * so a permission changed by another transaction cannot slip between the check and the write.
+ * ProposalService.handle: the facts the policy needs are read under a lock in the command's
+ * transaction, or, for the usual contribution, checked again under a lock inside the one statement
+ * that writes it: a permission changed by another transaction cannot slip between the check and
+ * the write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -137,7 +139,7 @@ describe('the proposal service handles a request in one transaction', () => {
     expect(await counts(proposalId)).toEqual({ events: before.events, members: before.members - 1 });
   });
 
-  it('when a membership is revoked right after the act was authorised, then the revocation waits for the act to commit: the turn was taken while she belonged, and her next act is refused', async () => {
+  it('when a membership is revoked right after the act was authorised, then one of them went first: either the turn was stored while she belonged and the revocation saw it, or the act, written after the revocation, was refused and stored nothing', async () => {
     const { meetingId, proposalId, alice } = await clarification();
     const before = await counts(proposalId);
     let revoke: Promise<number> | null = null;
@@ -149,14 +151,50 @@ describe('the proposal service handles a request in one transaction', () => {
         return seen.rows[0]!.n;
       });
     };
-    const result = await service.handle(alice, { meetingId, proposalId }, request('passer'));
-    expect(result.events.map((e) => e.event.type)).toEqual(['TurnPassed']);
+    const outcome = await service.handle(alice, { meetingId, proposalId }, request('passer')).then(
+      (result) => result.events.map((e) => e.event.type),
+      (error: unknown) => error,
+    );
     expect(revoke).not.toBeNull();
-    // the revocation ran after the act's commit: it saw the turn already in the log
-    expect(await revoke!).toBe(before.events + 1);
+    const seenByRevocation = await revoke!;
+    const stored = (await counts(proposalId)).events;
+    if (Array.isArray(outcome)) {
+      // the act went first: stored once, and the revocation's transaction saw it
+      expect(outcome).toEqual(['TurnPassed']);
+      expect([seenByRevocation, stored]).toEqual([before.events + 1, before.events + 1]);
+    } else {
+      // the revocation went first: the act's write found the membership changed, read it again, and was refused
+      expect(outcome).toBeInstanceOf(AccessDenied);
+      expect(outcome).toMatchObject({ refusal: 'forbidden' });
+      expect([seenByRevocation, stored]).toEqual([before.events, before.events]);
+    }
     await expect(service.handle(alice, { meetingId, proposalId }, request('question', { texte: 'Encore moi ?' }))).rejects.toMatchObject({
       refusal: 'forbidden',
     });
-    expect((await counts(proposalId)).events).toBe(before.events + 1);
+    expect((await counts(proposalId)).events).toBe(stored);
+  });
+});
+
+describe('the check a one-statement write makes of the facts it was decided on (command_facts_hold, migration 0018)', () => {
+  const hold = (meetingId: string, personId: string, status: string, facilitatorId: string, role: string | null) =>
+    sql<{
+      ok: boolean;
+    }>`select command_facts_hold(${meetingId}::uuid, ${personId}::uuid, ${status}, ${facilitatorId}::uuid, null::uuid, ${role}) as ok`.execute(database.db);
+
+  it('when the meeting and the membership are what was read, then it holds; when any of them changed, then the statement fails with serialization_failure', async () => {
+    const { meetingId, alice } = await clarification();
+    const f = facilitator.actor.kind === 'anonymous' ? '' : facilitator.actor.personId;
+    const status = (await sql<{ status: string }>`select status from meetings where id = ${meetingId}`.execute(database.db)).rows[0]!.status;
+    expect((await hold(meetingId, alice.personId, status, f, 'participant')).rows).toEqual([{ ok: true }]);
+    // an outsider read as no member at all still holds
+    expect((await hold(meetingId, outsider.actor.kind === 'anonymous' ? '' : outsider.actor.personId, status, f, null)).rows).toEqual([{ ok: true }]);
+    for (const [label, changed] of [
+      ['status', () => hold(meetingId, alice.personId, 'closed', f, 'participant')],
+      ['facilitator', () => hold(meetingId, alice.personId, status, alice.personId, 'participant')],
+      ['role', () => hold(meetingId, alice.personId, status, f, 'observer')],
+    ] as const)
+      await expect(changed(), label).rejects.toMatchObject({ code: '40001' });
+    await removeGuest(database.db, meetingId, alice.personId);
+    await expect(hold(meetingId, alice.personId, status, f, 'participant')).rejects.toMatchObject({ code: '40001' });
   });
 });
