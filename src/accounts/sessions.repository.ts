@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/schema.ts';
 import type { AccountRole, SessionKind, SessionNotice } from '../db/schema-accounts.ts';
-import { PREPARED } from '../db/prepared.ts';
+import { PREPARED, preparedQuery } from '../db/prepared.ts';
 
 export interface SessionRow {
   idHash: string;
@@ -45,8 +45,9 @@ export interface LiveSessionActorRow extends SessionRow {
   guestMember: boolean;
 }
 
-export async function findLiveSessionActor(db: Executor, idHash: string, idleMinutes: number): Promise<LiveSessionActorRow | null> {
-  const r = await db
+/** The live session of a token's hash and who it speaks for: run on every request, so prepared (preparedQuery). */
+const liveSessionActor = preparedQuery((db: Executor, idHash: string, idleMinutes: number) =>
+  db
     .selectFrom('sessions')
     .leftJoin('persons', 'persons.id', 'sessions.person_id')
     .leftJoin('accounts', 'accounts.person_id', 'sessions.person_id')
@@ -71,8 +72,11 @@ export async function findLiveSessionActor(db: Executor, idHash: string, idleMin
     ])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .modifyEnd(PREPARED)
-    .executeTakeFirst();
+    .modifyEnd(PREPARED),
+);
+
+export async function findLiveSessionActor(db: Executor, idHash: string, idleMinutes: number): Promise<LiveSessionActorRow | null> {
+  const [r] = await liveSessionActor(db, idHash, idleMinutes);
   if (!r) return null;
   return {
     idHash: r.id_hash,

@@ -7,7 +7,7 @@ import type { Executor } from '../db/schema.ts';
 import type { MeetingRole } from '../db/schema-accounts.ts';
 import { headColumns, toHead, type ProposalHead } from '../proposals/proposals.repository.ts';
 import { meetingQuery, toMeeting, type MeetingRow } from './meetings.repository.ts';
-import { PREPARED } from '../db/prepared.ts';
+import { PREPARED, preparedQuery } from '../db/prepared.ts';
 
 /** What a command on a proposal reads before anything else. */
 export interface CommandRead {
@@ -17,6 +17,43 @@ export interface CommandRead {
   /** The proposal's current state and the head of its chain (null: no such proposal yet). */
   head: ProposalHead | null;
 }
+
+/** findForCommand's query, locked or not: prepared (preparedQuery), as it runs on every contribution. */
+const commandRead = (lock: boolean) =>
+  preparedQuery((db: Executor, meetingId: string, personId: string, proposalId: string) =>
+    meetingQuery(db)
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('meeting_members')
+            .select(['role', 'is_guest', 'has_device'])
+            .where('meeting_id', '=', meetingId)
+            .where('person_id', '=', personId)
+            .where('removed_at', 'is', null)
+            .$if(lock, (q) => q.forShare())
+            .as('mm'),
+        (join) => join.onTrue(),
+      )
+      .leftJoinLateral(
+        () => headColumns(db, proposalId).as('head'),
+        (join) => join.onTrue(),
+      )
+      .select([
+        'mm.role as member_role',
+        'mm.is_guest as member_is_guest',
+        'mm.has_device as member_has_device',
+        'head.state as head_state',
+        'head.meeting_id as head_meeting_id',
+        'head.last_seq as head_last_seq',
+        'head.last_hash as head_last_hash',
+        'head.tail as head_tail',
+      ])
+      .where('meetings.id', '=', meetingId)
+      .$if(lock, (q) => q.forShare('meetings'))
+      .modifyEnd(PREPARED),
+  );
+const lockedRead = commandRead(true);
+const unlockedRead = commandRead(false);
 
 /**
  * Everything a command on a proposal reads first, in one query: the meeting and the person's
@@ -31,37 +68,7 @@ export async function findForCommand(
   proposalId: string,
   { lock = true }: { lock?: boolean } = {},
 ): Promise<CommandRead | null> {
-  const r = await meetingQuery(db)
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('meeting_members')
-          .select(['role', 'is_guest', 'has_device'])
-          .where('meeting_id', '=', meetingId)
-          .where('person_id', '=', personId)
-          .where('removed_at', 'is', null)
-          .$if(lock, (q) => q.forShare())
-          .as('mm'),
-      (join) => join.onTrue(),
-    )
-    .leftJoinLateral(
-      () => headColumns(db, proposalId).as('head'),
-      (join) => join.onTrue(),
-    )
-    .select([
-      'mm.role as member_role',
-      'mm.is_guest as member_is_guest',
-      'mm.has_device as member_has_device',
-      'head.state as head_state',
-      'head.meeting_id as head_meeting_id',
-      'head.last_seq as head_last_seq',
-      'head.last_hash as head_last_hash',
-      'head.tail as head_tail',
-    ])
-    .where('meetings.id', '=', meetingId)
-    .$if(lock, (q) => q.forShare('meetings'))
-    .modifyEnd(PREPARED)
-    .executeTakeFirst();
+  const [r] = await (lock ? lockedRead : unlockedRead)(db, meetingId, personId, proposalId);
   if (!r) return null;
   return {
     meeting: toMeeting(r),

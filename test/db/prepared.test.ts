@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { PREPARED } from '../../src/db/prepared.ts';
+import { PREPARED, preparedQuery } from '../../src/db/prepared.ts';
 import type { Executor } from '../../src/db/schema.ts';
 import { findLiveSessionActor } from '../../src/accounts/sessions.repository.ts';
 
@@ -42,5 +42,42 @@ describe('prepared statements', () => {
       expect(await findLiveSessionActor(trx, 'no-such-session', 120)).toBeNull();
       expect((await prepared(trx)).some((s) => s.statement.includes('from "sessions"'))).toBe(true);
     });
+  });
+
+  it('when a prepared query is called again with other values, then it answers for those values, from the SQL compiled at its first call', async () => {
+    let builds = 0;
+    const named = preparedQuery((db: Executor, name: string, longer: number) => {
+      builds++;
+      return db
+        .selectFrom('persons')
+        .select(['display_name', sql<number>`${longer}::int + 1`.as('next')])
+        .where('display_name', '=', name)
+        .where('display_name', '!=', 'jamais')
+        .modifyEnd(PREPARED);
+    });
+    await database.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('persons')
+        .values([{ display_name: 'Élise' }, { display_name: 'Ilan' }])
+        .execute();
+      expect(await named(trx, 'Élise', 1)).toEqual([{ display_name: 'Élise', next: 2 }]);
+      expect(await named(trx, 'Ilan', 41)).toEqual([{ display_name: 'Ilan', next: 42 }]);
+      expect(await named(trx, 'Personne', 0)).toEqual([]);
+    });
+    expect(builds).toBe(1);
+  });
+
+  it('when a query would not bind its values as its own parameters, then it is refused at its first call', async () => {
+    const refused = [
+      // a value written into the SQL text
+      preparedQuery((db: Executor, column: string) => db.selectFrom('persons').select(sql.ref(column).as('c')).modifyEnd(PREPARED)),
+      // a value transformed before it became a parameter
+      preparedQuery((db: Executor, name: string) => db.selectFrom('persons').select('id').where('display_name', '=', name.toUpperCase()).modifyEnd(PREPARED)),
+      // a value not used at all
+      preparedQuery((db: Executor, _name: string) => db.selectFrom('persons').select('id').modifyEnd(PREPARED)),
+      // not marked as prepared
+      preparedQuery((db: Executor, name: string) => db.selectFrom('persons').select('id').where('display_name', '=', name)),
+    ];
+    for (const query of refused) await expect(query(database.db, 'display_name')).rejects.toThrow(TypeError);
   });
 });
