@@ -12,9 +12,41 @@ import pg from 'pg';
 import type { Executor } from './schema.ts';
 
 const MARK = '/* prepared */';
+const SHAPE_MARK = '/* prepared shape */';
 
 /** Appended to a query (`.modifyEnd(PREPARED)`): its statement is prepared once per connection. */
 export const PREPARED = sql.raw(MARK);
+
+/**
+ * Appended to a statement whose text varies with its data (a write of as many rows as events,
+ * say): prepared like PREPARED, but only once its text has come SHAPE_USES times, and for no more
+ * than SHAPES_KEPT texts in this process, so that what each connection keeps stays bounded and
+ * a text met once (a séance's first creation, the demo's history) is not kept at all. Planning
+ * a contribution's write took 0.34 ms against 0.53 ms to run it (pg_stat_statements).
+ */
+export const PREPARED_SHAPE = sql.raw(SHAPE_MARK);
+const SHAPE_USES = 3;
+const SHAPES_KEPT = 32;
+/** How often each shape's text came (by its statement name), while it is not kept yet. */
+const shapeUses = new Map<string, number>();
+const shapesKept = new Set<string>();
+
+/** Whether a statement marked PREPARED_SHAPE is to be prepared, counting this use. */
+function keepShape(name: string): boolean {
+  if (shapesKept.has(name)) return true;
+  if (shapesKept.size >= SHAPES_KEPT) return false;
+  const uses = (shapeUses.get(name) ?? 0) + 1;
+  if (uses < SHAPE_USES) {
+    if (shapeUses.size >= 1000) shapeUses.clear();
+    shapeUses.set(name, uses);
+    return false;
+  }
+  shapeUses.delete(name);
+  shapesKept.add(name);
+  return true;
+}
+
+const statementName = (text: string) => `so_${createHash('sha1').update(text).digest('base64url')}`;
 
 /**
  * A pg client that names marked statements (by a digest of their text), so that pg prepares each
@@ -25,9 +57,12 @@ export class PreparingClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const [text, values] = args as [unknown, unknown[] | undefined];
-    if (args.length <= 2 && typeof text === 'string' && text.endsWith(MARK)) {
-      const name = `so_${createHash('sha1').update(text).digest('base64url')}`;
-      return super.query({ name, text, values });
+    if (args.length <= 2 && typeof text === 'string') {
+      if (text.endsWith(MARK)) return super.query({ name: statementName(text), text, values });
+      if (text.endsWith(SHAPE_MARK)) {
+        const name = statementName(text);
+        if (keepShape(name)) return super.query({ name, text, values });
+      }
     }
     return (super.query as (...a: unknown[]) => unknown)(...args);
   }

@@ -6,6 +6,7 @@
  */
 import { sql, type InsertQueryNode, type OperationNode, type RawBuilder, type UpdateQueryNode } from 'kysely';
 import type { Executor } from './schema.ts';
+import { PREPARED_SHAPE } from './prepared.ts';
 
 /** An INSERT or an UPDATE built with Kysely, not yet run. */
 export interface Write {
@@ -38,7 +39,7 @@ export async function writeTogether(db: Executor, writes: readonly Write[], also
   // Kysely types each WITH query by its output; these are only run, never selected from by column
   let query = db as unknown as {
     with(name: string, w: () => Write): typeof query;
-    selectNoFrom(s: unknown[]): { executeTakeFirstOrThrow(): Promise<Record<string, number>> };
+    selectNoFrom(s: unknown[]): { modifyEnd(m: unknown): { executeTakeFirstOrThrow(): Promise<Record<string, number>> } };
   };
   writes.forEach((w, i) => {
     query = query.with(`w${i}`, () => w);
@@ -47,6 +48,10 @@ export async function writeTogether(db: Executor, writes: readonly Write[], also
     ...writes.flatMap((_, i) => (returning[i] ? [sql<number>`(select count(*)::int from ${sql.table(`w${i}`)})`.as(`n${i}`)] : [])),
     ...also.map((expression, i) => expression.as(`a${i}`)),
   ];
-  const row = await query.selectNoFrom(columns.length ? columns : [sql<number>`1`.as('one')]).executeTakeFirstOrThrow();
+  // its text varies with the rows written: prepared once a text is common (PREPARED_SHAPE)
+  const row = await query
+    .selectNoFrom(columns.length ? columns : [sql<number>`1`.as('one')])
+    .modifyEnd(PREPARED_SHAPE)
+    .executeTakeFirstOrThrow();
   return writes.map((_, i) => (returning[i] ? Number(row[`n${i}`]) : 0));
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { PREPARED, preparedQuery } from '../../src/db/prepared.ts';
+import { PREPARED, PREPARED_SHAPE, preparedQuery } from '../../src/db/prepared.ts';
 import type { Executor } from '../../src/db/schema.ts';
 import { findLiveSessionActor } from '../../src/accounts/sessions.repository.ts';
 
@@ -79,5 +79,26 @@ describe('prepared statements', () => {
       preparedQuery((db: Executor, name: string) => db.selectFrom('persons').select('id').where('display_name', '=', name)),
     ];
     for (const query of refused) await expect(query(database.db, 'display_name')).rejects.toThrow(TypeError);
+  });
+
+  it('when a statement whose text varies with its data comes a first and a second time, then it is not kept; from the third, it is, once', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      // a text of its own: an alias no other test uses
+      const alias = `shape_${Date.now()}`;
+      const shaped = () =>
+        trx
+          .selectFrom('persons')
+          .select(sql<number>`count(*)::int`.as(alias))
+          .modifyEnd(PREPARED_SHAPE)
+          .execute();
+      const kept = async () => (await prepared(trx)).filter((s) => s.statement.includes(alias)).length;
+      await shaped();
+      await shaped();
+      expect(await kept()).toBe(0);
+      await shaped();
+      await shaped();
+      expect(await kept()).toBe(1);
+      expect(await shaped()).toEqual([{ [alias]: expect.any(Number) }]);
+    });
   });
 });
