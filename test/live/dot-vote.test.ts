@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, signIn, type Session } from '../helpers/auth.ts';
+import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, signIn, type Session, joinWithAccount } from '../helpers/auth.ts';
 import { createMeeting } from '../../src/meetings/meeting.service.ts';
 import { readableSpaced as readable } from '../helpers/html.ts';
 
@@ -62,12 +62,7 @@ beforeAll(async () => {
   const code = (await database.db.selectFrom('meetings').select('join_code').where('id', '=', meetingId).executeTakeFirstOrThrow()).join_code;
   facilitator = await signIn(app, fac.email);
   observer = await signIn(app, elue.email);
-  const join = await observer.agent.get(`/rejoindre/${code}`);
-  await observer.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(join.text), code })
-    .expect(303);
+  await joinWithAccount(observer, code);
   alice = await joinAsGuest(app, database.db, code, 'Alice Agente');
   bob = await joinAsGuest(app, database.db, code, 'Bob Habitant');
   carole = await joinAsGuest(app, database.db, code, 'Carole Usagère');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+import { csrfOf, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session, joinWithAccount } from '../helpers/auth.ts';
 import { readable } from '../helpers/html.ts';
 
 const CROWD = Number(process.env.LOAD_CROWD ?? 200);
@@ -54,12 +54,7 @@ async function meetingWith(guests: number): Promise<Meeting & { guests: (Session
   const { id: meetingId, code } = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor));
   const facilitator = await signIn(server as unknown as Express, fac.email);
   const proposer = await signIn(server as unknown as Express, member.email);
-  const joinPage = await proposer.agent.get(`/rejoindre/${code}`);
-  await proposer.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(joinPage.text), code })
-    .expect(303);
+  await joinWithAccount(proposer, code);
   const joined: (Session & { personId: string })[] = [];
   // joined a few at a time, as people arrive
   for (let i = 0; i < guests; i += 10) {

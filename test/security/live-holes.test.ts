@@ -8,7 +8,7 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session } from '../helpers/auth.ts';
+import { csrfOf, fingerprint, joinAsGuest, seedAccount, seedCircle, seedMeeting, signIn, type Session, joinWithAccount } from '../helpers/auth.ts';
 import { readable } from '../helpers/html.ts';
 
 let database: TestDatabase;
@@ -64,12 +64,7 @@ beforeAll(async () => {
   ({ id: meetingId, code } = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor)));
   facilitator = await signIn(app, fac.email);
   proposer = await signIn(app, member.email);
-  const joinPage = await proposer.agent.get(`/rejoindre/${code}`);
-  await proposer.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(joinPage.text), code })
-    .expect(303);
+  await joinWithAccount(proposer, code);
   alice = await joinAsGuest(app, database.db, code, 'Alice Agente');
   // Chloé is in the room without a device: the facilitator adds her and types for her.
   await facilitator.agent.post(`/seances/${meetingId}/presence`).type('form').send({ _csrf: facilitator.csrf, nom: 'Chloé Sans Téléphone' }).expect(303);
