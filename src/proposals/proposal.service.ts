@@ -76,15 +76,14 @@ export class ProposalService {
    * they changed: no BEGIN and COMMIT, two round trips fewer on every contribution.
    */
   handle(actor: Actor, target: Target, command: ProposalCommand): Promise<CommandResult> {
-    const forSomeoneElse = actor.kind !== 'anonymous' && command.onBehalfOf !== null && command.onBehalfOf !== actor.personId;
-    const usual = !forSomeoneElse && !command.startsRound && !command.creates;
+    const behalf = actor.kind !== 'anonymous' && command.onBehalfOf !== null && command.onBehalfOf !== actor.personId ? command.onBehalfOf : null;
+    const usual = !behalf && !command.startsRound && !command.creates;
     const prepare: Prepare = async (db, locked) => {
       const read = await loadCommandFacts(db, actor, target.meetingId, target.proposalId, { lock: locked });
       const { meeting, facts, head } = read;
       if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-      // read under the same lock as the facts: a closing séance waits for this command, or this command sees it closed
+      // read with the facts, under their lock or checked again by the write: a closing séance waits for this command, or this command sees it closed
       if (meeting.status === 'closed') throw new SeanceRefused('seance.errors.closed');
-      const behalf = command.onBehalfOf !== null && command.onBehalfOf !== actor.personId ? command.onBehalfOf : null;
       authorizeAny(actor, behalf ? ['meeting.facilitate'] : command.may, facts);
       if (behalf) {
         const refusal = await behalfRefusal(db, meeting.id, behalf, command.ownObjection, this.deps.idleMinutes ?? 120);
@@ -216,8 +215,9 @@ export class ProposalService {
     if (isDomainError(decided) || decided.length === 0) return null;
     const { entries, events, lastSeq, lastHash } = chain(proposalId, head, decided);
     const { after, writes } = batchWrites(db, { before, events, meetingId, lastSeq, lastHash });
-    const fingerprint = idempotencyKey ? commandFingerprint(command) : '';
-    const claim = idempotencyKey ? [claimKeyWrite(db, idempotencyKey, proposalId, command.actorId, fingerprint, { orFail: guard !== undefined })] : [];
+    const claim = idempotencyKey
+      ? [claimKeyWrite(db, idempotencyKey, proposalId, command.actorId, commandFingerprint(command), { orFail: guard !== undefined })]
+      : [];
     const all = [...claim, appendWrite(db, entries), ...writes];
     if (!canRunTogether(all)) return null;
     const result: CommandResult = { proposalId, meetingId, state: after, events };
