@@ -101,4 +101,26 @@ describe('prepared statements', () => {
       expect(await shaped()).toEqual([{ [alias]: expect.any(Number) }]);
     });
   });
+
+  it('when more texts of varying shape become common than a connection keeps, then it keeps 32 of them and runs the others unprepared', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      const shapesOn = async () => (await prepared(trx)).filter((s) => s.statement.endsWith('/* prepared shape */')).length;
+      const before = await shapesOn();
+      const stamp = Date.now();
+      for (let i = 0; i < 40; i++) {
+        const alias = `many_${stamp}_${i}`;
+        for (let use = 0; use < 3; use++)
+          expect(
+            await trx
+              .selectFrom('persons')
+              .select(sql<number>`1`.as(alias))
+              .limit(1)
+              .modifyEnd(PREPARED_SHAPE)
+              .execute(),
+          ).toHaveLength(1);
+      }
+      expect(await shapesOn()).toBe(32);
+      expect(before).toBeLessThan(32);
+    });
+  });
 });
