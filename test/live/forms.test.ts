@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildApp } from '../helpers/app.ts';
-import { csrfOf, fingerprint, seedAccount, seedCircle, seedMeeting, signIn, unique, type Session } from '../helpers/auth.ts';
+import { csrfOf, fingerprint, seedAccount, seedCircle, seedMeeting, signIn, unique, type Session, joinWithAccount } from '../helpers/auth.ts';
 import { LIMITS } from '../../src/http/limits.ts';
 
 let database: TestDatabase;
@@ -32,12 +32,7 @@ async function heldMeeting() {
   const { id: meetingId, code } = await seedMeeting(database.db, fac.actor, await seedCircle(database.db, admin.actor));
   const facilitator = await signIn(app, fac.email);
   const proposer = await signIn(app, member.email);
-  const joinPage = await proposer.agent.get(`/rejoindre/${code}`).expect(200);
-  await proposer.agent
-    .post('/rejoindre')
-    .type('form')
-    .send({ _csrf: csrfOf(joinPage.text), code })
-    .expect(303);
+  await joinWithAccount(proposer, code);
   const guest = async (displayName: string): Promise<Session> => {
     const agent = request.agent(app);
     const page = await agent.get(`/rejoindre/${code}`).expect(200);

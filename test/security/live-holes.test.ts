@@ -202,12 +202,7 @@ describe('presence is marked by a POST, never by opening a page', () => {
   it('when a member opens a live view (a plain GET, as a link followed from another site), then they are not marked present', async () => {
     const member = await seedAccount(database.db, 'member', { name: 'Paul Passant' });
     const session = await signIn(app, member.email);
-    const join = await session.agent.get(`/rejoindre/${code}`);
-    await session.agent
-      .post('/rejoindre')
-      .type('form')
-      .send({ _csrf: csrfOf(join.text), code })
-      .expect(303);
+    await joinWithAccount(session, code);
     await facilitator.agent
       .post(`/seances/${meetingId}/presence`)
       .type('form')
