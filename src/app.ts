@@ -35,6 +35,7 @@ import { ProposalService } from './proposals/proposal.service.ts';
 import { LiveMeetingService } from './meetings/live.service.ts';
 import { LiveRenderer, type RenderFn } from './meetings/live.render.ts';
 import { livePush } from './meetings/live.push.ts';
+import { ACTION_ROUTE, readWithSession } from './meetings/contribution-read.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -100,6 +101,8 @@ export function createApp(deps: AppDeps): Express {
   // Every route below knows who is asking, and every state-changing request carries its session's token.
   // Unknown fields are parsed but never read: each route picks its fields through a zod schema.
   app.use(express.urlencoded({ extended: false, limit: LIMITS.body, parameterLimit: 200 }));
+  // a contribution reads its session and its command's facts in one query (see the file)
+  app.post(ACTION_ROUTE, readWithSession(database.db, config.sessionIdleMinutes));
   app.use(sessionMiddleware(database.db, config.sessionIdleMinutes));
   app.use(csrfProtection);
 

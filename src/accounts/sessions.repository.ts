@@ -33,7 +33,6 @@ export async function clearSessionNotice(db: Executor, idHash: string): Promise<
   await db.updateTable('sessions').set({ notice: null }).where('id_hash', '=', idHash).execute();
 }
 
-/** The session, if it was seen within the idle window. */
 /** A live session and who it speaks for, read in one query (it runs on every request). */
 export interface LiveSessionActorRow extends SessionRow {
   /** The person's display name (null: no person, or it is gone). */
@@ -45,9 +44,9 @@ export interface LiveSessionActorRow extends SessionRow {
   guestMember: boolean;
 }
 
-/** The live session of a token's hash and who it speaks for: run on every request, so prepared (preparedQuery). */
-const liveSessionActor = preparedQuery((db: Executor, idHash: string, idleMinutes: number) =>
-  db
+/** The live session of a token's hash and who it speaks for (a query to run, or to read alongside another: see toLiveSessionActor). */
+export function liveSessionActorQuery(db: Executor, idHash: string, idleMinutes: number) {
+  return db
     .selectFrom('sessions')
     .leftJoin('persons', 'persons.id', 'sessions.person_id')
     .leftJoin('accounts', 'accounts.person_id', 'sessions.person_id')
@@ -71,13 +70,22 @@ const liveSessionActor = preparedQuery((db: Executor, idHash: string, idleMinute
       'meeting_members.person_id as member_id',
     ])
     .where('sessions.id_hash', '=', idHash)
-    .where('sessions.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .modifyEnd(PREPARED),
+    .where('sessions.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`);
+}
+
+/** Run on every request, so prepared (preparedQuery). */
+const liveSessionActor = preparedQuery((db: Executor, idHash: string, idleMinutes: number) =>
+  liveSessionActorQuery(db, idHash, idleMinutes).modifyEnd(PREPARED),
 );
 
 export async function findLiveSessionActor(db: Executor, idHash: string, idleMinutes: number): Promise<LiveSessionActorRow | null> {
   const [r] = await liveSessionActor(db, idHash, idleMinutes);
-  if (!r) return null;
+  return r ? toLiveSessionActor(r) : null;
+}
+
+type LiveSessionActorSelect = Awaited<ReturnType<ReturnType<typeof liveSessionActorQuery>['executeTakeFirstOrThrow']>>;
+
+export function toLiveSessionActor(r: LiveSessionActorSelect): LiveSessionActorRow {
   return {
     idHash: r.id_hash,
     kind: r.kind,

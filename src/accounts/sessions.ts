@@ -65,11 +65,22 @@ export async function closeSession(db: Kysely<DB>, token: string): Promise<void>
 }
 
 /** The live session behind a cookie and who it speaks for; a session whose account was disabled or whose guest was removed is closed. */
-export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes: number): Promise<{ session: OpenSession; actor: Actor } | null> {
-  const idHash = sha256(token);
+export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes: number): Promise<ResolvedSession | null> {
   // one query for the session, its account or its guest membership, and the name: it runs on every request
-  const row = await sessionsRepo.findLiveSessionActor(db, idHash, idleMinutes);
-  if (!row) return null;
+  const row = await sessionsRepo.findLiveSessionActor(db, sha256(token), idleMinutes);
+  return row ? sessionOf(db, token, row) : null;
+}
+
+export interface ResolvedSession {
+  session: OpenSession;
+  actor: Actor;
+}
+
+/**
+ * The session a live row speaks for (read by resolveSession, or alongside a command's first read):
+ * a session whose account is disabled, or whose guest was removed, speaks for no one and is deleted.
+ */
+export async function sessionOf(db: Kysely<DB>, token: string, row: sessionsRepo.LiveSessionActorRow): Promise<ResolvedSession | null> {
   let actor: Actor | null = null;
   if (row.kind === 'anonymous') actor = ANONYMOUS;
   else if (row.kind === 'account' && row.personId) {
@@ -79,11 +90,11 @@ export async function resolveSession(db: Kysely<DB>, token: string, idleMinutes:
     if (row.guestMember && row.displayName !== null) actor = { kind: 'guest', personId: row.personId, meetingId: row.meetingId, displayName: row.displayName };
   }
   if (!actor) {
-    await sessionsRepo.deleteSession(db, idHash);
+    await sessionsRepo.deleteSession(db, row.idHash);
     return null;
   }
   // one write a minute at most per session, not one per request
-  if (Date.now() - new Date(row.lastSeenAt).getTime() > 60_000) await sessionsRepo.touchSession(db, idHash);
+  if (Date.now() - new Date(row.lastSeenAt).getTime() > 60_000) await sessionsRepo.touchSession(db, row.idHash);
   return { session: { token, kind: row.kind, csrfToken: row.csrfToken, notice: row.notice }, actor };
 }
 

@@ -40,9 +40,15 @@ const uuidSchema = z.uuid();
 
 /** A route parameter that must be a uuid; anything else is a page that does not exist. */
 export function uuidParam(value: unknown): string {
+  const id = uuidOrNull(value);
+  if (id === null) throw notFound();
+  return id;
+}
+
+/** The uuid, as uuidParam writes it, or null for anything else. */
+export function uuidOrNull(value: unknown): string | null {
   const parsed = uuidSchema.safeParse(value);
-  if (!parsed.success) throw notFound();
-  return parsed.data.toLowerCase();
+  return parsed.success ? parsed.data.toLowerCase() : null;
 }
 
 /** Where the site is reached from outside: PUBLIC_URL when set, else the host of the request. */

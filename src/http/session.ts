@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SessionKind } from '../db/schema-accounts.ts';
 import type { SessionNotice } from '../db/schema-accounts.ts';
-import { clearNotice, closeSession, openSession, resolveSession, visitorCsrfToken, type OpenSession } from '../accounts/sessions.ts';
+import { clearNotice, closeSession, openSession, resolveSession, visitorCsrfToken, type OpenSession, type ResolvedSession } from '../accounts/sessions.ts';
 import { newToken, sha256 } from '../accounts/crypto.ts';
 import { ANONYMOUS, type Actor } from '../accounts/policy.ts';
 import { sessionsEnded } from './session-end.ts';
@@ -27,7 +27,7 @@ declare global {
   }
 }
 
-function readCookie(header: string | undefined, name: string): string | null {
+export function readCookie(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {
@@ -46,16 +46,14 @@ function expose(req: Request, res: Response): void {
 
 export function sessionMiddleware(db: Kysely<DB>, idleMinutes: number): RequestHandler {
   return async (req, res, next) => {
-    req.actor = ANONYMOUS;
-    req.session = null;
-    req.csrfToken = null;
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (token) {
-      const resolved = await resolveSession(db, token, idleMinutes);
-      if (resolved) {
-        req.actor = resolved.actor;
-        req.session = resolved.session;
-      }
+    // a session already resolved alongside another read (adoptSession) is not read again
+    if (!req.session) {
+      req.actor = ANONYMOUS;
+      req.session = null;
+      req.csrfToken = null;
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      const resolved = token ? await resolveSession(db, token, idleMinutes) : null;
+      if (resolved) adoptSession(req, resolved);
     }
     if (!req.session) {
       const visitorId = readCookie(req.headers.cookie, VISITOR_COOKIE);
@@ -72,6 +70,12 @@ export function sessionMiddleware(db: Kysely<DB>, idleMinutes: number): RequestH
     res.set('Cache-Control', 'no-store');
     next();
   };
+}
+
+/** The request is made by this session: for a route that read it alongside its own first read, before sessionMiddleware. */
+export function adoptSession(req: Request, resolved: ResolvedSession): void {
+  req.actor = resolved.actor;
+  req.session = resolved.session;
 }
 
 const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' });

@@ -16,6 +16,7 @@ import type { LiveMeetingService } from './live.service.ts';
 import { liveRenderer, VIEWS, type LiveRenderer, type ViewName } from './live.render.ts';
 import { PUSHED_VIEWS, type PushContext } from './live.push.ts';
 import { confirmRouter } from './confirm.routes.ts';
+import { ACTION_ROUTE } from './contribution-read.ts';
 import { OnBehalfRefused } from './meeting.facts.ts';
 import { SeanceRefused } from './seance.service.ts';
 import { STREAMS_PER_SESSION, type SseHub } from '../realtime/sse.ts';
@@ -103,7 +104,7 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
     hub.open(meetingId, owner, res, req.get('Last-Event-ID') ?? undefined, push);
   });
 
-  router.post('/seances/:id/propositions/:pid/:action', async (req, res) => {
+  router.post(ACTION_ROUTE, async (req, res) => {
     const meetingId = uuidParam(req.params.id);
     const proposalId = uuidParam(req.params.pid);
     const action = req.params.action;
@@ -130,13 +131,10 @@ export function liveRouter({ config, live, hub, renderer }: LiveRouterDeps): Rou
     if (entry.needsText && !texte) return failField('texte', { key: 'live.errors.text_required' });
     if (action === 'amender' && req.body?.apercu) return render(req, res, back, { values, motives, preview: texte });
     try {
-      await live.act(
-        req.actor,
-        meetingId,
-        proposalId,
-        actionCommand(action, { ...f, reponses: testAnswers(body) }),
-        typeof f.cle === 'string' && f.cle ? f.cle : undefined,
-      );
+      await live.act(req.actor, meetingId, proposalId, actionCommand(action, { ...f, reponses: testAnswers(body) }), {
+        key: typeof f.cle === 'string' && f.cle ? f.cle : undefined,
+        read: req.commandRead,
+      });
     } catch (error) {
       if (isDomainError(error)) return fail(translateError(error, t));
       if (error instanceof OnBehalfRefused) return fail(t(error.messageKey, { name: error.personName }), 403);

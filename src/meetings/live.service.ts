@@ -12,7 +12,7 @@ import { AccessDenied, authorize, type Actor } from '../accounts/policy.ts';
 import * as meetings from './meetings.repository.ts';
 import { insertPerson, personNames } from '../accounts/accounts.repository.ts';
 import { listAgenda, listRulings, loadHead } from '../proposals/proposals.repository.ts';
-import type { ProposalService } from '../proposals/proposal.service.ts';
+import type { ProposalService, Target } from '../proposals/proposal.service.ts';
 import type { ProposalCommand } from '../proposals/proposal.command.ts';
 import type { Publisher } from '../realtime/signals.ts';
 import { personalize, TERMINAL, type LiveView, type SharedLive } from './live.view.ts';
@@ -113,9 +113,12 @@ export class LiveMeetingService {
     };
   }
 
-  /** Runs one action of the method (a request of the action table). A double submission (same key) stores one. */
-  async act(actor: Actor, meetingId: string, proposalId: string, command: ProposalCommand, key?: string): Promise<void> {
-    await this.deps.proposals.handle(actor, { meetingId, proposalId, ...(key ? { key } : {}) }, command);
+  /**
+   * Runs one action of the method (a request of the action table). A double submission (same
+   * `key`) stores one; `read` is the command's first read if it was made with the session.
+   */
+  async act(actor: Actor, meetingId: string, proposalId: string, command: ProposalCommand, submission: Pick<Target, 'key' | 'read'> = {}): Promise<void> {
+    await this.deps.proposals.handle(actor, { meetingId, proposalId, ...submission }, command);
     // A séance still planned when its facilitator starts the method opens now: it never says « prévue » while held.
     if (
       actor.kind !== 'anonymous' &&

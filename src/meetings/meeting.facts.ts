@@ -55,7 +55,11 @@ export async function loadCommandFacts(
   options: { lock?: boolean } = {},
 ): Promise<CommandRead & { facts: MeetingFacts }> {
   if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
-  const read = await findForCommand(db, meetingId, actor.personId, proposalId, options);
+  return commandFacts(actor, await findForCommand(db, meetingId, actor.personId, proposalId, options));
+}
+
+/** loadCommandFacts' refusals and facts, for a read already made (findForCommand's, or one made alongside the session). */
+export function commandFacts(actor: Actor, read: CommandRead | null): CommandRead & { facts: MeetingFacts } {
   if (!read) throw new AccessDenied('not_found');
   const facts = meetingFacts(read.meeting, read.membership?.role ?? null);
   authorize(actor, { type: 'meeting.view', meeting: facts });

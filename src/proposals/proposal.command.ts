@@ -1,5 +1,6 @@
 /** What a person asks of a proposal, before the proposal service reads the facts and builds the core command. */
 import type { Command } from '../consent/index.ts';
+import { authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
 import type { MeetingRow } from '../meetings/meetings.repository.ts';
 
 /** The meeting permissions a command may be sent under: any one of them is enough. */
@@ -29,4 +30,10 @@ export interface ProposalCommand {
   /** The person settles their own objection: never typed for them while they are connected. */
   ownObjection: boolean;
   toCommand(context: CommandContext): Command;
+}
+
+/** Throws AccessDenied unless one of the permissions is granted; the refusal is the first one's. */
+export function authorizeAny(actor: Actor, permissions: readonly Permission[], meeting: MeetingFacts): void {
+  if (permissions.some((type) => can(actor, { type, meeting }))) return;
+  authorize(actor, { type: permissions[0] ?? 'meeting.facilitate', meeting });
 }

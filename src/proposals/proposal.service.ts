@@ -3,13 +3,13 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { decide, isDomainError, type Command, type Proposal, type State } from '../consent/index.ts';
 import type { DB, Executor } from '../db/schema.ts';
-import { AccessDenied, authorize, can, type Actor, type MeetingFacts } from '../accounts/policy.ts';
-import { behalfRefusal, loadCommandFacts, roundCandidates } from '../meetings/meeting.facts.ts';
+import { AccessDenied, type Actor } from '../accounts/policy.ts';
+import { behalfRefusal, commandFacts, loadCommandFacts, roundCandidates } from '../meetings/meeting.facts.ts';
 import { SeanceRefused } from '../meetings/seance.service.ts';
 import { listMembers } from '../meetings/meetings.repository.ts';
-import { factsHold } from '../meetings/command-read.repository.ts';
+import { factsHold, readFor, type ReadAlongside } from '../meetings/command-read.repository.ts';
 import { chain } from './chain.ts';
-import type { Permission, ProposalCommand } from './proposal.command.ts';
+import { authorizeAny, type ProposalCommand } from './proposal.command.ts';
 import { commandFingerprint, scopedId } from './submission.ts';
 import { isKeyTaken, isWriteRace, KeyTaken, LostRace } from './write-race.ts';
 import { ConcurrencyError, KeyReusedError } from './errors.ts';
@@ -27,11 +27,12 @@ export interface CommandResult {
   events: SequencedEvent[];
 }
 
-/** The proposal a command is about, in its meeting; `key` is the submission key of the form that sent it. */
+/** The proposal a command is about, in its meeting; `key`: the form's submission key; `read`: see ReadAlongside. */
 export interface Target {
   meetingId: string;
   proposalId: string;
   key?: string;
+  read?: ReadAlongside;
 }
 
 export interface ProposalServiceDeps {
@@ -78,8 +79,12 @@ export class ProposalService {
   handle(actor: Actor, target: Target, command: ProposalCommand): Promise<CommandResult> {
     const behalf = actor.kind !== 'anonymous' && command.onBehalfOf !== null && command.onBehalfOf !== actor.personId ? command.onBehalfOf : null;
     const usual = !behalf && !command.startsRound && !command.creates;
+    // the read made alongside the session serves the first attempt without a lock, if it is this command's
+    let firstRead = actor.kind === 'anonymous' ? undefined : readFor(target.read, actor.personId, target);
     const prepare: Prepare = async (db, locked) => {
-      const read = await loadCommandFacts(db, actor, target.meetingId, target.proposalId, { lock: locked });
+      const read =
+        firstRead && !locked ? commandFacts(actor, firstRead.read) : await loadCommandFacts(db, actor, target.meetingId, target.proposalId, { lock: locked });
+      firstRead = undefined;
       const { meeting, facts, head } = read;
       if (actor.kind === 'anonymous') throw new AccessDenied('unauthenticated');
       // read with the facts, under their lock or checked again by the write: a closing séance waits for this command, or this command sees it closed
@@ -291,10 +296,4 @@ function changed(result: CommandResult): ProposalChanged | null {
     stage: result.state.stage,
     events: result.events.map((e) => e.event.type),
   };
-}
-
-/** Throws AccessDenied unless one of the permissions is granted; the refusal is the first one's. */
-function authorizeAny(actor: Actor, permissions: readonly Permission[], meeting: MeetingFacts): void {
-  if (permissions.some((type) => can(actor, { type, meeting }))) return;
-  authorize(actor, { type: permissions[0] ?? 'meeting.facilitate', meeting });
 }
