@@ -1,6 +1,7 @@
 /**
  * The one read a command on a proposal starts with: the meeting and the person's membership,
- * locked, and the proposal's head, in one query (src/proposals/proposal.service.ts).
+ * locked or not, and the proposal's head, in one query (src/proposals/proposal.service.ts); on
+ * the route of the method's actions, the same read made with the request's session.
  */
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/schema.ts';
