@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { openRound } from '../../src/consent/index.ts';
 import { LiveMeetingService } from '../../src/meetings/live.service.ts';
+import { AccessDenied } from '../../src/accounts/policy.ts';
 import { actionCommand } from '../../src/proposals/actions.ts';
 import { ProposalService } from '../../src/proposals/proposal.service.ts';
 import { loadHead } from '../../src/proposals/proposals.repository.ts';
@@ -201,6 +202,25 @@ describe('the first read of a contribution, made with its session', () => {
     expect(res.status).toBe(403);
     expect(await database.db.selectFrom('contributions').select('id').where('proposal_id', '=', s.proposalId).execute()).toEqual(before);
     expect(await findLiveSessionActor(database.db, sha256(tokenOf(guest)), 120)).toBeNull();
+  });
+
+  it('when the guest is removed between the read made with the session and the write, then the write refuses it and nothing is stored', async () => {
+    const s = await meetingInClarification();
+    const guest = s.inOrder[0]!;
+    const found = await findSessionWithCommand(database.db, sha256(tokenOf(guest)), 120, s.meetingId, s.proposalId);
+    expect(found?.alongside?.read?.membership?.role).toBe('participant');
+    await removeGuest(database.db, s.meetingId, guest.personId);
+    const before = await fingerprint(database.db);
+    const actor = { kind: 'guest' as const, personId: guest.personId, meetingId: s.meetingId, displayName: 'Invité' };
+    // the read says a participant whose turn it is: only the write's check of the facts can refuse it
+    await expect(
+      new ProposalService({ db: database.db }).handle(
+        actor,
+        { meetingId: s.meetingId, proposalId: s.proposalId, key: randomUUID(), read: found!.alongside! },
+        actionCommand('passer', { reponses: {} }),
+      ),
+    ).rejects.toBeInstanceOf(AccessDenied);
+    expect(await fingerprint(database.db)).toEqual(before);
   });
 
   it('when the read was made for another person, séance or proposal, then the command reads its facts itself', async () => {
